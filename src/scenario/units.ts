@@ -1,0 +1,107 @@
+//! Flink's size, duration and rate syntax.
+
+const SIZE_UNITS: ReadonlyMap<string, number> = new Map([
+  ['', 1], ['b', 1], ['bytes', 1],
+  ['k', 2 ** 10], ['kb', 2 ** 10], ['kib', 2 ** 10], ['kibibytes', 2 ** 10],
+  ['m', 2 ** 20], ['mb', 2 ** 20], ['mib', 2 ** 20], ['mebibytes', 2 ** 20],
+  ['g', 2 ** 30], ['gb', 2 ** 30], ['gib', 2 ** 30], ['gibibytes', 2 ** 30],
+  ['t', 2 ** 40], ['tb', 2 ** 40], ['tib', 2 ** 40], ['tebibytes', 2 ** 40],
+]);
+
+const DURATION_UNITS_MS: ReadonlyMap<string, number> = new Map([
+  ['ns', 1e-6], ['nano', 1e-6], ['nanos', 1e-6], ['nanosecond', 1e-6], ['nanoseconds', 1e-6],
+  ['us', 1e-3], ['µs', 1e-3], ['micro', 1e-3], ['micros', 1e-3], ['microsecond', 1e-3], ['microseconds', 1e-3],
+  ['ms', 1], ['milli', 1], ['millis', 1], ['millisecond', 1], ['milliseconds', 1],
+  ['s', 1000], ['sec', 1000], ['secs', 1000], ['second', 1000], ['seconds', 1000],
+  ['m', 60_000], ['min', 60_000], ['mins', 60_000], ['minute', 60_000], ['minutes', 60_000],
+  ['h', 3_600_000], ['hour', 3_600_000], ['hours', 3_600_000],
+  ['d', 86_400_000], ['day', 86_400_000], ['days', 86_400_000],
+]);
+
+const NUMBER_AND_UNIT = /^\s*([0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?)\s*([a-zA-Zµ]*)\s*$/;
+
+/** Units accepted in sizes, for error messages. */
+export const SIZE_UNIT_HINT = 'a number of bytes or a string such as `512kb`, `16m`, `16MiB`, `1 gb`, `1GiB`';
+/** Units accepted in durations, for error messages. */
+export const DURATION_UNIT_HINT = 'a number of seconds or a string such as `500 ms`, `10s`, `2 min`, `1h`';
+
+/**
+ * Parses a size: a number of bytes, or a string in Flink's MemorySize syntax (all units binary).
+ * @returns the size in bytes, or an error message
+ */
+export function parseSize(value: unknown): number | string {
+  if (typeof value === 'number') {
+    return Number.isFinite(value) && value >= 0 ? value : `expected a size >= 0, got \`${value}\``;
+  }
+  if (typeof value !== 'string') return `expected ${SIZE_UNIT_HINT}, got ${describe(value)}`;
+  const m = NUMBER_AND_UNIT.exec(value);
+  const unit = m === null ? undefined : SIZE_UNITS.get(m[2].toLowerCase());
+  if (m === null || unit === undefined) return `expected ${SIZE_UNIT_HINT}, got \`${value}\``;
+  return Number(m[1]) * unit;
+}
+
+/**
+ * Parses a duration. Numbers are seconds; strings need a unit unless `bareUnitMs` says
+ * how to read a bare number (Flink's own config reads it as milliseconds).
+ * @returns the duration in milliseconds, or an error message
+ */
+export function parseDuration(value: unknown, bareStringIsMs = false): number | string {
+  if (typeof value === 'number') {
+    return Number.isFinite(value) && value >= 0 ? value * 1000 : `expected a duration >= 0, got \`${value}\``;
+  }
+  if (typeof value !== 'string') return `expected ${DURATION_UNIT_HINT}, got ${describe(value)}`;
+  const m = NUMBER_AND_UNIT.exec(value);
+  if (m === null) return `expected ${DURATION_UNIT_HINT}, got \`${value}\``;
+  if (m[2] === '') {
+    return bareStringIsMs ? Number(m[1]) : `the duration \`${value}\` has no unit; expected ${DURATION_UNIT_HINT}`;
+  }
+  const unit = DURATION_UNITS_MS.get(m[2].toLowerCase());
+  if (unit === undefined) return `unknown duration unit \`${m[2]}\` in \`${value}\`; expected ${DURATION_UNIT_HINT}`;
+  return Number(m[1]) * unit;
+}
+
+/**
+ * Parses a rate: bytes per second as a number, or a size followed by `/s` (`100MiB/s`).
+ * @returns bytes per second, or an error message
+ */
+export function parseRate(value: unknown): number | string {
+  const hint = 'a number of bytes per second or a string such as `100MiB/s`';
+  if (typeof value === 'number') {
+    return Number.isFinite(value) && value > 0 ? value : `expected a rate > 0, got \`${value}\``;
+  }
+  if (typeof value !== 'string') return `expected ${hint}, got ${describe(value)}`;
+  const m = /^(.*?)\s*\/\s*(s|sec|second)\s*$/i.exec(value);
+  if (m === null) return `expected ${hint}, got \`${value}\``;
+  const size = parseSize(m[1]);
+  if (typeof size === 'string') return `expected ${hint}, got \`${value}\``;
+  return size > 0 ? size : `expected a rate > 0, got \`${value}\``;
+}
+
+/** Renders a size in binary units, for humans. */
+export function formatBytes(bytes: number): string {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let v = bytes;
+  let i = 0;
+  while (Math.abs(v) >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return `${i === 0 ? v.toFixed(0) : v.toFixed(v >= 100 ? 0 : v >= 10 ? 1 : 2)} ${units[i]}`;
+}
+
+/** Renders a duration in seconds, for humans. */
+export function formatSeconds(seconds: number): string {
+  if (seconds < 60) return `${+seconds.toFixed(3)} s`;
+  const h = Math.floor(seconds / 3600);
+  const m = Math.floor((seconds % 3600) / 60);
+  const s = +(seconds % 60).toFixed(1);
+  return h > 0 ? `${h} h ${m} min ${s} s` : `${m} min ${s} s`;
+}
+
+/** Describes a value and its type the way error messages quote it. */
+export function describe(value: unknown): string {
+  if (value === null) return '`null`';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'a map';
+  return `\`${String(value)}\` (${typeof value})`;
+}
