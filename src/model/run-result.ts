@@ -1,0 +1,151 @@
+//! What a simulated run reports: the summary (the `run --json` document) and the optional timeline.
+
+/** How the job ended. */
+export type JobStatus = 'FINISHED' | 'FAILED';
+
+/** Why a vertex got its parallelism. */
+export interface ParallelismDecision {
+  /** `fixed` (set in the scenario), `source-default`, `global-default`, `inferred`. */
+  origin: 'fixed' | 'source-default' | 'global-default' | 'inferred';
+  /** Bytes of non-broadcast input the decision looked at (inferred only). */
+  bytesConsumed?: number;
+  /** What bound the result: `data` (volume / avg per task), `min`, `max`, `global`, `subpartition-limit`, `all-broadcast`, `balanced`. */
+  boundBy?: string;
+  /** One sentence a person can read. */
+  reason: string;
+}
+
+/** Per-vertex results. Times are seconds. */
+export interface VertexResult {
+  id: string;
+  parallelism: number;
+  decision: ParallelismDecision;
+  /** Attempts started, all subtasks together. */
+  attempts: number;
+  /** First attempt start, or null when nothing started. */
+  start: number | null;
+  /** Last subtask finish, or null when the vertex did not finish. */
+  end: number | null;
+  /** Seconds slots were busy with this vertex's attempts. */
+  busySlotSeconds: number;
+  inputBytes: number;
+  outputBytes: number;
+  /** Input bytes per subtask: smallest, median, largest. */
+  subtaskInputBytes: { min: number; median: number; max: number };
+}
+
+/** One failure and what the scheduler did about it. */
+export interface FailureResult {
+  time: number;
+  /** `vertex[subtask]` of the failed attempt, or null for a TaskManager loss with nothing running. */
+  subtask: string | null;
+  attempt: number | null;
+  /** Index of the TaskManager involved (where the attempt ran, or the lost one), or null. */
+  taskManager: number | null;
+  cause: string;
+  /** What happened: `restart` (a failover), `job-failed`, or `ignored` (a fault that hit nothing). */
+  action: 'restart' | 'job-failed' | 'ignored';
+  /** Subtasks restarted, as `vertex[subtask]`, and how many there were. */
+  restarted: string[];
+  restartedCount: number;
+  /** Restart delay applied, seconds. */
+  delay: number;
+}
+
+/** The summary of one run: the JSON document `batchsim run --json` prints. */
+export interface RunResult {
+  scenario: string;
+  seed: number;
+  mode: 'BATCH' | 'STREAMING';
+  status: JobStatus;
+  failureCause?: string;
+  /** Seconds from submission to the end of the job. */
+  makespan: number;
+  vertices: VertexResult[];
+  taskManagers: {
+    created: number;
+    peak: number;
+    slotsPerTaskManager: number;
+    cpu: number;
+    memoryBytes: number;
+    diskBytes: number;
+  };
+  restarts: number;
+  slotSeconds: number;
+  cost: { coreSeconds: number; gibSeconds: number };
+  disk: { peakBytesOneTaskManager: number; peakBytesTotal: number };
+  failures: FailureResult[];
+  warnings: string[];
+  stats: { events: number };
+}
+
+/** One subtask attempt on the timeline. Times are seconds. */
+export interface AttemptRecord {
+  vertex: string;
+  subtask: number;
+  attempt: number;
+  /** TaskManager index (creation order) and slot within it. */
+  tm: number;
+  slot: number;
+  start: number;
+  end: number;
+  outcome: 'finished' | 'failed' | 'canceled';
+  cause?: string;
+  inputBytes: number;
+  outputBytes: number;
+}
+
+/** The life of one TaskManager. Times are seconds; null when it did not happen. */
+export interface TaskManagerRecord {
+  index: number;
+  requestedAt: number;
+  readyAt: number | null;
+  /** When it was released (idle timeout, job end) or lost. */
+  releasedAt: number | null;
+  /** When its resources were given back (release + shutdown). */
+  goneAt: number | null;
+  endReason: 'idle' | 'lost' | 'job-end' | null;
+  slots: number;
+  cpu: number;
+  memoryBytes: number;
+  diskBytes: number;
+}
+
+/** The state of the cluster and job right after a change. */
+export interface MetricsSample {
+  time: number;
+  liveTaskManagers: number;
+  startingTaskManagers: number;
+  idleTaskManagers: number;
+  busySlots: number;
+  freeSlots: number;
+  pendingRequests: number;
+  runningSubtasks: number;
+  finishedSubtasks: number;
+  diskUsedTotal: number;
+  diskUsedMax: number;
+}
+
+/** Disk used on one TaskManager at a moment (partial outputs included). */
+export interface DiskSample {
+  time: number;
+  tm: number;
+  bytes: number;
+}
+
+/** A point event worth marking on a timeline. */
+export interface TimelineEvent {
+  time: number;
+  kind: 'tm-requested' | 'tm-ready' | 'tm-released' | 'tm-lost' | 'failure' | 'restart' | 'job-end';
+  tm?: number;
+  detail: string;
+}
+
+/** Everything that happened, recorded only when asked for (traces, metrics, reports). */
+export interface Timeline {
+  attempts: AttemptRecord[];
+  taskManagers: TaskManagerRecord[];
+  samples: MetricsSample[];
+  disk: DiskSample[];
+  events: TimelineEvent[];
+}
