@@ -12,7 +12,8 @@ export function writeFileAtomic(path: string, content: string | Uint8Array): voi
   try {
     const fd = openSync(tmp, 'w');
     try {
-      writeSync(fd, content);
+      if (typeof content === 'string') writeSync(fd, content);
+      else writeSync(fd, content);
       fsyncSync(fd);
     } finally {
       closeSync(fd);

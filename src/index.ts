@@ -1,0 +1,7 @@
+//! batchsim's public API.
+
+export { simulate, type SimulateOptions, type RunOutput } from './sim/simulate.js';
+export { loadScenario, type Scenario } from './scenario/load.js';
+export { ScenarioError, type ScenarioIssue } from './scenario/issues.js';
+export type * from './model/run-result.js';
+export type * from './model/spec.js';

@@ -1,0 +1,482 @@
+//! TaskManagers created and released on demand: slots, start-up, idle release, local disk and cost.
+
+import FastPriorityQueue from 'fastpriorityqueue';
+import type { Simulation } from '../../engine/simulation.js';
+import { InvariantError } from '../../engine/simulation.js';
+import { ensureLength } from '../../util/growable.js';
+import type { Recorder } from '../recorder.js';
+import type { ClusterSpec } from '../spec.js';
+
+/** TaskManager lifecycle. */
+export const enum TmState {
+  Starting = 0,
+  Running = 1,
+  /** Released, still holding its resources for `shutdown`. */
+  Releasing = 2,
+  Gone = 3,
+}
+
+/** What the cluster tells the scheduler. */
+export interface ClusterListener {
+  /** A TaskManager's slots became usable (they are in the free pool). */
+  onTaskManagerReady(tm: number): void;
+  /** A TaskManager gave its resources back, so the slot cap may allow new ones. */
+  onTaskManagerGone(tm: number): void;
+  /** The write in `slot` would take its TaskManager's disk over capacity. */
+  onDiskFull(tm: number, slot: number): void;
+}
+
+/**
+ * The elastic cluster. Slots are numbered globally (`tm * slotsPerTm + k`); free slots
+ * are handed out lowest TaskManager first, which packs work onto older TaskManagers and
+ * lets the others go idle and be released.
+ */
+export class Cluster {
+  readonly slotsPerTm: number;
+  /** Slots of TaskManagers that are starting, running or releasing. */
+  liveSlots = 0;
+  /** Slots of TaskManagers still starting. */
+  startingSlots = 0;
+  liveTms = 0;
+  peakLiveTms = 0;
+  busySlots = 0;
+  created = 0;
+
+  private state = new Uint8Array(16);
+  private requestedAt = new Float64Array(16);
+  private readyAt = new Float64Array(16);
+  private releasedAt = new Float64Array(16);
+  private goneAt = new Float64Array(16);
+  private busy = new Int32Array(16);
+  private files = new Int32Array(16);
+  private idleVersion = new Int32Array(16);
+  /** Disk: bytes of finished files, and the sum of rate and rate*start of writes under way (bytes/ms). */
+  private diskStatic = new Float64Array(16);
+  private diskRate = new Float64Array(16);
+  private diskOffset = new Float64Array(16);
+  private diskProjected = new Float64Array(16);
+  private diskPeak = new Float64Array(16);
+  private diskVersion = new Int32Array(16);
+  /** Per slot: the subtask running there (-1 when free) and its write. */
+  private slotTask: Int32Array;
+  private writeRate: Float64Array;
+  private writeStart: Float64Array;
+  private writeEnd: Float64Array;
+  private writeBytes: Float64Array;
+  /** Slots of running TaskManagers. */
+  private runningSlots = 0;
+
+  private totalStatic = 0;
+  private totalRate = 0;
+  private totalOffset = 0;
+  peakDiskTotal = 0;
+
+  private readonly freeSlots = new FastPriorityQueue<number>((a, b) => a < b);
+  private readonly evReady: number;
+  private readonly evIdle: number;
+  private readonly evGone: number;
+  private readonly evDiskFull: number;
+
+  constructor(
+    private readonly sim: Simulation,
+    readonly spec: ClusterSpec,
+    private readonly listener: ClusterListener,
+    private readonly recorder: Recorder | null,
+    /** Whether intermediate files live on the TaskManagers (they keep a TaskManager alive). */
+    private readonly localFiles: boolean,
+  ) {
+    this.slotsPerTm = spec.slotsPerTaskManager;
+    const slots = 16 * this.slotsPerTm;
+    this.slotTask = new Int32Array(slots).fill(-1);
+    this.writeRate = new Float64Array(slots);
+    this.writeStart = new Float64Array(slots);
+    this.writeEnd = new Float64Array(slots);
+    this.writeBytes = new Float64Array(slots);
+    this.evReady = sim.register((tm) => this.ready(tm));
+    this.evIdle = sim.register((tm, version) => this.idleTimeout(tm, version));
+    this.evGone = sim.register((tm) => this.gone(tm));
+    this.evDiskFull = sim.register((tm, version) => this.diskFull(tm, version));
+  }
+
+  /** How many more TaskManagers the slot cap allows right now. */
+  get headroomTms(): number {
+    const cap = this.spec.maxSlots;
+    return cap === Infinity ? Infinity : Math.max(0, Math.floor((cap - this.liveSlots) / this.slotsPerTm));
+  }
+
+  /** Asks for `n` TaskManagers (the caller respects {@link headroomTms}). */
+  requestTaskManagers(n: number): void {
+    const spt = this.slotsPerTm;
+    for (let i = 0; i < n; i++) {
+      const tm = this.created++;
+      this.ensureTm(tm + 1);
+      this.state[tm] = TmState.Starting;
+      this.requestedAt[tm] = this.sim.now;
+      this.liveSlots += spt;
+      this.startingSlots += spt;
+      this.liveTms++;
+      if (this.liveTms > this.peakLiveTms) this.peakLiveTms = this.liveTms;
+      this.recorder?.event(this.sim.now, 'tm-requested', `TaskManager ${tm} requested`, tm);
+      this.sim.schedule(this.spec.startupMs, this.evReady, tm);
+    }
+  }
+
+  /** Takes the free slot of the lowest TaskManager, or returns -1. */
+  takeFreeSlot(): number {
+    while (this.freeSlots.size > 0) {
+      const slot = this.freeSlots.poll() as number;
+      const tm = (slot / this.slotsPerTm) | 0;
+      if (this.state[tm] === TmState.Running && this.slotTask[slot] === -1) return slot;
+    }
+    return -1;
+  }
+
+  /** Free slots of running TaskManagers. */
+  get freeSlotCount(): number {
+    return this.runningSlots - this.busySlots;
+  }
+
+  tmOfSlot(slot: number): number {
+    return (slot / this.slotsPerTm) | 0;
+  }
+
+  isRunning(tm: number): boolean {
+    return this.state[tm] === TmState.Running;
+  }
+
+  /** Whether `tm` was created and has not been released or lost. */
+  isActive(tm: number): boolean {
+    return tm >= 0 && tm < this.created && (this.state[tm] === TmState.Starting || this.state[tm] === TmState.Running);
+  }
+
+  stateOf(tm: number): TmState {
+    return this.state[tm];
+  }
+
+  /** Subtask running in a slot, or -1. */
+  taskInSlot(slot: number): number {
+    return this.slotTask[slot];
+  }
+
+  /**
+   * Starts `task` in `slot`; it writes `bytes` of output evenly until `endMs`
+   * (local shuffle only; pass 0 bytes otherwise).
+   */
+  occupy(slot: number, task: number, bytes: number, endMs: number): void {
+    const tm = this.tmOfSlot(slot);
+    if (this.slotTask[slot] !== -1) throw new InvariantError(`slot ${slot} already runs subtask ${this.slotTask[slot]} at t=${this.sim.now}ms`);
+    if (this.state[tm] !== TmState.Running) throw new InvariantError(`slot ${slot} of TaskManager ${tm} is not usable at t=${this.sim.now}ms`);
+    this.slotTask[slot] = task;
+    this.busy[tm]++;
+    this.busySlots++;
+    this.idleVersion[tm]++;
+    if (bytes > 0) {
+      const now = this.sim.now;
+      this.notePeak(tm);
+      const duration = endMs - now;
+      const rate = duration > 0 ? bytes / duration : 0;
+      this.writeRate[slot] = rate;
+      this.writeStart[slot] = now;
+      this.writeEnd[slot] = endMs;
+      this.writeBytes[slot] = bytes;
+      if (duration > 0) {
+        this.diskRate[tm] += rate;
+        this.diskOffset[tm] += rate * now;
+        this.totalRate += rate;
+        this.totalOffset += rate * now;
+      } else {
+        this.diskStatic[tm] += bytes;
+        this.totalStatic += bytes;
+      }
+      this.diskProjected[tm] += bytes;
+      this.diskChanged(tm);
+    } else {
+      this.writeBytes[slot] = 0;
+    }
+  }
+
+  /**
+   * Ends the attempt in a slot. When `keepOutput` its output stays on disk as a file
+   * (the caller later calls {@link deleteFile}); otherwise the partial output is deleted.
+   * The slot is not yet free for others: the caller either occupies it again at once
+   * or hands it back with {@link returnSlot}.
+   */
+  vacate(slot: number, keepOutput: boolean): void {
+    const tm = this.tmOfSlot(slot);
+    if (this.slotTask[slot] === -1) throw new InvariantError(`slot ${slot} is already free at t=${this.sim.now}ms`);
+    this.slotTask[slot] = -1;
+    this.busy[tm]--;
+    this.busySlots--;
+    const bytes = this.writeBytes[slot];
+    if (bytes > 0) {
+      this.notePeak(tm);
+      const rate = this.writeRate[slot];
+      const started = this.writeStart[slot];
+      const durationWrite = this.writeEnd[slot] - started;
+      if (durationWrite > 0) {
+        this.diskRate[tm] -= rate;
+        this.diskOffset[tm] -= rate * started;
+        this.totalRate -= rate;
+        this.totalOffset -= rate * started;
+        if (keepOutput) {
+          this.diskStatic[tm] += bytes;
+          this.totalStatic += bytes;
+        }
+      } else if (!keepOutput) {
+        this.diskStatic[tm] -= bytes;
+        this.totalStatic -= bytes;
+      }
+      if (!keepOutput) this.diskProjected[tm] -= bytes;
+      this.writeBytes[slot] = 0;
+      this.diskChanged(tm);
+    }
+  }
+
+  /** Puts a vacated slot back in the free pool; its TaskManager may become idle. */
+  returnSlot(slot: number): void {
+    const tm = this.tmOfSlot(slot);
+    if (this.state[tm] !== TmState.Running) return;
+    this.freeSlots.add(slot);
+    this.maybeIdle(tm);
+  }
+
+  /** A finished output on `tm` is still needed: the TaskManager must not be released. */
+  holdFile(tm: number): void {
+    this.files[tm]++;
+    this.idleVersion[tm]++;
+  }
+
+  /** Deletes a file of `bytes` from `tm`'s disk and drops the hold it had on the TaskManager. */
+  deleteFile(tm: number, bytes: number): void {
+    this.files[tm]--;
+    if (bytes > 0 && this.state[tm] !== TmState.Gone) {
+      this.notePeak(tm);
+      this.diskStatic[tm] -= bytes;
+      this.diskProjected[tm] -= bytes;
+      this.totalStatic -= bytes;
+      this.diskChanged(tm);
+    }
+    if (this.state[tm] === TmState.Running) this.maybeIdle(tm);
+  }
+
+  /** Bytes on `tm`'s disk now, partial outputs included. */
+  diskUsed(tm: number): number {
+    return this.diskStatic[tm] + this.diskRate[tm] * this.sim.now - this.diskOffset[tm];
+  }
+
+  /** Bytes on all disks now. */
+  diskUsedTotal(): number {
+    return this.totalStatic + this.totalRate * this.sim.now - this.totalOffset;
+  }
+
+  /** Largest disk use of one TaskManager seen so far. */
+  peakDiskOneTm(): number {
+    let p = 0;
+    for (let tm = 0; tm < this.created; tm++) p = Math.max(p, this.diskPeak[tm]);
+    return p;
+  }
+
+  /**
+   * Loses a TaskManager at once: its slots and files are gone. The caller has already
+   * failed the attempts running on it (so its slots are free).
+   */
+  lose(tm: number): void {
+    this.recorder?.event(this.sim.now, 'tm-lost', `TaskManager ${tm} lost`, tm);
+    this.files[tm] = 0;
+    this.endTm(tm, 'lost');
+  }
+
+  /** Releases every live TaskManager at once (the job ended). */
+  releaseAll(): void {
+    for (let tm = 0; tm < this.created; tm++) {
+      if (this.state[tm] !== TmState.Gone) this.endTm(tm, 'job-end');
+    }
+  }
+
+  /** Core-seconds and GiB-seconds held by TaskManagers (JobManager not included). */
+  resourceSeconds(): { coreSeconds: number; gibSeconds: number } {
+    const spec = this.spec;
+    const cores = spec.cpuPerSlot * this.slotsPerTm;
+    const gib = (spec.memoryPerSlot * this.slotsPerTm) / 2 ** 30;
+    let ms = 0;
+    for (let tm = 0; tm < this.created; tm++) {
+      const end = this.state[tm] === TmState.Gone ? this.goneAt[tm] : this.sim.now;
+      ms += end - this.requestedAt[tm];
+    }
+    return { coreSeconds: (ms / 1000) * cores, gibSeconds: (ms / 1000) * gib };
+  }
+
+  /** Live, starting and idle TaskManagers right now (for metrics). */
+  counts(): { starting: number; idle: number } {
+    let starting = 0;
+    let idle = 0;
+    for (let tm = 0; tm < this.created; tm++) {
+      if (this.state[tm] === TmState.Starting) starting++;
+      else if (this.state[tm] === TmState.Running && this.busy[tm] === 0) idle++;
+    }
+    return { starting, idle };
+  }
+
+  private ready(tm: number): void {
+    if (this.state[tm] !== TmState.Starting) return; // lost or released while starting
+    this.state[tm] = TmState.Running;
+    this.readyAt[tm] = this.sim.now;
+    this.startingSlots -= this.slotsPerTm;
+    this.runningSlots += this.slotsPerTm;
+    const base = tm * this.slotsPerTm;
+    for (let k = 0; k < this.slotsPerTm; k++) this.freeSlots.add(base + k);
+    this.recorder?.event(this.sim.now, 'tm-ready', `TaskManager ${tm} ready`, tm);
+    this.maybeIdle(tm);
+    this.listener.onTaskManagerReady(tm);
+  }
+
+  private maybeIdle(tm: number): void {
+    if (this.busy[tm] === 0 && (!this.localFiles || this.files[tm] === 0)) {
+      this.sim.schedule(this.spec.idleTimeoutMs, this.evIdle, tm, ++this.idleVersion[tm]);
+    }
+  }
+
+  private idleTimeout(tm: number, version: number): void {
+    if (this.idleVersion[tm] !== version || this.state[tm] !== TmState.Running) return;
+    if (this.busy[tm] !== 0 || (this.localFiles && this.files[tm] !== 0)) return;
+    this.endTm(tm, 'idle');
+  }
+
+  /** Releases a TaskManager; it keeps its resources for `shutdown` unless the job ended or it was lost. */
+  private endTm(tm: number, reason: 'idle' | 'lost' | 'job-end'): void {
+    const st = this.state[tm];
+    if (st === TmState.Gone) return;
+    if (st === TmState.Starting) this.startingSlots -= this.slotsPerTm;
+    if (st === TmState.Running) this.runningSlots -= this.slotsPerTm;
+    if (this.busy[tm] !== 0) throw new InvariantError(`TaskManager ${tm} released with ${this.busy[tm]} busy slots at t=${this.sim.now}ms`);
+    if (st !== TmState.Releasing) {
+      this.releasedAt[tm] = this.sim.now;
+      this.notePeak(tm);
+      this.totalStatic -= this.diskStatic[tm];
+      this.diskStatic[tm] = 0;
+      this.diskProjected[tm] = 0;
+      this.diskVersion[tm]++;
+      this.recordTm(tm, reason);
+      if (reason === 'idle') this.recorder?.event(this.sim.now, 'tm-released', `TaskManager ${tm} released after idle timeout`, tm);
+    }
+    if (reason === 'idle' && this.spec.shutdownMs > 0) {
+      this.state[tm] = TmState.Releasing;
+      this.sim.schedule(this.spec.shutdownMs, this.evGone, tm);
+    } else {
+      this.state[tm] = TmState.Releasing;
+      this.gone(tm);
+    }
+  }
+
+  private gone(tm: number): void {
+    if (this.state[tm] !== TmState.Releasing) return;
+    this.state[tm] = TmState.Gone;
+    this.goneAt[tm] = this.sim.now;
+    this.liveSlots -= this.slotsPerTm;
+    this.liveTms--;
+    const rec = this.recorder?.taskManagers[tm];
+    if (rec !== undefined) rec.goneAt = this.sim.now / 1000;
+    this.listener.onTaskManagerGone(tm);
+  }
+
+  private recordTm(tm: number, reason: 'idle' | 'lost' | 'job-end'): void {
+    const r = this.recorder;
+    if (r === null) return;
+    const spec = this.spec;
+    r.taskManagers[tm] = {
+      index: tm,
+      requestedAt: this.requestedAt[tm] / 1000,
+      readyAt: this.state[tm] === TmState.Starting ? null : this.readyAt[tm] / 1000,
+      releasedAt: this.sim.now / 1000,
+      goneAt: null,
+      endReason: reason,
+      slots: this.slotsPerTm,
+      cpu: spec.cpuPerSlot * this.slotsPerTm,
+      memoryBytes: spec.memoryPerSlot * this.slotsPerTm,
+      diskBytes: spec.diskBytes,
+    };
+  }
+
+  /** Records the disk peak before a change (use only grows between changes). */
+  private notePeak(tm: number): void {
+    const used = this.diskUsed(tm);
+    if (used > this.diskPeak[tm]) this.diskPeak[tm] = used;
+    const total = this.diskUsedTotal();
+    if (total > this.peakDiskTotal) this.peakDiskTotal = total;
+  }
+
+  /** After the set of writes on `tm` changed: record, and foresee the disk filling up. */
+  private diskChanged(tm: number): void {
+    const version = ++this.diskVersion[tm];
+    this.recorder?.diskUsage(this.sim.now, tm, Math.max(0, this.diskUsed(tm)));
+    if (this.diskProjected[tm] <= this.spec.diskBytes + 1e-6) return;
+    const t = this.fullAt(tm);
+    if (t !== null) this.sim.schedule(Math.max(0, t - this.sim.now), this.evDiskFull, tm, version);
+  }
+
+  /** The first moment the disk of `tm` goes over capacity if nothing changes, in whole ms. */
+  private fullAt(tm: number): number | null {
+    const now = this.sim.now;
+    const cap = this.spec.diskBytes;
+    let used = this.diskUsed(tm);
+    if (used > cap) return now;
+    // Walk the writes in order of their ends: usage is piecewise linear in between.
+    const base = tm * this.slotsPerTm;
+    const ends: number[] = [];
+    for (let k = 0; k < this.slotsPerTm; k++) {
+      const s = base + k;
+      if (this.slotTask[s] !== -1 && this.writeBytes[s] > 0 && this.writeEnd[s] > now) ends.push(s);
+    }
+    ends.sort((a, b) => this.writeEnd[a] - this.writeEnd[b] || a - b);
+    let rate = 0;
+    for (const s of ends) rate += this.writeRate[s];
+    let t = now;
+    for (const s of ends) {
+      const end = this.writeEnd[s];
+      const reach = used + rate * (end - t);
+      if (reach > cap) return Math.ceil(t + (cap - used) / rate);
+      used = reach;
+      t = end;
+      rate -= this.writeRate[s];
+    }
+    return null;
+  }
+
+  private diskFull(tm: number, version: number): void {
+    if (this.diskVersion[tm] !== version || this.state[tm] !== TmState.Running) return;
+    // The write started last fails: it loses the least work and frees its partial output.
+    const base = tm * this.slotsPerTm;
+    let victim = -1;
+    for (let k = 0; k < this.slotsPerTm; k++) {
+      const s = base + k;
+      if (this.slotTask[s] === -1 || this.writeBytes[s] === 0) continue;
+      if (victim === -1 || this.writeStart[s] >= this.writeStart[victim]) victim = s;
+    }
+    if (victim !== -1) this.listener.onDiskFull(tm, victim);
+  }
+
+  private ensureTm(n: number): void {
+    if (this.state.length >= n && this.slotTask.length >= n * this.slotsPerTm) return;
+    this.state = ensureLength(this.state, n);
+    this.requestedAt = ensureLength(this.requestedAt, n);
+    this.readyAt = ensureLength(this.readyAt, n);
+    this.releasedAt = ensureLength(this.releasedAt, n);
+    this.goneAt = ensureLength(this.goneAt, n);
+    this.busy = ensureLength(this.busy, n);
+    this.files = ensureLength(this.files, n);
+    this.idleVersion = ensureLength(this.idleVersion, n);
+    this.diskStatic = ensureLength(this.diskStatic, n);
+    this.diskRate = ensureLength(this.diskRate, n);
+    this.diskOffset = ensureLength(this.diskOffset, n);
+    this.diskProjected = ensureLength(this.diskProjected, n);
+    this.diskPeak = ensureLength(this.diskPeak, n);
+    this.diskVersion = ensureLength(this.diskVersion, n);
+    const slots = this.state.length * this.slotsPerTm;
+    if (this.slotTask.length >= slots) return;
+    this.slotTask = ensureLength(this.slotTask, slots, -1);
+    this.writeRate = ensureLength(this.writeRate, slots);
+    this.writeStart = ensureLength(this.writeStart, slots);
+    this.writeEnd = ensureLength(this.writeEnd, slots);
+    this.writeBytes = ensureLength(this.writeBytes, slots);
+  }
+}

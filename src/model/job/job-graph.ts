@@ -1,0 +1,122 @@
+//! The job graph: vertices and edges by index, in topological order.
+
+import type { EdgePattern, VertexSpec } from '../spec.js';
+
+/** An edge seen from one end: the vertex at the other end and how data flows. */
+export interface JobEdge {
+  /** Index of the vertex at the other end. */
+  vertex: number;
+  pattern: EdgePattern;
+  /** Position of this edge in the consumer's input list. */
+  inputIndex: number;
+}
+
+/** The job graph with vertices numbered by their position in the scenario. */
+export interface JobGraph {
+  readonly vertices: readonly VertexSpec[];
+  readonly indexOf: ReadonlyMap<string, number>;
+  /** Producers of each vertex, in the order of its `inputs`. */
+  readonly inputs: readonly (readonly JobEdge[])[];
+  /** Consumers of each vertex. */
+  readonly outputs: readonly (readonly JobEdge[])[];
+  /** Vertex indices, producers before consumers; ties in scenario order. */
+  readonly topological: readonly number[];
+}
+
+/**
+ * Builds the graph. The vertices must have unique ids, known inputs and no cycle
+ * (the scenario loader checks this first and reports problems by field path).
+ */
+export function buildJobGraph(vertices: readonly VertexSpec[]): JobGraph {
+  const indexOf = new Map(vertices.map((v, i) => [v.id, i]));
+  const inputs: JobEdge[][] = vertices.map(() => []);
+  const outputs: JobEdge[][] = vertices.map(() => []);
+  vertices.forEach((v, c) => {
+    v.inputs.forEach((inp, k) => {
+      const p = indexOf.get(inp.from);
+      if (p === undefined) throw new Error(`unknown input vertex ${inp.from}`);
+      inputs[c].push({ vertex: p, pattern: inp.pattern, inputIndex: k });
+      outputs[p].push({ vertex: c, pattern: inp.pattern, inputIndex: k });
+    });
+  });
+  const order = topologicalOrder(vertices.length, inputs);
+  if (order === null) throw new Error('the job graph has a cycle');
+  return { vertices, indexOf, inputs, outputs, topological: order };
+}
+
+/** Kahn's algorithm, always taking the lowest ready index so the order is stable. */
+function topologicalOrder(n: number, inputs: readonly (readonly JobEdge[])[]): number[] | null {
+  const indegree = inputs.map((e) => e.length);
+  const consumers: number[][] = Array.from({ length: n }, () => []);
+  inputs.forEach((edges, c) => edges.forEach((e) => consumers[e.vertex].push(c)));
+  const ready: number[] = [];
+  for (let v = 0; v < n; v++) if (indegree[v] === 0) ready.push(v);
+  const order: number[] = [];
+  while (ready.length > 0) {
+    ready.sort((a, b) => b - a);
+    const v = ready.pop() as number;
+    order.push(v);
+    for (const c of consumers[v]) if (--indegree[c] === 0) ready.push(c);
+  }
+  return order.length === n ? order : null;
+}
+
+/**
+ * Finds a cycle among vertices whose inputs name known ids.
+ * @returns the ids along the cycle, first repeated at the end, or null
+ */
+export function findCycle(vertices: readonly Pick<VertexSpec, 'id' | 'inputs'>[]): string[] | null {
+  const byId = new Map(vertices.map((v) => [v.id, v]));
+  const state = new Map<string, 1 | 2>();
+  const stack: string[] = [];
+  const visit = (id: string): string[] | null => {
+    state.set(id, 1);
+    stack.push(id);
+    for (const inp of byId.get(id)?.inputs ?? []) {
+      const s = state.get(inp.from);
+      if (s === 1) return [...stack.slice(stack.indexOf(inp.from)), inp.from].reverse();
+      if (s === undefined && byId.has(inp.from)) {
+        const found = visit(inp.from);
+        if (found !== null) return found;
+      }
+    }
+    stack.pop();
+    state.set(id, 2);
+    return null;
+  };
+  for (const v of vertices) {
+    if (state.get(v.id) === undefined) {
+      const found = visit(v.id);
+      if (found !== null) return found;
+    }
+  }
+  return null;
+}
+
+/**
+ * Producer subtasks a pointwise consumer subtask reads, as Flink connects them:
+ * with more producers than consumers each consumer reads a contiguous block;
+ * with fewer, each producer feeds a contiguous block of consumers.
+ * @returns [first, end) producer indices
+ */
+export function pointwiseProducers(producers: number, consumers: number, consumer: number): [number, number] {
+  if (producers >= consumers) {
+    return [Math.floor((consumer * producers) / consumers), Math.floor(((consumer + 1) * producers) / consumers)];
+  }
+  // Producer i feeds consumers [ceil(i*c/p), ceil((i+1)*c/p)); invert that for one consumer.
+  const i = Math.floor((consumer * producers) / consumers);
+  return [i, i + 1];
+}
+
+/**
+ * Consumer subtasks that read one producer subtask over a pointwise edge.
+ * @returns [first, end) consumer indices
+ */
+export function pointwiseConsumers(producers: number, consumers: number, producer: number): [number, number] {
+  if (producers >= consumers) {
+    // Consumer j reads [floor(j*p/c), floor((j+1)*p/c)); find the j whose block holds `producer`.
+    const j = Math.floor(((producer + 1) * consumers - 1) / producers);
+    return [j, j + 1];
+  }
+  return [Math.ceil((producer * consumers) / producers), Math.ceil(((producer + 1) * consumers) / producers)];
+}

@@ -1,0 +1,92 @@
+//! The resolved description of one simulation: job, cluster, configuration and faults, in plain units.
+
+/** How a consumer reads a producer's output. */
+export type EdgePattern = 'all-to-all' | 'pointwise' | 'broadcast';
+
+/** How a vertex's output spreads over keys, hence over subpartitions. */
+export type SkewSpec = { zipf: number; keys?: number } | { weights: number[] };
+
+/** One job vertex. Sizes in bytes, times in milliseconds, rates in bytes per second. */
+export interface VertexSpec {
+  id: string;
+  /** Display name, when different from the id. */
+  name?: string;
+  /** Fixed parallelism; undefined means default (sources) or inferred (others). */
+  parallelism?: number;
+  /** Total bytes a source reads; undefined for non-sources. */
+  sourceBytes?: number;
+  inputs: { from: string; pattern: EdgePattern }[];
+  /** Bytes per second one subtask processes; Infinity means data takes no time. */
+  rate: number;
+  fixedMs: number;
+  selectivity: number;
+  /** Sigma of the log-normal (mean 1) factor on every attempt's time; 0 for none. */
+  jitterSigma: number;
+  skew?: SkewSpec;
+}
+
+/** The cluster, resolved: bytes, milliseconds, cores. */
+export interface ClusterSpec {
+  slotsPerTaskManager: number;
+  cpuPerSlot: number;
+  memoryPerSlot: number;
+  diskBytes: number;
+  startupMs: number;
+  idleTimeoutMs: number;
+  shutdownMs: number;
+  jobManagerCpu: number;
+  jobManagerMemory: number;
+  /** Cap on the slots of all live TaskManagers; Infinity when unlimited. */
+  maxSlots: number;
+  shuffle: 'local' | 'remote';
+}
+
+/** Settings of the adaptive batch scheduler's parallelism inference. */
+export interface ParallelismSpec {
+  /** `parallelism.default`, when set. */
+  globalDefault?: number;
+  autoEnabled: boolean;
+  minParallelism: number;
+  /** Effective upper bound of inferred parallelism. */
+  maxParallelism: number;
+  avgDataVolumePerTask: number;
+  defaultSourceParallelism: number;
+  /** Which Flink version's decider to follow. */
+  deciderVersion: '1.17' | '1.15';
+}
+
+/** A fault to inject. */
+export type FaultSpec =
+  | { type: 'subtask'; vertex: string; subtask: number; attempt: number; at: number }
+  | { type: 'taskmanager'; atMs: number; hosting: { vertex: string; subtask: number } }
+  | { type: 'taskmanager'; atMs: number; tm: number }
+  | { type: 'random-subtask'; probability: number };
+
+/** Guards that make every run end, whatever the faults. */
+export interface GuardSpec {
+  /** A subtask that fails this many times ends the job. */
+  maxAttemptsPerSubtask: number;
+  /** This many failovers in a row without any subtask finishing ends the job. */
+  maxRestartsWithoutProgress: number;
+  /** Simulated time after which the job is ended as FAILED. */
+  maxSimulatedMs: number;
+}
+
+/** Everything a run needs, with no reference to files or the command line. */
+export interface SimulationSpec {
+  name: string;
+  seed: number;
+  mode: 'BATCH' | 'STREAMING';
+  cluster: ClusterSpec;
+  parallelism: ParallelismSpec;
+  vertices: VertexSpec[];
+  faults: FaultSpec[];
+  failoverStrategy: 'region' | 'full';
+  /** Flink `restart-strategy.*` keys, read by the restart-backoff factory. */
+  restartConfig: Record<string, unknown>;
+  /** `slot.request.timeout`: how long STREAMING waits for all its slots. */
+  slotRequestTimeoutMs: number;
+  guards: GuardSpec;
+  /** Warnings found while resolving the scenario (reported with the result). */
+  warnings: string[];
+}

@@ -1,0 +1,67 @@
+//! The short human summary `batchsim run` prints by default.
+
+import type { RunResult } from '../model/run-result.js';
+import { formatBytes, formatSeconds } from '../scenario/units.js';
+
+/** Left-aligns columns of a small table. */
+export function table(rows: string[][], rightAlign: ReadonlySet<number> = new Set()): string {
+  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
+  return rows
+    .map((r) => r.map((cell, c) => (rightAlign.has(c) ? cell.padStart(widths[c]) : cell.padEnd(widths[c]))).join('  ').trimEnd())
+    .join('\n');
+}
+
+const sec = (s: number | null): string => (s === null ? '-' : s.toFixed(1));
+
+/** Renders a run's result for a person: status, time, TaskManagers, cost, vertices, failures. */
+export function formatSummary(r: RunResult): string {
+  const out: string[] = [];
+  const tms = r.taskManagers;
+  out.push(`${r.scenario} (seed ${r.seed}, ${r.mode})`);
+  out.push(`status        ${r.status}${r.failureCause !== undefined ? `: ${r.failureCause}` : ''}`);
+  out.push(`makespan      ${formatSeconds(r.makespan)}`);
+  out.push(
+    `TaskManagers  ${tms.created} created, peak ${tms.peak} live (${tms.slotsPerTaskManager} slot${tms.slotsPerTaskManager === 1 ? '' : 's'}, ` +
+      `${tms.cpu} cores, ${formatBytes(tms.memoryBytes)} memory, ${formatBytes(tms.diskBytes)} disk each)`,
+  );
+  out.push(`slot-seconds  ${r.slotSeconds.toFixed(1)} busy`);
+  out.push(`cost          ${r.cost.coreSeconds.toFixed(1)} core-seconds, ${r.cost.gibSeconds.toFixed(1)} GiB-seconds (TaskManagers and JobManager)`);
+  if (r.mode === 'BATCH') {
+    out.push(`disk          peak ${formatBytes(r.disk.peakBytesOneTaskManager)} on one TaskManager, ${formatBytes(r.disk.peakBytesTotal)} in all`);
+  }
+  out.push(`restarts      ${r.restarts}`);
+  out.push('');
+  const rows = [['vertex', 'parallelism', 'attempts', 'start s', 'end s', 'input/subtask min..max', 'why this parallelism']];
+  for (const v of r.vertices) {
+    const b = v.subtaskInputBytes;
+    rows.push([
+      v.id,
+      String(v.parallelism),
+      String(v.attempts),
+      sec(v.start),
+      sec(v.end),
+      b.min === b.max ? formatBytes(b.max) : `${formatBytes(b.min)}..${formatBytes(b.max)}`,
+      v.decision.reason,
+    ]);
+  }
+  out.push(table(rows, new Set([1, 2, 3, 4])));
+  if (r.failures.length > 0) {
+    out.push('');
+    out.push('failures:');
+    for (const f of r.failures) {
+      const who = f.subtask !== null ? `${f.subtask}#${f.attempt}` : `TaskManager ${f.taskManager}`;
+      const what =
+        f.action === 'restart'
+          ? `restarted ${f.restartedCount} subtask(s) after ${f.delay.toFixed(3)} s`
+          : f.action === 'job-failed'
+            ? 'job failed'
+            : 'nothing to restart';
+      out.push(`  t=${f.time.toFixed(1)}s  ${who} on TM ${f.taskManager ?? '-'}: ${f.cause} -> ${what}`);
+    }
+  }
+  if (r.warnings.length > 0) {
+    out.push('');
+    for (const w of r.warnings) out.push(`warning: ${w}`);
+  }
+  return out.join('\n');
+}

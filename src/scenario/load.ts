@@ -1,0 +1,224 @@
+//! Reads a scenario file's text into a validated SimulationSpec, collecting every problem with its field path.
+
+import { parse as parseYaml, YAMLParseError } from 'yaml';
+import type { z } from 'zod';
+import { autoDiskBytes, resourceWarnings } from '../model/cluster/resources.js';
+import type { FaultSpec, SimulationSpec, VertexSpec } from '../model/spec.js';
+import { findCycle } from '../model/job/job-graph.js';
+import { resolveConfig } from './config.js';
+import { childPath, ScenarioError, type ScenarioIssue } from './issues.js';
+import { scenarioSchema, type ScenarioDocument } from './schema.js';
+import { describe } from './units.js';
+
+const GIB = 2 ** 30;
+
+/** A scenario ready to simulate, with the name of the file it came from. */
+export interface Scenario {
+  file: string;
+  spec: SimulationSpec;
+}
+
+/**
+ * Parses and validates a scenario.
+ * @param text the file's content (YAML or JSON)
+ * @param file the file's name, for messages and the default scenario name
+ * @throws ScenarioError with every problem found
+ */
+export function loadScenario(text: string, file: string): Scenario {
+  let raw: unknown;
+  try {
+    raw = parseYaml(text, { prettyErrors: true, uniqueKeys: true });
+  } catch (err) {
+    const msg = err instanceof YAMLParseError ? err.message.split('\n')[0] : String(err);
+    throw new ScenarioError(file, [{ path: '', message: `not valid YAML or JSON: ${msg}` }]);
+  }
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    throw new ScenarioError(file, [{ path: '', message: `expected a map with a \`job\` key, got ${describe(raw)}` }]);
+  }
+  const parsed = scenarioSchema.safeParse(expandDottedKeys(raw as Record<string, unknown>), { reportInput: true });
+  if (!parsed.success) {
+    throw new ScenarioError(file, parsed.error.issues.map(toScenarioIssue));
+  }
+  const issues: ScenarioIssue[] = [];
+  const spec = resolve(parsed.data, file, issues);
+  if (issues.length > 0) throw new ScenarioError(file, issues);
+  return { file, spec };
+}
+
+/** Accepts `taskmanager.slots: 2` as well as the nested form, in `cluster` and in each vertex. */
+function expandDottedKeys(doc: Record<string, unknown>): Record<string, unknown> {
+  const nest = (o: unknown): unknown => {
+    if (typeof o !== 'object' || o === null || Array.isArray(o)) return o;
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(o)) {
+      const dot = k.indexOf('.');
+      if (dot <= 0) {
+        out[k] = v;
+        continue;
+      }
+      const head = k.slice(0, dot);
+      const prev = out[head];
+      const inner = typeof prev === 'object' && prev !== null && !Array.isArray(prev) ? { ...prev } : {};
+      (inner as Record<string, unknown>)[k.slice(dot + 1)] = v;
+      out[head] = inner;
+    }
+    return out;
+  };
+  const out = { ...doc };
+  if (out.cluster !== undefined) out.cluster = nest(out.cluster);
+  const job = out.job as Record<string, unknown> | undefined;
+  if (typeof job === 'object' && job !== null && Array.isArray(job.vertices)) {
+    out.job = { ...job, vertices: job.vertices.map(nest) };
+  }
+  return out;
+}
+
+/** Turns a zod issue into a path and a message a person can act on. */
+function toScenarioIssue(issue: z.core.$ZodIssue): ScenarioIssue {
+  let path = '';
+  for (const seg of issue.path) path = childPath(path, typeof seg === 'number' ? seg : String(seg));
+  const input = (issue as { input?: unknown }).input;
+  switch (issue.code) {
+    case 'invalid_type':
+      if (input === undefined) return { path, message: `is required (${issue.expected})` };
+      return { path, message: `Expected ${issue.expected === 'object' ? 'a map' : issue.expected === 'array' ? 'a list' : `a ${issue.expected}`}, got ${describe(input)}` };
+    case 'unrecognized_keys':
+      return { path, message: `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `\`${k}\``).join(', ')}` };
+    case 'too_small':
+      return { path, message: `Expected at least ${issue.minimum} item${issue.minimum === 1 ? '' : 's'}` };
+    case 'invalid_union': {
+      const isFault = path.startsWith('faults[');
+      if (isFault) {
+        return { path: childPath(path, 'type'), message: `Expected one of \`subtask\`, \`taskmanager\`, \`random-subtask\`, got ${describe((input as Record<string, unknown> | undefined)?.type)}` };
+      }
+      return { path, message: issue.message };
+    }
+    default:
+      return { path, message: issue.message };
+  }
+}
+
+function resolve(doc: ScenarioDocument, file: string, issues: ScenarioIssue[]): SimulationSpec {
+  const warnings: string[] = [];
+  const c = doc.cluster ?? {};
+  const tm = c.taskmanager ?? {};
+  const cfg = resolveConfig(doc.config ?? {}, issues, warnings);
+
+  const slotsPerTaskManager = cfg.slotsPerTaskManager ?? tm.slots ?? 1;
+  const cpuPerSlot = tm.cpuPerSlot ?? 1;
+  const cores = slotsPerTaskManager * cpuPerSlot;
+  const cluster = {
+    slotsPerTaskManager,
+    cpuPerSlot,
+    memoryPerSlot: tm.memoryPerSlot ?? 4 * GIB,
+    diskBytes: tm.disk === undefined || tm.disk === 'auto' ? autoDiskBytes(cores) : tm.disk,
+    startupMs: tm.startup ?? 10_000,
+    idleTimeoutMs: cfg.idleTimeoutMs ?? tm.idleTimeout ?? 30_000,
+    shutdownMs: tm.shutdown ?? 0,
+    jobManagerCpu: c.jobmanager?.cpu ?? 1,
+    jobManagerMemory: c.jobmanager?.memory ?? 4 * GIB,
+    maxSlots: cfg.maxSlots ?? c.maxSlots ?? Infinity,
+    shuffle: c.shuffle ?? 'local',
+  } as const;
+  warnings.push(...resourceWarnings(cluster));
+  if (cluster.maxSlots < cluster.slotsPerTaskManager) {
+    warnings.push(
+      `cluster.maxSlots: ${cluster.maxSlots} is smaller than the ${cluster.slotsPerTaskManager} slots of one TaskManager: no TaskManager can start`,
+    );
+  }
+
+  const vertices = resolveVertices(doc, issues);
+  const faults = resolveFaults(doc, vertices, issues);
+  return {
+    name: doc.name ?? file.replace(/^.*[\\/]/, '').replace(/\.(ya?ml|json)$/i, ''),
+    seed: doc.seed ?? 0,
+    mode: cfg.mode,
+    cluster,
+    parallelism: cfg.parallelism,
+    vertices,
+    faults,
+    failoverStrategy: cfg.failoverStrategy,
+    restartConfig: cfg.restartConfig,
+    slotRequestTimeoutMs: cfg.slotRequestTimeoutMs,
+    guards: cfg.guards,
+    warnings,
+  };
+}
+
+function resolveVertices(doc: ScenarioDocument, issues: ScenarioIssue[]): VertexSpec[] {
+  const seen = new Map<string, number>();
+  const vertices: VertexSpec[] = doc.job.vertices.map((v, i) => {
+    const path = `job.vertices[${i}]`;
+    if (seen.has(v.id)) issues.push({ path: `${path}.id`, message: `duplicate vertex id \`${v.id}\` (also job.vertices[${seen.get(v.id)}])` });
+    else seen.set(v.id, i);
+    const inputs = (v.inputs ?? []).map((inp) => ({ from: inp.from, pattern: inp.pattern ?? 'all-to-all' }));
+    if (v.source !== undefined && inputs.length > 0) {
+      issues.push({ path: `${path}.inputs`, message: 'a source (`source.bytes`) cannot have inputs' });
+    }
+    if (v.source === undefined && inputs.length === 0) {
+      issues.push({ path, message: `vertex \`${v.id}\` is neither a source (\`source.bytes\`) nor has \`inputs\`` });
+    }
+    return {
+      id: v.id,
+      ...(v.name !== undefined && { name: v.name }),
+      ...(v.parallelism !== undefined && { parallelism: v.parallelism }),
+      ...(v.source !== undefined && { sourceBytes: v.source.bytes }),
+      inputs,
+      rate: v.rate ?? Infinity,
+      fixedMs: v.fixed ?? 0,
+      selectivity: v.selectivity ?? 1,
+      jitterSigma: v.jitter?.sigma ?? 0,
+      ...(v.skew !== undefined && { skew: v.skew }),
+    };
+  });
+  vertices.forEach((v, i) => {
+    const dupInputs = new Set<string>();
+    v.inputs.forEach((inp, k) => {
+      const p = `job.vertices[${i}].inputs[${k}].from`;
+      if (!seen.has(inp.from)) {
+        issues.push({ path: p, message: `unknown vertex \`${inp.from}\`; known: ${[...seen.keys()].map((x) => `\`${x}\``).join(', ')}` });
+      } else if (inp.from === v.id) {
+        issues.push({ path: p, message: `vertex \`${v.id}\` reads its own output` });
+      } else if (dupInputs.has(inp.from)) {
+        issues.push({ path: p, message: `\`${inp.from}\` is already an input of \`${v.id}\`` });
+      }
+      dupInputs.add(inp.from);
+    });
+  });
+  if (issues.length === 0) {
+    const cycle = findCycle(vertices);
+    if (cycle !== null) issues.push({ path: 'job.vertices', message: `the job graph has a cycle: ${cycle.join(' -> ')}` });
+  }
+  return vertices;
+}
+
+function resolveFaults(doc: ScenarioDocument, vertices: VertexSpec[], issues: ScenarioIssue[]): FaultSpec[] {
+  const byId = new Map(vertices.map((v) => [v.id, v]));
+  const checkSubtask = (path: string, vertex: string, subtask: number): void => {
+    const v = byId.get(vertex);
+    if (v === undefined) issues.push({ path, message: `unknown vertex \`${vertex}\`` });
+    else if (v.parallelism !== undefined && subtask >= v.parallelism) {
+      issues.push({ path, message: `vertex \`${vertex}\` has parallelism ${v.parallelism}, so subtask ${subtask} does not exist` });
+    }
+  };
+  const out: FaultSpec[] = [];
+  (doc.faults ?? []).forEach((f, i) => {
+    const path = `faults[${i}]`;
+    if (f.type === 'subtask') {
+      checkSubtask(`${path}.vertex`, f.vertex, f.subtask);
+      out.push({ type: 'subtask', vertex: f.vertex, subtask: f.subtask, attempt: f.attempt ?? 0, at: f.at ?? 0.5 });
+    } else if (f.type === 'taskmanager') {
+      if ((f.hosting === undefined) === (f.tm === undefined)) {
+        issues.push({ path, message: 'a taskmanager fault needs exactly one of `hosting: "VERTEX[N]"` and `tm: INDEX`' });
+      } else if (f.hosting !== undefined) {
+        checkSubtask(`${path}.hosting`, f.hosting.vertex, f.hosting.subtask);
+        out.push({ type: 'taskmanager', atMs: f.at, hosting: f.hosting });
+      } else {
+        out.push({ type: 'taskmanager', atMs: f.at, tm: f.tm as number });
+      }
+    } else {
+      out.push({ type: 'random-subtask', probability: f.probability });
+    }
+  });
+  return out;
+}

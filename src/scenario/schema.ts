@@ -1,0 +1,137 @@
+//! The scenario file's schema: structure, types and units, with messages that say what is allowed.
+
+import { z } from 'zod';
+import { describe, parseDuration, parseRate, parseSize } from './units.js';
+
+type Ctx = z.core.$RefinementCtx;
+
+/** What a field parser returns for a bad value: the message to show. */
+class Bad {
+  constructor(readonly message: string) {}
+}
+
+/** A field read through a parse function that returns the value or a {@link Bad}. */
+function parsed<T>(parse: (v: unknown) => T | Bad) {
+  return z.unknown().transform((v, ctx: Ctx) => {
+    const r = parse(v);
+    if (r instanceof Bad) {
+      ctx.addIssue({ code: 'custom', message: r.message });
+      return z.NEVER;
+    }
+    return r;
+  });
+}
+
+/** Adapts the unit parsers, which return a number or an error message. */
+const unit = (parse: (v: unknown) => number | string) => (v: unknown) => {
+  const r = parse(v);
+  return typeof r === 'string' ? new Bad(r) : r;
+};
+
+/** A number checked with a readable message (`Expected ... got ...`). */
+function num(what: string, ok: (n: number) => boolean) {
+  return parsed<number>((v) => (typeof v === 'number' && ok(v) ? v : new Bad(`Expected ${what}, got ${describe(v)}`)));
+}
+
+export const size = parsed(unit(parseSize));
+export const duration = parsed(unit((v) => parseDuration(v, false)));
+export const rate = parsed(unit(parseRate));
+const positiveInt = num('an integer >= 1', (n) => Number.isInteger(n) && n >= 1);
+const nonNegInt = num('an integer >= 0', (n) => Number.isInteger(n) && n >= 0);
+const positive = num('a number > 0', (n) => Number.isFinite(n) && n > 0);
+const nonNegative = num('a number >= 0', (n) => Number.isFinite(n) && n >= 0);
+const fraction = num('a number from 0 to 1', (n) => n >= 0 && n <= 1);
+const integer = num('an integer', (n) => Number.isInteger(n));
+
+function oneOf<T extends string>(values: readonly T[]) {
+  return parsed<T>((v) =>
+    typeof v === 'string' && (values as readonly string[]).includes(v)
+      ? (v as T)
+      : new Bad(`Expected one of ${values.map((x) => `\`${x}\``).join(', ')}, got ${describe(v)}`),
+  );
+}
+
+const text = parsed<string>((v) => (typeof v === 'string' && v.length > 0 ? v : new Bad(`Expected a non-empty string, got ${describe(v)}`)));
+
+const taskManager = z.strictObject({
+  slots: positiveInt.optional(),
+  cpuPerSlot: positive.optional(),
+  memoryPerSlot: size.optional(),
+  disk: parsed<number | 'auto'>((v) => (v === 'auto' ? 'auto' : unit(parseSize)(v))).optional(),
+  startup: duration.optional(),
+  idleTimeout: duration.optional(),
+  shutdown: duration.optional(),
+});
+
+const jobManager = z.strictObject({ cpu: positive.optional(), memory: size.optional() });
+
+export const clusterSchema = z.strictObject({
+  taskmanager: taskManager.optional(),
+  jobmanager: jobManager.optional(),
+  maxSlots: parsed<number>((v) =>
+    v === 'unlimited'
+      ? Infinity
+      : typeof v === 'number' && Number.isInteger(v) && v >= 1
+        ? v
+        : new Bad(`Expected an integer >= 1 or \`unlimited\`, got ${describe(v)}`),
+  ).optional(),
+  shuffle: oneOf(['local', 'remote'] as const).optional(),
+});
+
+const skew = parsed<{ zipf: number; keys?: number } | { weights: number[] }>((v) => {
+  const hint = 'Expected `{ zipf: S }` (S >= 0, optional `keys: K`) or `{ weights: [w1, w2, ...] }`';
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return new Bad(`${hint}, got ${describe(v)}`);
+  const o = v as Record<string, unknown>;
+  const keys = Object.keys(o).sort().join(',');
+  if ((keys === 'zipf' || keys === 'keys,zipf') && typeof o.zipf === 'number' && o.zipf >= 0) {
+    if (o.keys === undefined) return { zipf: o.zipf };
+    if (typeof o.keys === 'number' && Number.isInteger(o.keys) && o.keys >= 1) return { zipf: o.zipf, keys: o.keys };
+  }
+  if (keys === 'weights' && Array.isArray(o.weights) && o.weights.length > 0) {
+    const w = o.weights;
+    if (w.every((x) => typeof x === 'number' && x >= 0) && w.some((x) => x > 0)) return { weights: w as number[] };
+  }
+  return new Bad(`${hint}, got \`${JSON.stringify(v)}\``);
+});
+
+const input = z.strictObject({
+  from: text,
+  pattern: oneOf(['all-to-all', 'pointwise', 'broadcast'] as const).optional(),
+});
+
+export const vertexSchema = z.strictObject({
+  id: text,
+  name: z.string().optional(),
+  parallelism: positiveInt.optional(),
+  source: z.strictObject({ bytes: size }).optional(),
+  inputs: z.array(input).optional(),
+  rate: rate.optional(),
+  fixed: duration.optional(),
+  selectivity: nonNegative.optional(),
+  jitter: z.strictObject({ sigma: nonNegative }).optional(),
+  skew: skew.optional(),
+});
+
+const subtaskRef = parsed<{ vertex: string; subtask: number }>((v) => {
+  const m = typeof v === 'string' ? /^(.+)\[(\d+)\]$/.exec(v) : null;
+  return m === null ? new Bad(`Expected a subtask as \`VERTEX[N]\`, got ${describe(v)}`) : { vertex: m[1], subtask: Number(m[2]) };
+});
+
+export const faultSchema = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('subtask'), vertex: text, subtask: nonNegInt, attempt: nonNegInt.optional(), at: fraction.optional() }),
+  z.strictObject({ type: z.literal('taskmanager'), at: duration, hosting: subtaskRef.optional(), tm: nonNegInt.optional() }),
+  z.strictObject({ type: z.literal('random-subtask'), probability: fraction }),
+]);
+
+export const scenarioSchema = z.strictObject({
+  name: z.string().optional(),
+  description: z.string().optional(),
+  seed: integer.optional(),
+  cluster: clusterSchema.optional(),
+  config: z.record(z.string(), z.unknown()).optional(),
+  job: z.strictObject({ vertices: z.array(vertexSchema).min(1) }),
+  faults: z.array(faultSchema).optional(),
+});
+
+/** The scenario as parsed from the file: units converted, defaults not yet applied. */
+export type ScenarioDocument = z.infer<typeof scenarioSchema>;

@@ -1,0 +1,848 @@
+//! Flink's batch execution: blocking edges, slots asked for as subtasks become ready, region failover.
+
+import { RandomStreams, type RandomStream } from '../engine/rng.js';
+import { Simulation } from '../engine/simulation.js';
+import { restartBackoffFromConfig, type RestartBackoff } from '../failure/restart-backoff.js';
+import { Cluster, type ClusterListener } from '../model/cluster/cluster.js';
+import { buildJobGraph, pointwiseConsumers, pointwiseProducers, type JobGraph } from '../model/job/job-graph.js';
+import { Recorder } from '../model/recorder.js';
+import type { FailureResult, ParallelismDecision, RunResult, Timeline, VertexResult } from '../model/run-result.js';
+import type { SimulationSpec } from '../model/spec.js';
+import { ExecutionState, SubtaskState } from './execution-state.js';
+import { decideVertex } from './vertex-initialization.js';
+import { PendingRequests } from './pending-requests.js';
+
+const enum Outcome {
+  Finish = 0,
+  InjectedFailure = 1,
+  RandomFailure = 2,
+}
+
+/** Why an attempt failed, for reports. */
+const INJECTED = 'Injected failure (faults[].type = subtask)';
+const RANDOM = 'Random failure (faults[].type = random-subtask)';
+const NO_SPACE = 'No space left on device';
+const TM_LOST = 'TaskManager lost';
+
+/** Options of one run. */
+export interface RunOptions {
+  /** Record the timeline (attempts, TaskManagers, samples) for traces, metrics and reports. */
+  record?: boolean;
+}
+
+/** The outcome of one simulated run. */
+export interface RunOutput {
+  result: RunResult;
+  timeline?: Timeline;
+}
+
+/**
+ * Runs a job in BATCH mode. Every edge is blocking: a subtask asks for a slot once every
+ * producer subtask it reads from has finished, free slots are taken lowest TaskManager
+ * first, and new TaskManagers are asked for in batches within the slot cap. Intermediate
+ * results stay on the producer's TaskManager (or in the remote shuffle service) until
+ * every consumer has read them. A failure restarts the failed subtask's region as Flink's
+ * region failover strategy does, after the restart strategy's delay.
+ */
+export class BatchScheduler implements ClusterListener {
+  private readonly sim = new Simulation();
+  private readonly rng: RandomStreams;
+  private readonly jitterRng: RandomStream;
+  private readonly failureRng: RandomStream;
+  private readonly graph: JobGraph;
+  private readonly cluster: Cluster;
+  private readonly recorder: Recorder | null;
+  private readonly backoff: RestartBackoff;
+  private readonly x = new ExecutionState();
+  private readonly pending = new PendingRequests();
+  private readonly local: boolean;
+
+  // Per vertex.
+  private readonly parallelism: Int32Array;
+  private readonly base: Int32Array;
+  private readonly finished: Int32Array;
+  /** All-to-all and broadcast inputs whose producer vertex has not fully finished. */
+  private readonly blockingWaiting: Int32Array;
+  private readonly attempts: Float64Array;
+  private readonly firstStart: Float64Array;
+  private readonly lastEnd: Float64Array;
+  private readonly busyMs: Float64Array;
+  private readonly totalOutput: Float64Array;
+  private readonly hasConsumers: Uint8Array;
+  private readonly vertexStamp: Int32Array;
+  private readonly producerStamp: Int32Array;
+  private readonly decisions: (ParallelismDecision | undefined)[];
+  /** Share of each all-to-all input's bytes read by each subtask; null means an even split. */
+  private readonly shares: (Float64Array | null)[][];
+  private readonly faultVertices = new Set<number>();
+  private readonly subtaskFaults = new Map<string, number>();
+  private readonly randomFailure: number;
+
+  private readonly evAttemptEnd: number;
+  private readonly evRestart: number;
+  private readonly evTmFault: number;
+
+  private verticesDone = 0;
+  private finishedSubtasks = 0;
+  private runningSubtasks = 0;
+  private restarts = 0;
+  private failoverCount = 0;
+  private restartsWithoutProgress = 0;
+  private slotMs = 0;
+  private readonly restartSets = new Map<number, Int32Array>();
+  private readonly failures: FailureResult[] = [];
+  private ended: { status: 'FINISHED' | 'FAILED'; cause?: string } | null = null;
+  private readonly freed: number[] = [];
+
+  constructor(
+    private readonly spec: SimulationSpec,
+    options: RunOptions = {},
+  ) {
+    this.rng = new RandomStreams(spec.seed);
+    this.jitterRng = this.rng.stream('jitter');
+    this.failureRng = this.rng.stream('random-failures');
+    this.graph = buildJobGraph(spec.vertices);
+    this.recorder = options.record === true ? new Recorder() : null;
+    this.local = spec.cluster.shuffle === 'local';
+    this.cluster = new Cluster(this.sim, spec.cluster, this, this.recorder, this.local);
+    const backoff = restartBackoffFromConfig(spec.restartConfig, this.rng.stream('restart-backoff'));
+    if (backoff.backoff === undefined) throw new Error(backoff.issues.map((i) => i.message).join('; '));
+    this.backoff = backoff.backoff;
+
+    const n = spec.vertices.length;
+    this.parallelism = new Int32Array(n);
+    this.base = new Int32Array(n);
+    this.finished = new Int32Array(n);
+    this.blockingWaiting = new Int32Array(n);
+    this.attempts = new Float64Array(n);
+    this.firstStart = new Float64Array(n).fill(NaN);
+    this.lastEnd = new Float64Array(n).fill(NaN);
+    this.busyMs = new Float64Array(n);
+    this.totalOutput = new Float64Array(n).fill(NaN);
+    this.hasConsumers = new Uint8Array(n);
+    this.vertexStamp = new Int32Array(n);
+    this.producerStamp = new Int32Array(n);
+    this.decisions = new Array(n).fill(undefined);
+    this.shares = spec.vertices.map((v) => v.inputs.map(() => null));
+    for (let v = 0; v < n; v++) this.hasConsumers[v] = this.graph.outputs[v].length > 0 ? 1 : 0;
+
+    let survive = 1;
+    for (const f of spec.faults) {
+      if (f.type === 'subtask') {
+        const v = this.graph.indexOf.get(f.vertex) as number;
+        this.faultVertices.add(v);
+        this.subtaskFaults.set(`${v}:${f.subtask}:${f.attempt}`, f.at);
+      } else if (f.type === 'random-subtask') {
+        survive *= 1 - f.probability;
+      }
+    }
+    this.randomFailure = 1 - survive;
+
+    this.evAttemptEnd = this.sim.register((g, serial, outcome) => this.attemptEnded(g, serial, outcome));
+    this.evRestart = this.sim.register((id) => this.restart(id));
+    this.evTmFault = this.sim.register((i) => this.taskManagerFault(i));
+  }
+
+  /** Runs the job to its end and reports. */
+  run(): RunOutput {
+    this.spec.faults.forEach((f, i) => {
+      if (f.type === 'taskmanager') this.sim.at(f.atMs, this.evTmFault, i);
+    });
+    for (const v of this.graph.topological) this.tryInitialize(v);
+    this.afterChange();
+    const limit = this.spec.guards.maxSimulatedMs;
+    // The time limit is checked here, not queued, so an empty queue still means "stuck".
+    while (this.sim.step()) {
+      if (this.sim.now > limit && this.ended === null) {
+        this.endJob('FAILED', `simulated time limit reached (batchsim.max-simulated-time = ${limit / 1000} s)`);
+      }
+    }
+    if (this.ended === null) this.endJob('FAILED', this.diagnoseStuck());
+    return this.report();
+  }
+
+  // ---------------------------------------------------------------- vertices
+
+  /** Decides a vertex's parallelism once its inputs allow it, and creates its subtasks. */
+  private tryInitialize(v: number): void {
+    if (this.parallelism[v] !== 0) return;
+    const spec = this.spec.vertices[v];
+    const inputs = this.graph.inputs[v];
+    const inferred = spec.parallelism === undefined && spec.sourceBytes === undefined && this.spec.parallelism.autoEnabled;
+    for (const e of inputs) {
+      // A fixed parallelism needs only its producers' parallelism; an inferred one needs their bytes.
+      if (this.parallelism[e.vertex] === 0) return;
+      if (inferred && this.finished[e.vertex] !== this.parallelism[e.vertex]) return;
+    }
+    const d = decideVertex(v, this.graph, this.spec.parallelism, this.parallelism, this.totalOutput, (u) =>
+      this.outputsOf(u),
+    );
+    const p = d.parallelism;
+    this.decisions[v] = d.decision;
+    this.shares[v] = d.shares;
+    this.parallelism[v] = p;
+    const base = this.x.allocate(v, p);
+    this.base[v] = base;
+
+    let waiting = 0;
+    for (const e of inputs) {
+      const u = e.vertex;
+      if (e.pattern === 'pointwise') {
+        const pu = this.parallelism[u];
+        const bu = this.base[u];
+        for (let j = 0; j < p; j++) {
+          const [a, b] = pointwiseProducers(pu, p, j);
+          let missing = 0;
+          for (let i = a; i < b; i++) if (this.x.state[bu + i] !== SubtaskState.Finished) missing++;
+          this.x.pendingPointwise[base + j] += missing;
+        }
+        // Producers that finished before this vertex existed counted one placeholder need for it.
+        for (let i = 0; i < pu; i++) {
+          const g = bu + i;
+          if (this.x.state[g] === SubtaskState.Finished && this.x.fileAvailable[g] === 1) {
+            const [c0, c1] = pointwiseConsumers(pu, p, i);
+            this.adjustNeed(g, c1 - c0 - 1);
+          }
+        }
+      } else if (this.finished[u] !== this.parallelism[u]) {
+        waiting++;
+      }
+    }
+    this.blockingWaiting[v] = waiting;
+    if (waiting === 0) for (let j = 0; j < p; j++) this.readyIfPossible(base + j);
+    for (const e of this.graph.outputs[v]) this.tryInitialize(e.vertex);
+  }
+
+  /** Output bytes of each subtask of a finished vertex. */
+  private outputsOf(u: number): Float64Array {
+    return this.x.outputBytes.subarray(this.base[u], this.base[u] + this.parallelism[u]);
+  }
+
+  private vertexFinished(v: number): void {
+    this.verticesDone++;
+    let total = 0;
+    const b = this.base[v];
+    for (let i = 0; i < this.parallelism[v]; i++) total += this.x.outputBytes[b + i];
+    this.totalOutput[v] = total;
+    for (const e of this.graph.outputs[v]) {
+      const c = e.vertex;
+      if (this.parallelism[c] === 0) {
+        this.tryInitialize(c);
+      } else if (e.pattern !== 'pointwise' && --this.blockingWaiting[c] === 0) {
+        const bc = this.base[c];
+        for (let j = 0; j < this.parallelism[c]; j++) this.readyIfPossible(bc + j);
+      }
+    }
+    // Whole-vertex consumers release their all-to-all and broadcast inputs together.
+    for (const e of this.graph.inputs[v]) {
+      if (e.pattern !== 'pointwise') this.adjustProducerNeeds(e.vertex, -1);
+    }
+    if (this.verticesDone === this.spec.vertices.length) this.endJob('FINISHED');
+  }
+
+  private vertexUnfinished(v: number): void {
+    this.verticesDone--;
+    for (const e of this.graph.outputs[v]) {
+      if (e.pattern !== 'pointwise' && this.parallelism[e.vertex] !== 0) this.blockingWaiting[e.vertex]++;
+    }
+    for (const e of this.graph.inputs[v]) {
+      if (e.pattern !== 'pointwise') this.adjustProducerNeeds(e.vertex, +1);
+    }
+  }
+
+  // ---------------------------------------------------------------- output files
+
+  /** How many consumers still need subtask g's output, counted when it finishes. */
+  private initialNeed(g: number): number {
+    const v = this.x.vertexOf[g];
+    let need = 0;
+    for (const e of this.graph.outputs[v]) {
+      const c = e.vertex;
+      const pc = this.parallelism[c];
+      if (e.pattern !== 'pointwise') {
+        if (pc === 0 || this.finished[c] !== pc) need++;
+      } else if (pc === 0) {
+        need++; // placeholder until the consumer's parallelism is known
+      } else {
+        const [c0, c1] = pointwiseConsumers(this.parallelism[v], pc, g - this.base[v]);
+        for (let j = c0; j < c1; j++) if (this.x.state[this.base[c] + j] !== SubtaskState.Finished) need++;
+      }
+    }
+    return need;
+  }
+
+  private adjustProducerNeeds(u: number, delta: number): void {
+    const b = this.base[u];
+    for (let i = 0; i < this.parallelism[u]; i++) {
+      if (this.x.fileAvailable[b + i] === 1) this.adjustNeed(b + i, delta);
+    }
+  }
+
+  private adjustNeed(g: number, delta: number): void {
+    if (this.x.fileAvailable[g] !== 1) return;
+    this.x.need[g] += delta;
+    if (this.x.need[g] === 0) this.dropFile(g);
+  }
+
+  /** Deletes an output file (consumed, or its producer runs again). */
+  private dropFile(g: number): void {
+    this.x.fileAvailable[g] = 0;
+    const tm = this.x.fileTm[g];
+    if (tm >= 0) this.cluster.deleteFile(tm, this.x.outputBytes[g]);
+    this.x.fileTm[g] = -1;
+  }
+
+  // ---------------------------------------------------------------- subtasks
+
+  private readyIfPossible(g: number): void {
+    if (this.x.state[g] !== SubtaskState.Created || this.x.pendingPointwise[g] !== 0) return;
+    if (this.blockingWaiting[this.x.vertexOf[g]] !== 0) return;
+    const slot = this.cluster.takeFreeSlot();
+    if (slot >= 0) {
+      this.deploy(g, slot);
+    } else {
+      this.x.state[g] = SubtaskState.Queued;
+      this.pending.push(g, this.x.requestStamp[g]);
+    }
+  }
+
+  private inputBytesOf(g: number): number {
+    const v = this.x.vertexOf[g];
+    const spec = this.spec.vertices[v];
+    const p = this.parallelism[v];
+    const j = g - this.base[v];
+    if (spec.sourceBytes !== undefined) return spec.sourceBytes / p;
+    let bytes = 0;
+    const inputs = this.graph.inputs[v];
+    for (let k = 0; k < inputs.length; k++) {
+      const e = inputs[k];
+      const u = e.vertex;
+      if (e.pattern === 'broadcast') {
+        bytes += this.totalOutput[u];
+      } else if (e.pattern === 'all-to-all') {
+        const share = this.shares[v][k];
+        bytes += this.totalOutput[u] * (share === null ? 1 / p : share[j]);
+      } else {
+        const pu = this.parallelism[u];
+        const [a, b] = pointwiseProducers(pu, p, j);
+        for (let i = a; i < b; i++) {
+          const [c0, c1] = pointwiseConsumers(pu, p, i);
+          bytes += this.x.outputBytes[this.base[u] + i] / (c1 - c0);
+        }
+      }
+    }
+    return bytes;
+  }
+
+  private deploy(g: number, slot: number): void {
+    const x = this.x;
+    const v = x.vertexOf[g];
+    const spec = this.spec.vertices[v];
+    let input = x.inputBytes[g];
+    if (Number.isNaN(input)) {
+      input = this.inputBytesOf(g);
+      x.inputBytes[g] = input;
+      x.outputBytes[g] = input * spec.selectivity;
+    }
+    let duration = spec.fixedMs + (spec.rate === Infinity ? 0 : (input / spec.rate) * 1000);
+    if (spec.jitterSigma > 0) duration *= this.jitterRng.logNormalMeanOne(spec.jitterSigma);
+    duration = Math.round(duration);
+
+    const attempt = x.attemptNo[g]++;
+    let failAt = -1;
+    let outcome = Outcome.Finish;
+    if (this.randomFailure > 0 && this.failureRng.next() < this.randomFailure) {
+      failAt = this.failureRng.next();
+      outcome = Outcome.RandomFailure;
+    }
+    if (this.faultVertices.has(v)) {
+      const f = this.subtaskFaults.get(`${v}:${g - this.base[v]}:${attempt}`);
+      if (f !== undefined) {
+        failAt = f;
+        outcome = Outcome.InjectedFailure;
+      }
+    }
+    const now = this.sim.now;
+    x.state[g] = SubtaskState.Running;
+    x.slot[g] = slot;
+    x.startMs[g] = now;
+    x.lastTm[g] = this.cluster.tmOfSlot(slot);
+    const serial = ++x.serial[g];
+    this.attempts[v]++;
+    if (Number.isNaN(this.firstStart[v])) this.firstStart[v] = now;
+    this.runningSubtasks++;
+    const writes = this.local && this.hasConsumers[v] === 1 ? x.outputBytes[g] : 0;
+    this.cluster.occupy(slot, g, writes, now + duration);
+    const ends = outcome === Outcome.Finish ? duration : Math.round(failAt * duration);
+    this.sim.schedule(ends, this.evAttemptEnd, g, serial, outcome);
+  }
+
+  private attemptEnded(g: number, serial: number, outcome: number): void {
+    if (this.x.serial[g] !== serial || this.x.state[g] !== SubtaskState.Running) return;
+    if (outcome === Outcome.Finish) this.finish(g);
+    else this.attemptFailed(g, outcome === Outcome.RandomFailure ? RANDOM : INJECTED);
+    this.afterChange();
+  }
+
+  /** Ends the running attempt of g, freeing its slot; returns the slot. */
+  private stopAttempt(g: number, outcome: 'finished' | 'failed' | 'canceled', cause?: string): number {
+    const x = this.x;
+    const slot = x.slot[g];
+    const v = x.vertexOf[g];
+    const now = this.sim.now;
+    const ran = now - x.startMs[g];
+    this.busyMs[v] += ran;
+    this.slotMs += ran;
+    this.runningSubtasks--;
+    this.cluster.vacate(slot, outcome === 'finished' && this.local && this.hasConsumers[v] === 1);
+    x.slot[g] = -1;
+    x.serial[g]++;
+    if (this.recorder !== null) {
+      this.recorder.attempts.push({
+        vertex: this.spec.vertices[v].id,
+        subtask: g - this.base[v],
+        attempt: x.attemptNo[g] - 1,
+        tm: this.cluster.tmOfSlot(slot),
+        slot: slot % this.cluster.slotsPerTm,
+        start: x.startMs[g] / 1000,
+        end: now / 1000,
+        outcome,
+        ...(cause !== undefined && { cause }),
+        inputBytes: x.inputBytes[g],
+        outputBytes: x.outputBytes[g],
+      });
+    }
+    return slot;
+  }
+
+  private finish(g: number): void {
+    const x = this.x;
+    const v = x.vertexOf[g];
+    const slot = this.stopAttempt(g, 'finished');
+    const tm = this.cluster.tmOfSlot(slot);
+    x.state[g] = SubtaskState.Finished;
+    this.finishedSubtasks++;
+    this.restartsWithoutProgress = 0;
+    this.lastEnd[v] = this.sim.now;
+    if (this.hasConsumers[v] === 1) {
+      x.fileAvailable[g] = 1;
+      x.need[g] = this.initialNeed(g);
+      if (this.local) {
+        x.fileTm[g] = tm;
+        this.cluster.holdFile(tm);
+      }
+      if (x.need[g] === 0) this.dropFile(g);
+    }
+    this.releaseInputsOf(g, -1);
+    const p = this.parallelism[v];
+    for (const e of this.graph.outputs[v]) {
+      const c = e.vertex;
+      const pc = this.parallelism[c];
+      if (e.pattern !== 'pointwise' || pc === 0) continue;
+      const [c0, c1] = pointwiseConsumers(p, pc, g - this.base[v]);
+      for (let j = c0; j < c1; j++) {
+        const h = this.base[c] + j;
+        if (--x.pendingPointwise[h] === 0) this.readyIfPossible(h);
+      }
+    }
+    if (++this.finished[v] === p) this.vertexFinished(v);
+    // Freed last, so subtasks this finish made ready queue up behind older requests first.
+    this.slotFreed(slot);
+  }
+
+  /** A pointwise consumer that finished (or is reset) releases (or takes back) its producers' files. */
+  private releaseInputsOf(g: number, delta: number): void {
+    const v = this.x.vertexOf[g];
+    const p = this.parallelism[v];
+    for (const e of this.graph.inputs[v]) {
+      if (e.pattern !== 'pointwise') continue;
+      const u = e.vertex;
+      const [a, b] = pointwiseProducers(this.parallelism[u], p, g - this.base[v]);
+      for (let i = a; i < b; i++) this.adjustNeed(this.base[u] + i, delta);
+    }
+  }
+
+  /** Gives a slot that just became free to the oldest waiting request, or back to the pool. */
+  private slotFreed(slot: number): void {
+    if (!this.cluster.isRunning(this.cluster.tmOfSlot(slot))) return;
+    const g = this.pending.pop(this.x.requestStamp);
+    if (g >= 0) this.deploy(g, slot);
+    else this.cluster.returnSlot(slot);
+  }
+
+  // ---------------------------------------------------------------- cluster callbacks
+
+  onTaskManagerReady(): void {
+    for (;;) {
+      if (this.pending.valid === 0) break;
+      const slot = this.cluster.takeFreeSlot();
+      if (slot < 0) break;
+      const g = this.pending.pop(this.x.requestStamp);
+      if (g < 0) {
+        this.cluster.returnSlot(slot);
+        break;
+      }
+      this.deploy(g, slot);
+    }
+    this.afterChange();
+  }
+
+  onTaskManagerGone(): void {
+    this.afterChange();
+  }
+
+  onDiskFull(_tm: number, slot: number): void {
+    this.attemptFailed(this.cluster.taskInSlot(slot), NO_SPACE);
+    this.afterChange();
+  }
+
+  /** After every event: ask for TaskManagers for requests no slot will serve, and sample. */
+  private afterChange(): void {
+    if (this.ended !== null) return;
+    const spt = this.cluster.slotsPerTm;
+    const shortfall = this.pending.valid - this.cluster.startingSlots;
+    if (shortfall > 0) {
+      const n = Math.min(Math.ceil(shortfall / spt), this.cluster.headroomTms);
+      if (n > 0) this.cluster.requestTaskManagers(n);
+    }
+    if (this.recorder !== null) this.sample();
+  }
+
+  private sample(): void {
+    const c = this.cluster;
+    const counts = c.counts();
+    let diskMax = 0;
+    for (let tm = 0; tm < c.created; tm++) if (c.stateOf(tm) <= 1) diskMax = Math.max(diskMax, c.diskUsed(tm));
+    this.recorder?.sample({
+      time: this.sim.now / 1000,
+      liveTaskManagers: c.liveTms,
+      startingTaskManagers: counts.starting,
+      idleTaskManagers: counts.idle,
+      busySlots: c.busySlots,
+      freeSlots: c.freeSlotCount,
+      pendingRequests: this.pending.valid,
+      runningSubtasks: this.runningSubtasks,
+      finishedSubtasks: this.finishedSubtasks,
+      diskUsedTotal: Math.max(0, c.diskUsedTotal()),
+      diskUsedMax: Math.max(0, diskMax),
+    });
+  }
+
+  // ---------------------------------------------------------------- failures
+
+  private attemptFailed(g: number, cause: string): void {
+    const x = this.x;
+    x.failures[g]++;
+    const tm = this.cluster.tmOfSlot(x.slot[g]);
+    const limit = this.spec.guards.maxAttemptsPerSubtask;
+    if (x.failures[g] >= limit) {
+      this.stopAttempt(g, 'failed', cause);
+      x.state[g] = SubtaskState.Created;
+      this.endJob(
+        'FAILED',
+        `${this.label(g)} failed ${x.failures[g]} times (batchsim.max-attempts-per-subtask = ${limit}); last cause: ${cause}`,
+      );
+      return;
+    }
+    this.failover([g], [g], cause, tm);
+  }
+
+  private taskManagerFault(index: number): void {
+    if (this.ended !== null) return;
+    const f = this.spec.faults[index];
+    if (f.type !== 'taskmanager') return;
+    let tm = -1;
+    let what: string;
+    if ('tm' in f) {
+      tm = f.tm;
+      what = `TaskManager ${f.tm}`;
+    } else {
+      what = `the TaskManager hosting ${f.hosting.vertex}[${f.hosting.subtask}]`;
+      const v = this.graph.indexOf.get(f.hosting.vertex) as number;
+      if (this.parallelism[v] > f.hosting.subtask) {
+        const g = this.base[v] + f.hosting.subtask;
+        const x = this.x;
+        tm = x.fileTm[g] >= 0 ? x.fileTm[g] : x.slot[g] >= 0 ? this.cluster.tmOfSlot(x.slot[g]) : x.lastTm[g];
+      }
+    }
+    if (!this.cluster.isActive(tm)) {
+      this.recordFailure({ subtask: null, attempt: null, taskManager: tm >= 0 ? tm : null, cause: `${TM_LOST}: ${what} is not live at this time, nothing lost`, action: 'ignored', restarted: [], restartedCount: 0, delay: 0 });
+      return;
+    }
+    this.loseTaskManager(tm);
+    this.afterChange();
+  }
+
+  /** A TaskManager disappears: its running attempts fail and, with local shuffle, its files are lost. */
+  private loseTaskManager(tm: number): void {
+    const x = this.x;
+    const running: number[] = [];
+    const spt = this.cluster.slotsPerTm;
+    for (let k = 0; k < spt; k++) {
+      const g = this.cluster.taskInSlot(tm * spt + k);
+      if (g >= 0) running.push(g);
+    }
+    const lostProducers: number[] = [];
+    if (this.local) {
+      for (let g = 0; g < x.size; g++) {
+        if (x.fileTm[g] === tm && x.fileAvailable[g] === 1) {
+          x.fileAvailable[g] = 0;
+          x.fileTm[g] = -1;
+          lostProducers.push(g);
+        }
+      }
+    }
+    if (running.length === 0 && lostProducers.length === 0) {
+      this.cluster.lose(tm);
+      this.recordFailure({ subtask: null, attempt: null, taskManager: tm, cause: `${TM_LOST}; it ran nothing and held no needed file`, action: 'ignored', restarted: [], restartedCount: 0, delay: 0 });
+      return;
+    }
+    for (const g of running) x.failures[g]++;
+    this.failover([...running, ...lostProducers], running, TM_LOST, tm);
+  }
+
+  /**
+   * Handles one failure: asks the restart strategy, computes the subtasks to restart,
+   * cancels them now and schedules their restart after the backoff.
+   * @param seeds subtasks the failover starts from (failed attempts, producers of lost files)
+   * @param failedAttempts seeds whose running attempt failed (recorded as failed, not cancelled)
+   */
+  private failover(seeds: number[], failedAttempts: number[], cause: string, tm: number): void {
+    const first = failedAttempts.length > 0 ? failedAttempts[0] : seeds[0];
+    const newRestart = this.backoff.notifyFailure(this.sim.now);
+    const label = failedAttempts.length > 0 ? this.label(first) : null;
+    const attempt = failedAttempts.length > 0 ? this.x.attemptNo[first] - 1 : null;
+    if (!this.backoff.canRestart()) {
+      for (const g of failedAttempts) this.stopAttempt(g, 'failed', cause);
+      for (const g of failedAttempts) this.x.state[g] = SubtaskState.Created;
+      if (cause === TM_LOST) this.cluster.lose(tm);
+      this.recordFailure({ subtask: label, attempt, taskManager: tm, cause, action: 'job-failed', restarted: [], restartedCount: 0, delay: 0 });
+      this.endJob('FAILED', `${cause}${label !== null ? ` (${label})` : ''}; restart strategy exhausted: ${this.backoff.describeExhausted()}`);
+      return;
+    }
+    if (++this.restartsWithoutProgress > this.spec.guards.maxRestartsWithoutProgress) {
+      for (const g of failedAttempts) this.stopAttempt(g, 'failed', cause);
+      for (const g of failedAttempts) this.x.state[g] = SubtaskState.Created;
+      if (cause === TM_LOST) this.cluster.lose(tm);
+      this.endJob(
+        'FAILED',
+        `no progress: ${this.restartsWithoutProgress - 1} restarts without any subtask finishing (batchsim.max-restarts-without-progress); last cause: ${cause}`,
+      );
+      return;
+    }
+    const id = ++this.failoverCount;
+    const set = this.spec.failoverStrategy === 'full' ? this.allSubtasks() : this.regionRestartSet(seeds, id);
+    const failedSet = new Set(failedAttempts);
+    for (let k = 0; k < set.length; k++) this.cancel(set[k], id, failedSet.has(set[k]) ? cause : null);
+    if (cause === TM_LOST) this.cluster.lose(tm);
+    if (newRestart) this.restarts++;
+    const delay = Math.max(0, Math.round(this.backoff.backoffMs()));
+    this.restartSets.set(id, set);
+    this.sim.schedule(delay, this.evRestart, id);
+    this.recorder?.event(this.sim.now, 'failure', `${label ?? `TaskManager ${tm}`}: ${cause}`, tm >= 0 ? tm : undefined);
+    const names: string[] = [];
+    for (let k = 0; k < Math.min(set.length, 50); k++) names.push(this.label(set[k]));
+    this.recordFailure({ subtask: label, attempt, taskManager: tm >= 0 ? tm : null, cause, action: 'restart', restarted: names, restartedCount: set.length, delay: delay / 1000 });
+    const freed = this.freed.splice(0);
+    for (const slot of freed) this.slotFreed(slot);
+  }
+
+  /**
+   * Flink's region failover at subtask granularity (each subtask is a region when all edges
+   * are blocking): from the seeds, add every consumer of an added subtask, finished or not,
+   * and the producer of every input that is no longer available; repeat until nothing changes.
+   * @returns the subtasks to restart, in the order found
+   */
+  private regionRestartSet(seeds: number[], id: number): Int32Array {
+    const x = this.x;
+    const out: number[] = [];
+    const add = (g: number): void => {
+      if (x.visit[g] !== id) {
+        x.visit[g] = id;
+        out.push(g);
+      }
+    };
+    for (const g of seeds) add(g);
+    for (let k = 0; k < out.length; k++) {
+      const g = out[k];
+      const v = x.vertexOf[g];
+      const p = this.parallelism[v];
+      const j = g - this.base[v];
+      for (const e of this.graph.outputs[v]) {
+        const c = e.vertex;
+        const pc = this.parallelism[c];
+        if (pc === 0) continue;
+        if (e.pattern === 'pointwise') {
+          const [c0, c1] = pointwiseConsumers(p, pc, j);
+          for (let h = c0; h < c1; h++) add(this.base[c] + h);
+        } else if (this.vertexStamp[c] !== id) {
+          this.vertexStamp[c] = id;
+          for (let h = 0; h < pc; h++) add(this.base[c] + h);
+        }
+      }
+      for (const e of this.graph.inputs[v]) {
+        const u = e.vertex;
+        const bu = this.base[u];
+        if (e.pattern === 'pointwise') {
+          const [a, b] = pointwiseProducers(this.parallelism[u], p, j);
+          for (let i = a; i < b; i++) if (this.unavailable(bu + i)) add(bu + i);
+        } else if (this.producerStamp[u] !== id) {
+          this.producerStamp[u] = id;
+          for (let i = 0; i < this.parallelism[u]; i++) if (this.unavailable(bu + i)) add(bu + i);
+        }
+      }
+    }
+    return Int32Array.from(out);
+  }
+
+  private unavailable(g: number): boolean {
+    return this.x.state[g] === SubtaskState.Finished && this.x.fileAvailable[g] === 0;
+  }
+
+  private allSubtasks(): Int32Array {
+    const all = new Int32Array(this.x.size);
+    for (let g = 0; g < all.length; g++) all[g] = g;
+    return all;
+  }
+
+  /** Cancels one subtask for a failover, undoing what its progress released downstream and upstream. */
+  private cancel(g: number, id: number, failedCause: string | null): void {
+    const x = this.x;
+    const v = x.vertexOf[g];
+    const st = x.state[g];
+    if (st === SubtaskState.Running) {
+      this.freed.push(this.stopAttempt(g, failedCause !== null ? 'failed' : 'canceled', failedCause ?? 'canceled by failover'));
+    } else if (st === SubtaskState.Queued) {
+      x.requestStamp[g]++;
+      this.pending.valid--;
+    } else if (st === SubtaskState.Finished) {
+      if (this.finished[v] === this.parallelism[v]) this.vertexUnfinished(v);
+      this.finished[v]--;
+      this.finishedSubtasks--;
+      if (x.fileAvailable[g] === 1) this.dropFile(g);
+      x.fileAvailable[g] = 0;
+      this.releaseInputsOf(g, +1);
+      const p = this.parallelism[v];
+      for (const e of this.graph.outputs[v]) {
+        const pc = this.parallelism[e.vertex];
+        if (e.pattern !== 'pointwise' || pc === 0) continue;
+        const [c0, c1] = pointwiseConsumers(p, pc, g - this.base[v]);
+        for (let h = c0; h < c1; h++) x.pendingPointwise[this.base[e.vertex] + h]++;
+      }
+    }
+    x.state[g] = SubtaskState.Restarting;
+    x.restartId[g] = id;
+  }
+
+  private restart(id: number): void {
+    const set = this.restartSets.get(id);
+    this.restartSets.delete(id);
+    if (set === undefined || this.ended !== null) return;
+    this.recorder?.event(this.sim.now, 'restart', `${set.length} subtask(s) restarted`);
+    const x = this.x;
+    for (let k = 0; k < set.length; k++) {
+      const g = set[k];
+      if (x.state[g] === SubtaskState.Restarting && x.restartId[g] === id) x.state[g] = SubtaskState.Created;
+    }
+    for (let k = 0; k < set.length; k++) this.readyIfPossible(set[k]);
+    this.afterChange();
+  }
+
+  private recordFailure(f: Omit<FailureResult, 'time'>): void {
+    this.failures.push({ time: this.sim.now / 1000, ...f });
+  }
+
+  // ---------------------------------------------------------------- the end
+
+  private endJob(status: 'FINISHED' | 'FAILED', cause?: string): void {
+    if (this.ended !== null) return;
+    this.ended = status === 'FAILED' ? { status, cause } : { status };
+    for (let g = 0; g < this.x.size; g++) {
+      if (this.x.state[g] === SubtaskState.Running) {
+        this.stopAttempt(g, 'canceled', 'job ended');
+        this.x.state[g] = SubtaskState.Created;
+      }
+    }
+    this.cluster.releaseAll();
+    this.recorder?.event(this.sim.now, 'job-end', status === 'FINISHED' ? 'job finished' : `job failed: ${cause}`);
+    if (this.recorder !== null) this.sample();
+    this.sim.stop();
+  }
+
+  private diagnoseStuck(): string {
+    const c = this.spec.cluster;
+    if (this.pending.valid > 0 && c.maxSlots < c.slotsPerTaskManager) {
+      return `NoResourceAvailableException: ${this.pending.valid} slot request(s) can never be served: maxSlots ${c.maxSlots} is smaller than the ${c.slotsPerTaskManager} slots of one TaskManager`;
+    }
+    return `the job cannot make progress: ${this.pending.valid} slot request(s) pending, ${this.runningSubtasks} running, ${this.verticesDone} of ${this.spec.vertices.length} vertices finished`;
+  }
+
+  private label(g: number): string {
+    const v = this.x.vertexOf[g];
+    return `${this.spec.vertices[v].id}[${g - this.base[v]}]`;
+  }
+
+  private report(): RunOutput {
+    const spec = this.spec;
+    const ended = this.ended as { status: 'FINISHED' | 'FAILED'; cause?: string };
+    const makespan = this.sim.now / 1000;
+    const tmCost = this.cluster.resourceSeconds();
+    const vertices: VertexResult[] = spec.vertices.map((vs, v) => {
+      const p = this.parallelism[v];
+      const b = this.base[v];
+      const inputs = Array.from(this.x.inputBytes.subarray(b, b + p)).filter((n) => !Number.isNaN(n));
+      inputs.sort((a, c) => a - c);
+      let input = 0;
+      let output = 0;
+      for (const n of inputs) input += n;
+      for (let i = 0; i < p; i++) if (!Number.isNaN(this.x.inputBytes[b + i])) output += this.x.outputBytes[b + i];
+      return {
+        id: vs.id,
+        parallelism: p,
+        decision: this.decisions[v] ?? { origin: 'inferred', reason: 'not decided: its producers never finished' },
+        attempts: this.attempts[v],
+        start: Number.isNaN(this.firstStart[v]) ? null : this.firstStart[v] / 1000,
+        end: p > 0 && this.finished[v] === p ? this.lastEnd[v] / 1000 : null,
+        busySlotSeconds: this.busyMs[v] / 1000,
+        inputBytes: input,
+        outputBytes: output,
+        subtaskInputBytes:
+          inputs.length === 0
+            ? { min: 0, median: 0, max: 0 }
+            : { min: inputs[0], median: inputs[(inputs.length - 1) >> 1], max: inputs[inputs.length - 1] },
+      };
+    });
+    const c = spec.cluster;
+    const result: RunResult = {
+      scenario: spec.name,
+      seed: spec.seed,
+      mode: 'BATCH',
+      status: ended.status,
+      ...(ended.cause !== undefined && { failureCause: ended.cause }),
+      makespan,
+      vertices,
+      taskManagers: {
+        created: this.cluster.created,
+        peak: this.cluster.peakLiveTms,
+        slotsPerTaskManager: c.slotsPerTaskManager,
+        cpu: c.cpuPerSlot * c.slotsPerTaskManager,
+        memoryBytes: c.memoryPerSlot * c.slotsPerTaskManager,
+        diskBytes: c.diskBytes,
+      },
+      restarts: this.restarts,
+      slotSeconds: this.slotMs / 1000,
+      cost: {
+        coreSeconds: tmCost.coreSeconds + c.jobManagerCpu * makespan,
+        gibSeconds: tmCost.gibSeconds + (c.jobManagerMemory / 2 ** 30) * makespan,
+      },
+      disk: {
+        peakBytesOneTaskManager: this.local ? this.cluster.peakDiskOneTm() : 0,
+        peakBytesTotal: this.local ? this.cluster.peakDiskTotal : 0,
+      },
+      failures: this.failures,
+      warnings: spec.warnings,
+      stats: { events: this.sim.processed },
+    };
+    return this.recorder === null ? { result } : { result, timeline: this.recorder };
+  }
+}

@@ -1,0 +1,83 @@
+//! Per-subtask state of the execution graph, in typed arrays indexed by a global subtask number.
+
+import { ensureLength } from '../util/growable.js';
+
+/** Where a subtask is in its life (Flink's ExecutionState, reduced to what the simulation needs). */
+export const enum SubtaskState {
+  /** Waiting for inputs. */
+  Created = 0,
+  /** Inputs ready, waiting for a slot. */
+  Queued = 1,
+  Running = 2,
+  Finished = 3,
+  /** Cancelled by a failover, waiting for the restart delay. */
+  Restarting = 4,
+}
+
+/**
+ * Subtasks get global numbers when their vertex's parallelism is decided: vertex `v`'s
+ * subtask `i` is `base[v] + i`. Everything per subtask lives in typed arrays, so a
+ * million subtasks cost a few tens of megabytes and no per-subtask objects.
+ */
+export class ExecutionState {
+  size = 0;
+  vertexOf = new Int32Array(0);
+  state = new Uint8Array(0);
+  /** Attempts started so far (the current attempt is attemptNo - 1). */
+  attemptNo = new Int32Array(0);
+  /** Attempts that failed (not counting cancellations by a failover). */
+  failures = new Int32Array(0);
+  /** Bumped at every deploy and cancel, so stale completion events are dropped. */
+  serial = new Int32Array(0);
+  /** Pointwise producer subtasks not yet finished. */
+  pendingPointwise = new Int32Array(0);
+  /** Consumer subtasks (or whole consumer vertices over all-to-all) that still need this subtask's output. */
+  need = new Int32Array(0);
+  /** Input bytes, NaN until first computed. */
+  inputBytes = new Float64Array(0);
+  outputBytes = new Float64Array(0);
+  /** Whether the output file exists (finished, not deleted, not lost). */
+  fileAvailable = new Uint8Array(0);
+  /** TaskManager holding the output file, -1 for remote shuffle. */
+  fileTm = new Int32Array(0);
+  slot = new Int32Array(0);
+  /** TaskManager of the latest attempt, -1 if never run. */
+  lastTm = new Int32Array(0);
+  startMs = new Float64Array(0);
+  /** Failover that last cancelled the subtask; its restart event revives only matching subtasks. */
+  restartId = new Int32Array(0);
+  /** Bumped when a queued slot request is withdrawn. */
+  requestStamp = new Int32Array(0);
+  /** Scratch stamp for graph walks (restart-set computation). */
+  visit = new Int32Array(0);
+
+  /** Adds `count` subtasks of vertex `v`; returns the first global number. */
+  allocate(v: number, count: number): number {
+    const base = this.size;
+    const n = base + count;
+    this.vertexOf = ensureLength(this.vertexOf, n);
+    this.state = ensureLength(this.state, n);
+    this.attemptNo = ensureLength(this.attemptNo, n);
+    this.failures = ensureLength(this.failures, n);
+    this.serial = ensureLength(this.serial, n);
+    this.pendingPointwise = ensureLength(this.pendingPointwise, n);
+    this.need = ensureLength(this.need, n);
+    this.inputBytes = ensureLength(this.inputBytes, n);
+    this.outputBytes = ensureLength(this.outputBytes, n);
+    this.fileAvailable = ensureLength(this.fileAvailable, n);
+    this.fileTm = ensureLength(this.fileTm, n);
+    this.slot = ensureLength(this.slot, n);
+    this.lastTm = ensureLength(this.lastTm, n);
+    this.startMs = ensureLength(this.startMs, n);
+    this.restartId = ensureLength(this.restartId, n);
+    this.requestStamp = ensureLength(this.requestStamp, n);
+    this.visit = ensureLength(this.visit, n);
+    this.vertexOf.fill(v, base, n);
+    this.inputBytes.fill(NaN, base, n);
+    this.fileTm.fill(-1, base, n);
+    this.slot.fill(-1, base, n);
+    this.lastTm.fill(-1, base, n);
+    this.size = n;
+    return base;
+  }
+}

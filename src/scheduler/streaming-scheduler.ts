@@ -1,0 +1,386 @@
+//! The same job in STREAMING mode, for comparison: all subtasks deployed at once, pipelined edges, full restarts.
+
+import { RandomStreams, type RandomStream } from '../engine/rng.js';
+import { Simulation } from '../engine/simulation.js';
+import { restartBackoffFromConfig, type RestartBackoff } from '../failure/restart-backoff.js';
+import { Cluster, type ClusterListener } from '../model/cluster/cluster.js';
+import { buildJobGraph, pointwiseConsumers, pointwiseProducers, type JobGraph } from '../model/job/job-graph.js';
+import { Recorder } from '../model/recorder.js';
+import type { FailureResult, RunResult, VertexResult } from '../model/run-result.js';
+import type { SimulationSpec } from '../model/spec.js';
+import type { RunOptions, RunOutput } from './batch-scheduler.js';
+import { subpartitionWeights } from './parallelism-decider.js';
+
+/**
+ * Runs a job as Flink runs a streaming job. Vertices share slots, so the job needs as
+ * many slots as its largest parallelism, all before anything starts (it fails after
+ * `slot.request.timeout` when the cap or the cluster cannot provide them). Slot k hosts
+ * subtask k of every vertex that has one.
+ *
+ * Time with pipelined edges: a subtask runs from deployment for its own time
+ * (`fixed + input / rate`, with jitter), but cannot finish before every producer it
+ * reads from has finished, since its last input arrives then:
+ * `end = max(start + own time, latest producer end)`. A slot is busy until the last
+ * subtask it hosts ends. Nothing is written to local disk. Any failure cancels every
+ * subtask, and after the restart strategy's delay the whole job is deployed again.
+ */
+export class StreamingScheduler implements ClusterListener {
+  private readonly sim = new Simulation();
+  private readonly rng: RandomStreams;
+  private readonly jitterRng: RandomStream;
+  private readonly failureRng: RandomStream;
+  private readonly graph: JobGraph;
+  private readonly cluster: Cluster;
+  private readonly recorder: Recorder | null;
+  private readonly backoff: RestartBackoff;
+  private readonly p: number[];
+  private readonly slotsNeeded: number;
+  private readonly inputBytes: Float64Array[];
+
+  private readonly evEnd: number;
+  private readonly evFail: number;
+  private readonly evTmFault: number;
+  private readonly evTimeout: number;
+
+  /** Deployment number; events of an older deployment are stale. */
+  private deployment = 0;
+  private deployed = false;
+  private waitingSince = 0;
+  private slots: number[] = [];
+  private starts: Float64Array[] = [];
+  private ends: Float64Array[] = [];
+  private deployedAt = 0;
+  private restarts = 0;
+  private failedInARow = 0;
+  private slotMs = 0;
+  private firstStart = NaN;
+  private readonly failures: FailureResult[] = [];
+  private ended: { status: 'FINISHED' | 'FAILED'; cause?: string } | null = null;
+  private readonly randomFailure: number;
+
+  constructor(
+    private readonly spec: SimulationSpec,
+    options: RunOptions = {},
+  ) {
+    this.rng = new RandomStreams(spec.seed);
+    this.jitterRng = this.rng.stream('jitter');
+    this.failureRng = this.rng.stream('random-failures');
+    this.graph = buildJobGraph(spec.vertices);
+    this.recorder = options.record === true ? new Recorder() : null;
+    this.cluster = new Cluster(this.sim, spec.cluster, this, this.recorder, false);
+    const backoff = restartBackoffFromConfig(spec.restartConfig, this.rng.stream('restart-backoff'));
+    if (backoff.backoff === undefined) throw new Error(backoff.issues.map((i) => i.message).join('; '));
+    this.backoff = backoff.backoff;
+    const global = spec.parallelism.globalDefault ?? 1;
+    this.p = spec.vertices.map((v) => v.parallelism ?? global);
+    this.slotsNeeded = Math.max(...this.p);
+    this.inputBytes = this.computeInputBytes();
+    let survive = 1;
+    for (const f of spec.faults) if (f.type === 'random-subtask') survive *= 1 - f.probability;
+    this.randomFailure = 1 - survive;
+    this.evEnd = this.sim.register((d) => this.deploymentEnded(d));
+    this.evFail = this.sim.register((d, v, j) => this.subtaskFailed(d, v, j));
+    this.evTmFault = this.sim.register((i) => this.taskManagerFault(i));
+    this.evTimeout = this.sim.register((since) => this.slotTimeout(since));
+  }
+
+  /** Runs the job to its end and reports. */
+  run(): RunOutput {
+    this.spec.faults.forEach((f, i) => {
+      if (f.type === 'taskmanager') this.sim.at(f.atMs, this.evTmFault, i);
+    });
+    this.waitForSlots();
+    const limit = this.spec.guards.maxSimulatedMs;
+    while (this.sim.step()) {
+      if (this.sim.now > limit && this.ended === null) this.endJob('FAILED', `simulated time limit reached (batchsim.max-simulated-time = ${limit / 1000} s)`);
+    }
+    if (this.ended === null) this.endJob('FAILED', 'the job cannot make progress');
+    return this.report();
+  }
+
+  /** Input bytes of every subtask: data sizes do not depend on timing, so they are fixed up front. */
+  private computeInputBytes(): Float64Array[] {
+    const g = this.graph;
+    const inBytes: Float64Array[] = this.p.map((n) => new Float64Array(n));
+    const total = new Float64Array(this.p.length);
+    for (const v of g.topological) {
+      const spec = g.vertices[v];
+      const p = this.p[v];
+      for (let j = 0; j < p; j++) {
+        let b = spec.sourceBytes !== undefined ? spec.sourceBytes / p : 0;
+        g.inputs[v].forEach((e) => {
+          const u = e.vertex;
+          if (e.pattern === 'broadcast') b += total[u];
+          else if (e.pattern === 'all-to-all') {
+            const skew = g.vertices[u].skew;
+            b += total[u] * (skew === undefined ? 1 / p : subpartitionWeights(p, skew)[j]);
+          } else {
+            const [a, c] = pointwiseProducers(this.p[u], p, j);
+            for (let i = a; i < c; i++) {
+              const [c0, c1] = pointwiseConsumers(this.p[u], p, i);
+              b += (inBytes[u][i] * g.vertices[u].selectivity) / (c1 - c0);
+            }
+          }
+        });
+        inBytes[v][j] = b;
+        total[v] += b * spec.selectivity;
+      }
+    }
+    return inBytes;
+  }
+
+  private waitForSlots(): void {
+    this.deployed = false;
+    this.waitingSince = this.sim.now;
+    this.sim.schedule(this.spec.slotRequestTimeoutMs, this.evTimeout, this.sim.now);
+    this.requestSlots();
+    this.tryDeploy();
+  }
+
+  private requestSlots(): void {
+    const c = this.cluster;
+    const shortfall = this.slotsNeeded - c.freeSlotCount - c.startingSlots;
+    if (shortfall > 0) {
+      const n = Math.min(Math.ceil(shortfall / c.slotsPerTm), c.headroomTms);
+      if (n > 0) c.requestTaskManagers(n);
+    }
+  }
+
+  onTaskManagerReady(): void {
+    this.tryDeploy();
+  }
+
+  onTaskManagerGone(): void {
+    if (!this.deployed && this.ended === null) this.requestSlots();
+  }
+
+  onDiskFull(): void {
+    // Streaming keeps intermediate data in memory: nothing is written to disk.
+  }
+
+  private tryDeploy(): void {
+    if (this.deployed || this.ended !== null || this.cluster.freeSlotCount < this.slotsNeeded) return;
+    this.deployed = true;
+    const d = ++this.deployment;
+    const now = this.sim.now;
+    this.deployedAt = now;
+    if (Number.isNaN(this.firstStart)) this.firstStart = now;
+    this.slots = [];
+    for (let k = 0; k < this.slotsNeeded; k++) {
+      const slot = this.cluster.takeFreeSlot();
+      this.cluster.occupy(slot, k, 0, now);
+      this.slots.push(slot);
+    }
+    const g = this.graph;
+    this.starts = this.p.map((n) => new Float64Array(n).fill(now));
+    this.ends = this.p.map((n) => new Float64Array(n));
+    let firstFailure = Infinity;
+    let failV = -1;
+    let failJ = -1;
+    for (const v of g.topological) {
+      const spec = g.vertices[v];
+      for (let j = 0; j < this.p[v]; j++) {
+        let own = spec.fixedMs + (spec.rate === Infinity ? 0 : (this.inputBytes[v][j] / spec.rate) * 1000);
+        if (spec.jitterSigma > 0) own *= this.jitterRng.logNormalMeanOne(spec.jitterSigma);
+        own = Math.round(own);
+        let end = now + own;
+        for (const e of g.inputs[v]) {
+          const u = e.vertex;
+          if (e.pattern === 'pointwise') {
+            const [a, b] = pointwiseProducers(this.p[u], this.p[v], j);
+            for (let i = a; i < b; i++) end = Math.max(end, this.ends[u][i]);
+          } else {
+            for (let i = 0; i < this.p[u]; i++) end = Math.max(end, this.ends[u][i]);
+          }
+        }
+        this.ends[v][j] = end;
+        let failAt = -1;
+        if (this.randomFailure > 0 && this.failureRng.next() < this.randomFailure) failAt = this.failureRng.next();
+        for (const f of this.spec.faults) {
+          if (f.type === 'subtask' && f.vertex === spec.id && f.subtask === j && f.attempt === d - 1) failAt = f.at;
+        }
+        if (failAt >= 0) {
+          const t = now + Math.round(failAt * (end - now));
+          if (t < firstFailure) {
+            firstFailure = t;
+            failV = v;
+            failJ = j;
+          }
+        }
+      }
+    }
+    const finish = Math.max(now, ...this.ends.map((e) => (e.length === 0 ? now : Math.max(...e))));
+    if (firstFailure <= finish) this.sim.at(firstFailure, this.evFail, d, failV, failJ);
+    else this.sim.at(finish, this.evEnd, d);
+  }
+
+  /** Slot k is busy until the last subtask it hosts ends (or the deployment is cancelled at `until`). */
+  private releaseDeployment(until: number, outcome: 'finished' | 'canceled', failed?: { v: number; j: number; cause: string }): void {
+    for (let k = 0; k < this.slots.length; k++) {
+      const slot = this.slots[k];
+      let busyUntil = this.deployedAt;
+      for (let v = 0; v < this.p.length; v++) {
+        if (k >= this.p[v]) continue;
+        const end = Math.min(this.ends[v][k], until);
+        busyUntil = Math.max(busyUntil, end);
+        if (this.recorder !== null) {
+          const isFailed = failed !== undefined && failed.v === v && failed.j === k;
+          this.recorder.attempts.push({
+            vertex: this.spec.vertices[v].id,
+            subtask: k,
+            attempt: this.deployment - 1,
+            tm: this.cluster.tmOfSlot(slot),
+            slot: slot % this.cluster.slotsPerTm,
+            start: this.deployedAt / 1000,
+            end: (outcome === 'finished' ? this.ends[v][k] : until) / 1000,
+            outcome: isFailed ? 'failed' : outcome === 'finished' || this.ends[v][k] <= until ? 'finished' : 'canceled',
+            ...(isFailed && { cause: failed.cause }),
+            inputBytes: this.inputBytes[v][k],
+            outputBytes: this.inputBytes[v][k] * this.spec.vertices[v].selectivity,
+          });
+        }
+      }
+      this.slotMs += busyUntil - this.deployedAt;
+      this.cluster.vacate(slot, false);
+      this.cluster.returnSlot(slot);
+    }
+    this.slots = [];
+    this.deployed = false;
+  }
+
+  private deploymentEnded(d: number): void {
+    if (d !== this.deployment || !this.deployed) return;
+    this.releaseDeployment(this.sim.now, 'finished');
+    this.endJob('FINISHED');
+  }
+
+  private subtaskFailed(d: number, v: number, j: number): void {
+    if (d !== this.deployment || !this.deployed) return;
+    const cause = this.spec.faults.some((f) => f.type === 'subtask' && f.vertex === this.spec.vertices[v].id && f.subtask === j && f.attempt === d - 1)
+      ? 'Injected failure (faults[].type = subtask)'
+      : 'Random failure (faults[].type = random-subtask)';
+    this.releaseDeployment(this.sim.now, 'canceled', { v, j, cause });
+    this.fullRestart(`${this.spec.vertices[v].id}[${j}]`, d - 1, null, cause);
+  }
+
+  private taskManagerFault(index: number): void {
+    if (this.ended !== null) return;
+    const f = this.spec.faults[index];
+    if (f.type !== 'taskmanager') return;
+    let tm = -1;
+    if ('tm' in f) tm = f.tm;
+    else {
+      const v = this.graph.indexOf.get(f.hosting.vertex) as number;
+      if (this.deployed && f.hosting.subtask < this.p[v] && f.hosting.subtask < this.slots.length) tm = this.cluster.tmOfSlot(this.slots[f.hosting.subtask]);
+    }
+    if (!this.cluster.isActive(tm)) {
+      this.failures.push({ time: this.sim.now / 1000, subtask: null, attempt: null, taskManager: tm >= 0 ? tm : null, cause: 'TaskManager lost: it is not live at this time, nothing lost', action: 'ignored', restarted: [], restartedCount: 0, delay: 0 });
+      return;
+    }
+    const hit = this.deployed && this.slots.some((s) => this.cluster.tmOfSlot(s) === tm);
+    if (hit) this.releaseDeployment(this.sim.now, 'canceled');
+    this.cluster.lose(tm);
+    if (hit) this.fullRestart(null, null, tm, 'TaskManager lost');
+    else if (!this.deployed) this.requestSlots();
+  }
+
+  private fullRestart(subtask: string | null, attempt: number | null, tm: number | null, cause: string): void {
+    const isNew = this.backoff.notifyFailure(this.sim.now);
+    const total = this.p.reduce((a, b) => a + b, 0);
+    if (!this.backoff.canRestart()) {
+      this.failures.push({ time: this.sim.now / 1000, subtask, attempt, taskManager: tm, cause, action: 'job-failed', restarted: [], restartedCount: 0, delay: 0 });
+      this.endJob('FAILED', `${cause}${subtask !== null ? ` (${subtask})` : ''}; restart strategy exhausted: ${this.backoff.describeExhausted()}`);
+      return;
+    }
+    if (++this.failedInARow > this.spec.guards.maxRestartsWithoutProgress) {
+      this.endJob('FAILED', `no progress: ${this.failedInARow - 1} full restarts in a row (batchsim.max-restarts-without-progress); last cause: ${cause}`);
+      return;
+    }
+    if (isNew) this.restarts++;
+    const delay = Math.max(0, Math.round(this.backoff.backoffMs()));
+    this.failures.push({ time: this.sim.now / 1000, subtask, attempt, taskManager: tm, cause, action: 'restart', restarted: ['all subtasks'], restartedCount: total, delay: delay / 1000 });
+    this.recorder?.event(this.sim.now, 'failure', `${subtask ?? `TaskManager ${tm}`}: ${cause}`);
+    this.sim.schedule(delay, this.evTimeout, -1);
+  }
+
+  /** A slot-request timeout (since >= 0), or the end of a restart delay (since = -1). */
+  private slotTimeout(since: number): void {
+    if (this.ended !== null) return;
+    if (since < 0) {
+      this.recorder?.event(this.sim.now, 'restart', 'all subtasks restarted');
+      this.waitForSlots();
+      return;
+    }
+    if (this.deployed || since !== this.waitingSince) return;
+    const c = this.spec.cluster;
+    this.endJob(
+      'FAILED',
+      `NoResourceAvailableException: could not acquire the ${this.slotsNeeded} slots the streaming job needs within slot.request.timeout (${this.spec.slotRequestTimeoutMs / 1000} s)` +
+        (c.maxSlots < this.slotsNeeded ? `: maxSlots is ${c.maxSlots}` : ''),
+    );
+  }
+
+  private endJob(status: 'FINISHED' | 'FAILED', cause?: string): void {
+    if (this.ended !== null) return;
+    this.ended = status === 'FAILED' ? { status, cause } : { status };
+    if (this.deployed) this.releaseDeployment(this.sim.now, 'canceled');
+    this.cluster.releaseAll();
+    this.recorder?.event(this.sim.now, 'job-end', status === 'FINISHED' ? 'job finished' : `job failed: ${cause}`);
+    this.sim.stop();
+  }
+
+  private report(): RunOutput {
+    const spec = this.spec;
+    const ended = this.ended as { status: 'FINISHED' | 'FAILED'; cause?: string };
+    const makespan = this.sim.now / 1000;
+    const tmCost = this.cluster.resourceSeconds();
+    const finished = ended.status === 'FINISHED';
+    const vertices: VertexResult[] = spec.vertices.map((vs, v) => {
+      const bytes = Array.from(this.inputBytes[v]).sort((a, b) => a - b);
+      const input = bytes.reduce((a, b) => a + b, 0);
+      return {
+        id: vs.id,
+        parallelism: this.p[v],
+        decision: vs.parallelism !== undefined
+          ? { origin: 'fixed', reason: 'set in the scenario' }
+          : { origin: 'global-default', reason: `parallelism.default = ${this.p[v]} (STREAMING does not infer parallelism)` },
+        attempts: this.deployment * this.p[v],
+        start: Number.isNaN(this.firstStart) ? null : this.firstStart / 1000,
+        end: finished && this.ends[v] !== undefined ? Math.max(...this.ends[v]) / 1000 : null,
+        busySlotSeconds: 0,
+        inputBytes: input,
+        outputBytes: input * vs.selectivity,
+        subtaskInputBytes: { min: bytes[0] ?? 0, median: bytes[(bytes.length - 1) >> 1] ?? 0, max: bytes[bytes.length - 1] ?? 0 },
+      };
+    });
+    const c = spec.cluster;
+    const result: RunResult = {
+      scenario: spec.name,
+      seed: spec.seed,
+      mode: 'STREAMING',
+      status: ended.status,
+      ...(ended.cause !== undefined && { failureCause: ended.cause }),
+      makespan,
+      vertices,
+      taskManagers: {
+        created: this.cluster.created,
+        peak: this.cluster.peakLiveTms,
+        slotsPerTaskManager: c.slotsPerTaskManager,
+        cpu: c.cpuPerSlot * c.slotsPerTaskManager,
+        memoryBytes: c.memoryPerSlot * c.slotsPerTaskManager,
+        diskBytes: c.diskBytes,
+      },
+      restarts: this.restarts,
+      slotSeconds: this.slotMs / 1000,
+      cost: {
+        coreSeconds: tmCost.coreSeconds + c.jobManagerCpu * makespan,
+        gibSeconds: tmCost.gibSeconds + (c.jobManagerMemory / 2 ** 30) * makespan,
+      },
+      disk: { peakBytesOneTaskManager: 0, peakBytesTotal: 0 },
+      failures: this.failures,
+      warnings: spec.warnings,
+      stats: { events: this.sim.processed },
+    };
+    return this.recorder === null ? { result } : { result, timeline: this.recorder };
+  }
+}
