@@ -3,6 +3,7 @@
 
 import { Command, CommanderError } from 'commander';
 import { ScenarioError } from '../scenario/issues.js';
+import { registerImportCommand } from './commands/import.js';
 import { registerRunCommands } from './commands/run.js';
 
 const program = new Command();
@@ -14,6 +15,7 @@ program
   .exitOverride();
 
 registerRunCommands(program);
+registerImportCommand(program);
 
 try {
   await program.parseAsync(process.argv);

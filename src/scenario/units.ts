@@ -31,12 +31,12 @@ export const DURATION_UNIT_HINT = 'a number of seconds or a string such as `500 
  */
 export function parseSize(value: unknown): number | string {
   if (typeof value === 'number') {
-    return Number.isFinite(value) && value >= 0 ? value : `expected a size >= 0, got \`${value}\``;
+    return Number.isFinite(value) && value >= 0 ? value : `Expected a size >= 0, got \`${value}\``;
   }
-  if (typeof value !== 'string') return `expected ${SIZE_UNIT_HINT}, got ${describe(value)}`;
+  if (typeof value !== 'string') return `Expected ${SIZE_UNIT_HINT}, got ${describe(value)}`;
   const m = NUMBER_AND_UNIT.exec(value);
   const unit = m === null ? undefined : SIZE_UNITS.get(m[2].toLowerCase());
-  if (m === null || unit === undefined) return `expected ${SIZE_UNIT_HINT}, got \`${value}\``;
+  if (m === null || unit === undefined) return `Expected ${SIZE_UNIT_HINT}, got \`${value}\``;
   return Number(m[1]) * unit;
 }
 
@@ -47,11 +47,11 @@ export function parseSize(value: unknown): number | string {
  */
 export function parseDuration(value: unknown, bareStringIsMs = false): number | string {
   if (typeof value === 'number') {
-    return Number.isFinite(value) && value >= 0 ? value * 1000 : `expected a duration >= 0, got \`${value}\``;
+    return Number.isFinite(value) && value >= 0 ? value * 1000 : `Expected a duration >= 0, got \`${value}\``;
   }
-  if (typeof value !== 'string') return `expected ${DURATION_UNIT_HINT}, got ${describe(value)}`;
+  if (typeof value !== 'string') return `Expected ${DURATION_UNIT_HINT}, got ${describe(value)}`;
   const m = NUMBER_AND_UNIT.exec(value);
-  if (m === null) return `expected ${DURATION_UNIT_HINT}, got \`${value}\``;
+  if (m === null) return `Expected ${DURATION_UNIT_HINT}, got \`${value}\``;
   if (m[2] === '') {
     return bareStringIsMs ? Number(m[1]) : `the duration \`${value}\` has no unit; expected ${DURATION_UNIT_HINT}`;
   }
@@ -67,14 +67,14 @@ export function parseDuration(value: unknown, bareStringIsMs = false): number | 
 export function parseRate(value: unknown): number | string {
   const hint = 'a number of bytes per second or a string such as `100MiB/s`';
   if (typeof value === 'number') {
-    return Number.isFinite(value) && value > 0 ? value : `expected a rate > 0, got \`${value}\``;
+    return Number.isFinite(value) && value > 0 ? value : `Expected a rate > 0, got \`${value}\``;
   }
-  if (typeof value !== 'string') return `expected ${hint}, got ${describe(value)}`;
+  if (typeof value !== 'string') return `Expected ${hint}, got ${describe(value)}`;
   const m = /^(.*?)\s*\/\s*(s|sec|second)\s*$/i.exec(value);
-  if (m === null) return `expected ${hint}, got \`${value}\``;
+  if (m === null) return `Expected ${hint}, got \`${value}\``;
   const size = parseSize(m[1]);
-  if (typeof size === 'string') return `expected ${hint}, got \`${value}\``;
-  return size > 0 ? size : `expected a rate > 0, got \`${value}\``;
+  if (typeof size === 'string') return `Expected ${hint}, got \`${value}\``;
+  return size > 0 ? size : `Expected a rate > 0, got \`${value}\``;
 }
 
 /** Renders a size in binary units, for humans. */

@@ -224,15 +224,19 @@ export class BatchScheduler implements ClusterListener {
     const b = this.base[v];
     for (let i = 0; i < this.parallelism[v]; i++) total += this.x.outputBytes[b + i];
     this.totalOutput[v] = total;
+    // Consumers created from here on count this vertex as finished already, so only
+    // those that existed before it finished are told.
+    const uninitialized: number[] = [];
     for (const e of this.graph.outputs[v]) {
       const c = e.vertex;
       if (this.parallelism[c] === 0) {
-        this.tryInitialize(c);
+        uninitialized.push(c);
       } else if (e.pattern !== 'pointwise' && --this.blockingWaiting[c] === 0) {
         const bc = this.base[c];
         for (let j = 0; j < this.parallelism[c]; j++) this.readyIfPossible(bc + j);
       }
     }
+    for (const c of uninitialized) this.tryInitialize(c);
     // Whole-vertex consumers release their all-to-all and broadcast inputs together.
     for (const e of this.graph.inputs[v]) {
       if (e.pattern !== 'pointwise') this.adjustProducerNeeds(e.vertex, -1);
@@ -523,8 +527,8 @@ export class BatchScheduler implements ClusterListener {
       pendingRequests: this.pending.valid,
       runningSubtasks: this.runningSubtasks,
       finishedSubtasks: this.finishedSubtasks,
-      diskUsedTotal: Math.max(0, c.diskUsedTotal()),
-      diskUsedMax: Math.max(0, diskMax),
+      diskUsedTotal: Math.max(0, Math.round(c.diskUsedTotal())),
+      diskUsedMax: Math.max(0, Math.round(diskMax)),
     });
   }
 

@@ -101,7 +101,11 @@ export function decideVertex(
     for (let j = 0; j < p; j++) s[j] = rangeBytes(blocking[k], r.inputRanges[k][j]) / total;
     return s;
   });
-  const boundBy = r.boundBy === 'max' && ps.globalDefault !== undefined && ps.maxParallelism === ps.globalDefault ? 'global' : r.boundBy;
+  // Packing by bytes cannot exceed the subpartitions producers wrote (the max parallelism):
+  // when the data asks for more, the max is what bound it.
+  const wanted = Math.ceil(r.bytesConsumed / ps.avgDataVolumePerTask);
+  const hitMax = r.boundBy === 'max' || (r.rule === 'balanced' && p === ps.maxParallelism && wanted > p);
+  const boundBy = hitMax ? (ps.globalDefault !== undefined && ps.maxParallelism === ps.globalDefault ? 'global' : 'max') : r.boundBy;
   return {
     parallelism: p,
     decision: { origin: 'inferred', bytesConsumed: r.bytesConsumed, boundBy, reason: explain(r.rule, boundBy, r.bytesConsumed, p, ps) },

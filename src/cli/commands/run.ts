@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { performance } from 'node:perf_hooks';
 import { simulate } from '../../sim/simulate.js';
 import { formatSummary } from '../../report/summary.js';
-import { writeOutputs, type OutputFiles } from '../outputs.js';
+import { needsTimeline, writeOutputs, type OutputFiles } from '../outputs.js';
 import { parseSeed, readScenario } from '../io.js';
 
 interface RunFlags extends OutputFiles {
@@ -28,7 +28,7 @@ export function registerRunCommands(program: Command): void {
     .option('--stats', 'print events processed, events per second and peak memory on stderr')
     .action((file: string, flags: RunFlags) => {
       const scenario = readScenario(file);
-      const record = flags.trace !== undefined || flags.metrics !== undefined || flags.report !== undefined;
+      const record = needsTimeline(flags);
       const t0 = performance.now();
       const { result, timeline } = simulate(scenario.spec, { ...(flags.seed !== undefined && { seed: flags.seed }), recordTimeline: record });
       const wall = (performance.now() - t0) / 1000;
@@ -42,6 +42,19 @@ export function registerRunCommands(program: Command): void {
             `rss ${(rss / 2 ** 20).toFixed(0)} MiB\n`,
         );
       }
+    });
+
+  program
+    .command('report')
+    .description('simulate a scenario and write a self-contained HTML report')
+    .argument('<file>', 'scenario file')
+    .requiredOption('-o, --output <file>', 'the HTML file to write')
+    .option('--seed <n>', "override the scenario's seed", parseSeed)
+    .action((file: string, flags: { output: string; seed?: number }) => {
+      const scenario = readScenario(file);
+      const { result, timeline } = simulate(scenario.spec, { ...(flags.seed !== undefined && { seed: flags.seed }), recordTimeline: true });
+      writeOutputs({ report: flags.output }, result, timeline);
+      process.stdout.write(`${flags.output}: ${result.status} in ${result.makespan.toFixed(1)} s, ${result.taskManagers.created} TaskManagers\n`);
     });
 
   program

@@ -408,7 +408,7 @@ export class Cluster {
   /** After the set of writes on `tm` changed: record, and foresee the disk filling up. */
   private diskChanged(tm: number): void {
     const version = ++this.diskVersion[tm];
-    this.recorder?.diskUsage(this.sim.now, tm, Math.max(0, this.diskUsed(tm)));
+    this.recorder?.diskUsage(this.sim.now, tm, Math.max(0, Math.round(this.diskUsed(tm))));
     if (this.diskProjected[tm] <= this.spec.diskBytes + 1e-6) return;
     const t = this.fullAt(tm);
     if (t !== null) this.sim.schedule(Math.max(0, t - this.sim.now), this.evDiskFull, tm, version);

@@ -1,0 +1,122 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+const root = resolve(import.meta.dirname, '../..');
+const cli = join(root, 'dist/cli/main.js');
+const dir = mkdtempSync(join(tmpdir(), 'batchsim-cli-'));
+
+beforeAll(() => {
+  execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
+}, 120_000);
+
+function batchsim(args: string[]) {
+  const r = spawnSync(process.execPath, [cli, ...args], { cwd: root, encoding: 'utf8' });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function file(name: string, text: string): string {
+  const p = join(dir, name);
+  writeFileSync(p, text);
+  return p;
+}
+
+const ok = `
+job:
+  vertices:
+    - { id: A, parallelism: 2, source: { bytes: 1GiB }, rate: 100MiB/s }
+    - { id: B, inputs: [{ from: A }], rate: 50MiB/s }
+`;
+
+describe('batchsim run', () => {
+  it('prints a summary and exits 0', () => {
+    const r = batchsim(['run', file('ok.yaml', ok)]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/status\s+FINISHED/);
+    expect(r.stdout).toMatch(/makespan/);
+  });
+
+  it('prints the contract JSON with --json, the same bytes every time', () => {
+    const a = batchsim(['run', file('ok2.yaml', ok), '--json']);
+    const b = batchsim(['run', join(dir, 'ok2.yaml'), '--json']);
+    expect(a.code).toBe(0);
+    expect(a.stdout).toBe(b.stdout);
+    const j = JSON.parse(a.stdout);
+    for (const k of ['status', 'makespan', 'vertices', 'taskManagers', 'restarts', 'slotSeconds', 'cost']) expect(j).toHaveProperty(k);
+    expect(j.vertices[0]).toHaveProperty('attempts');
+    expect(j.cost).toHaveProperty('coreSeconds');
+    expect(j.cost).toHaveProperty('gibSeconds');
+  });
+
+  it('gives the same result wherever the file lies', () => {
+    const a = batchsim(['run', file('here.yaml', `name: same\n${ok}`), '--json']).stdout;
+    const b = batchsim(['run', file('there.json', JSON.stringify({ name: 'same', job: { vertices: [
+      { id: 'A', parallelism: 2, source: { bytes: '1GiB' }, rate: '100MiB/s' },
+      { id: 'B', inputs: [{ from: 'A' }], rate: '50MiB/s' },
+    ] } })), '--json']).stdout;
+    expect(a).toBe(b);
+  });
+
+  it('--seed overrides the seed', () => {
+    const r = batchsim(['run', file('seed.yaml', ok), '--json', '--seed', '7']);
+    expect(JSON.parse(r.stdout).seed).toBe(7);
+  });
+
+  it('validate checks without running', () => {
+    const r = batchsim(['validate', file('v.yaml', ok)]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/OK/);
+  });
+});
+
+describe('bad input: exit 2, the file, the field path, no stack trace', () => {
+  const cases: [string, string, RegExp][] = [
+    ['cycle', `job:\n  vertices:\n    - { id: A, source: { bytes: 1 } }\n    - { id: B, inputs: [{ from: A }, { from: C }] }\n    - { id: C, inputs: [{ from: B }] }\n`, /job\.vertices: the job graph has a cycle: (B -> C -> B|C -> B -> C)/],
+    ['unknown input', `job:\n  vertices:\n    - { id: A, source: { bytes: 1 } }\n    - { id: B, inputs: [{ from: X }] }\n`, /job\.vertices\[1\]\.inputs\[0\]\.from: unknown vertex `X`/],
+    ['duplicate id', `job:\n  vertices:\n    - { id: A, source: { bytes: 1 } }\n    - { id: A, source: { bytes: 1 } }\n`, /job\.vertices\[1\]\.id: duplicate vertex id `A`/],
+    ['negative parallelism', `job:\n  vertices:\n    - { id: A, parallelism: -2, source: { bytes: 1 } }\n`, /job\.vertices\[0\]\.parallelism: Expected an integer >= 1, got `-2` \(number\)/],
+    ['fractional parallelism', `job:\n  vertices:\n    - { id: A, parallelism: 1.5, source: { bytes: 1 } }\n`, /job\.vertices\[0\]\.parallelism: Expected an integer >= 1, got `1\.5`/],
+    ['bad size', `job:\n  vertices:\n    - { id: A, source: { bytes: 12 parsecs } }\n`, /job\.vertices\[0\]\.source\.bytes: Expected a number of bytes/],
+    ['duration without unit', `cluster:\n  taskmanager: { startup: "10" }\njob:\n  vertices:\n    - { id: A, source: { bytes: 1 } }\n`, /cluster\.taskmanager\.startup: the duration `10` has no unit/],
+    ['wrong type', `cluster:\n  taskmanager: { slots: two }\njob:\n  vertices:\n    - { id: A, source: { bytes: 1 } }\n`, /cluster\.taskmanager\.slots: Expected an integer >= 1, got `two` \(string\)/],
+    ['unknown key', `job:\n  vertices:\n    - { id: A, paralelism: 2, source: { bytes: 1 } }\n`, /job\.vertices\[0\]: unknown key `paralelism`/],
+    ['bad pattern', `job:\n  vertices:\n    - { id: A, source: { bytes: 1 } }\n    - { id: B, inputs: [{ from: A, pattern: hash }] }\n`, /job\.vertices\[1\]\.inputs\[0\]\.pattern: Expected one of `all-to-all`, `pointwise`, `broadcast`, got `hash`/],
+    ['missing job', `name: x\n`, /job: is required/],
+    ['bad config value', `config:\n  parallelism.default: many\njob:\n  vertices:\n    - { id: A, source: { bytes: 1 } }\n`, /config\["parallelism\.default"\]: Expected an integer >= 1, got `many`/],
+    ['not yaml', `job: [unclosed\n`, /not valid YAML or JSON/],
+    ['fault on unknown vertex', `job:\n  vertices:\n    - { id: A, source: { bytes: 1 } }\nfaults:\n  - { type: subtask, vertex: Z, subtask: 0 }\n`, /faults\[0\]\.vertex: unknown vertex `Z`/],
+  ];
+  it.each(cases)('%s', (name, text, message) => {
+    const f = file(`${name.replace(/ /g, '-')}.yaml`, text);
+    const r = batchsim(['run', f]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(f);
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(r.stdout).toBe('');
+  });
+
+  it('a missing file', () => {
+    const r = batchsim(['run', join(dir, 'nope.yaml')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/nope\.yaml: no such file/);
+  });
+
+  it('a bad flag value', () => {
+    const r = batchsim(['run', file('flag.yaml', ok), '--seed', 'abc']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--seed.*expected an integer/);
+  });
+
+  it('an unknown command', () => {
+    expect(batchsim(['fly']).code).toBe(2);
+  });
+
+  it('warns about unknown config keys by name without failing', () => {
+    const r = batchsim(['run', file('warn.yaml', `config:\n  my.made.up.key: 1\n${ok}`)]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/warning: config\["my\.made\.up\.key"\]: unknown key/);
+  });
+});

@@ -1,0 +1,25 @@
+//! Test helpers: build scenarios from YAML or objects and run them.
+
+import { stringify } from 'yaml';
+import { loadScenario } from '../../src/scenario/load.js';
+import { simulate, type RunOutput } from '../../src/sim/simulate.js';
+
+/** Loads a scenario from YAML text or a plain object. */
+export function scenario(doc: string | object) {
+  const text = typeof doc === 'string' ? doc : stringify(doc);
+  return loadScenario(text, 'test.yaml').spec;
+}
+
+/** Loads and runs a scenario, recording the timeline. */
+export function run(doc: string | object, seed?: number): Required<RunOutput> {
+  const out = simulate(scenario(doc), { recordTimeline: true, ...(seed !== undefined && { seed }) });
+  if (out.timeline === undefined) throw new Error('no timeline');
+  return out as Required<RunOutput>;
+}
+
+/** The result of a vertex by id. */
+export function vertex(out: RunOutput, id: string) {
+  const v = out.result.vertices.find((x) => x.id === id);
+  if (v === undefined) throw new Error(`no vertex ${id}`);
+  return v;
+}

@@ -1,0 +1,106 @@
+import { describe, expect, it } from 'vitest';
+import { InvariantError, Simulation } from '../../src/engine/simulation.js';
+import { RandomStreams } from '../../src/engine/rng.js';
+
+describe('Simulation', () => {
+  it('runs events in time order and moves the clock to each', () => {
+    const sim = new Simulation();
+    const seen: [number, number][] = [];
+    const k = sim.register((a) => seen.push([sim.now, a]));
+    sim.schedule(30, k, 3);
+    sim.schedule(10, k, 1);
+    sim.schedule(20, k, 2);
+    sim.run();
+    expect(seen).toEqual([[10, 1], [20, 2], [30, 3]]);
+  });
+
+  it('runs events at the same time first in, first out', () => {
+    const sim = new Simulation();
+    const seen: number[] = [];
+    const k = sim.register((a) => seen.push(a));
+    for (let i = 0; i < 100; i++) sim.schedule(5, k, i);
+    sim.run();
+    expect(seen).toEqual(Array.from({ length: 100 }, (_, i) => i));
+  });
+
+  it('drops cancelled events without counting them', () => {
+    const sim = new Simulation();
+    const seen: number[] = [];
+    const k = sim.register((a) => seen.push(a));
+    sim.schedule(1, k, 1);
+    const h = sim.schedule(2, k, 2);
+    sim.schedule(3, k, 3);
+    sim.cancel(h);
+    sim.run();
+    expect(seen).toEqual([1, 3]);
+    expect(sim.processed).toBe(2);
+  });
+
+  it('lets handlers schedule more events, including at the current time', () => {
+    const sim = new Simulation();
+    const seen: string[] = [];
+    const b = sim.register(() => seen.push(`b@${sim.now}`));
+    const a = sim.register(() => {
+      seen.push(`a@${sim.now}`);
+      sim.schedule(0, b);
+    });
+    sim.schedule(7, a);
+    sim.schedule(7, b);
+    sim.run();
+    expect(seen).toEqual(['a@7', 'b@7', 'b@7']);
+  });
+
+  it('rejects a negative delay', () => {
+    const sim = new Simulation();
+    const k = sim.register(() => {});
+    expect(() => sim.schedule(-1, k)).toThrow(InvariantError);
+  });
+
+  it('stops when asked and keeps the rest queued', () => {
+    const sim = new Simulation();
+    const k = sim.register((a) => {
+      if (a === 2) sim.stop();
+    });
+    for (let i = 1; i <= 4; i++) sim.schedule(i, k, i);
+    sim.run();
+    expect(sim.now).toBe(2);
+    expect(sim.pending).toBe(2);
+  });
+
+  it('grows its event pool past the initial capacity', () => {
+    const sim = new Simulation();
+    let sum = 0;
+    const k = sim.register((a) => (sum += a));
+    for (let i = 0; i < 5000; i++) sim.schedule(5000 - i, k, 1);
+    sim.run();
+    expect(sum).toBe(5000);
+    expect(sim.now).toBe(5000);
+  });
+});
+
+describe('RandomStreams', () => {
+  it('gives the same numbers for the same seed and name', () => {
+    const a = new RandomStreams(42).stream('x');
+    const b = new RandomStreams(42).stream('x');
+    expect([a.next(), a.next(), a.next()]).toEqual([b.next(), b.next(), b.next()]);
+  });
+
+  it('keeps named streams independent of each other', () => {
+    const one = new RandomStreams(7);
+    const x1 = one.stream('x').next();
+    const two = new RandomStreams(7);
+    two.stream('y').next();
+    two.stream('y').next();
+    expect(two.stream('x').next()).toBe(x1);
+  });
+
+  it('draws log-normal factors with mean close to 1', () => {
+    const s = new RandomStreams(1).stream('j');
+    let sum = 0;
+    const n = 20000;
+    for (let i = 0; i < n; i++) sum += s.logNormalMeanOne(0.5);
+    expect(sum / n).toBeGreaterThan(0.97);
+    expect(sum / n).toBeLessThan(1.03);
+    expect(s.logNormalMeanOne(0)).toBe(1);
+  });
+});
