@@ -3,6 +3,7 @@
 import { RandomStreams, type RandomStream } from '../engine/rng.js';
 import { Simulation } from '../engine/simulation.js';
 import { restartBackoffFromConfig, type RestartBackoff } from '../failure/restart-backoff.js';
+import { SubtaskRegionFailover } from '../failure/subtask-failover.js';
 import { Cluster, type ClusterListener } from '../model/cluster/cluster.js';
 import { buildJobGraph, pointwiseConsumers, pointwiseProducers, type JobGraph } from '../model/job/job-graph.js';
 import { Recorder } from '../model/recorder.js';
@@ -58,8 +59,8 @@ export class BatchScheduler implements ClusterListener {
   private readonly local: boolean;
 
   // Per vertex.
-  private readonly parallelism: Int32Array;
-  private readonly base: Int32Array;
+  readonly parallelism: Int32Array;
+  readonly base: Int32Array;
   private readonly finished: Int32Array;
   /** All-to-all and broadcast inputs whose producer vertex has not fully finished. */
   private readonly blockingWaiting: Int32Array;
@@ -69,8 +70,7 @@ export class BatchScheduler implements ClusterListener {
   private readonly busyMs: Float64Array;
   private readonly totalOutput: Float64Array;
   private readonly hasConsumers: Uint8Array;
-  private readonly vertexStamp: Int32Array;
-  private readonly producerStamp: Int32Array;
+  private readonly failoverStrategy: SubtaskRegionFailover;
   private readonly decisions: (ParallelismDecision | undefined)[];
   /** Share of each all-to-all input's bytes read by each subtask; null means an even split. */
   private readonly shares: (Float64Array | null)[][];
@@ -120,11 +120,10 @@ export class BatchScheduler implements ClusterListener {
     this.busyMs = new Float64Array(n);
     this.totalOutput = new Float64Array(n).fill(NaN);
     this.hasConsumers = new Uint8Array(n);
-    this.vertexStamp = new Int32Array(n);
-    this.producerStamp = new Int32Array(n);
     this.decisions = new Array(n).fill(undefined);
     this.shares = spec.vertices.map((v) => v.inputs.map(() => null));
     for (let v = 0; v < n; v++) this.hasConsumers[v] = this.graph.outputs[v].length > 0 ? 1 : 0;
+    this.failoverStrategy = new SubtaskRegionFailover(this.graph, this);
 
     let survive = 1;
     for (const f of spec.faults) {
@@ -635,7 +634,8 @@ export class BatchScheduler implements ClusterListener {
       return;
     }
     const id = ++this.failoverCount;
-    const set = this.spec.failoverStrategy === 'full' ? this.allSubtasks() : this.regionRestartSet(seeds, id);
+    const set =
+      this.spec.failoverStrategy === 'full' ? this.allSubtasks() : this.failoverStrategy.restartSet(seeds, this.x.vertexOf, this.isUnavailable);
     const failedSet = new Set(failedAttempts);
     for (let k = 0; k < set.length; k++) this.cancel(set[k], id, failedSet.has(set[k]) ? cause : null);
     if (cause === TM_LOST) this.cluster.lose(tm);
@@ -651,57 +651,8 @@ export class BatchScheduler implements ClusterListener {
     for (const slot of freed) this.slotFreed(slot);
   }
 
-  /**
-   * Flink's region failover at subtask granularity (each subtask is a region when all edges
-   * are blocking): from the seeds, add every consumer of an added subtask, finished or not,
-   * and the producer of every input that is no longer available; repeat until nothing changes.
-   * @returns the subtasks to restart, in the order found
-   */
-  private regionRestartSet(seeds: number[], id: number): Int32Array {
-    const x = this.x;
-    const out: number[] = [];
-    const add = (g: number): void => {
-      if (x.visit[g] !== id) {
-        x.visit[g] = id;
-        out.push(g);
-      }
-    };
-    for (const g of seeds) add(g);
-    for (let k = 0; k < out.length; k++) {
-      const g = out[k];
-      const v = x.vertexOf[g];
-      const p = this.parallelism[v];
-      const j = g - this.base[v];
-      for (const e of this.graph.outputs[v]) {
-        const c = e.vertex;
-        const pc = this.parallelism[c];
-        if (pc === 0) continue;
-        if (e.pattern === 'pointwise') {
-          const [c0, c1] = pointwiseConsumers(p, pc, j);
-          for (let h = c0; h < c1; h++) add(this.base[c] + h);
-        } else if (this.vertexStamp[c] !== id) {
-          this.vertexStamp[c] = id;
-          for (let h = 0; h < pc; h++) add(this.base[c] + h);
-        }
-      }
-      for (const e of this.graph.inputs[v]) {
-        const u = e.vertex;
-        const bu = this.base[u];
-        if (e.pattern === 'pointwise') {
-          const [a, b] = pointwiseProducers(this.parallelism[u], p, j);
-          for (let i = a; i < b; i++) if (this.unavailable(bu + i)) add(bu + i);
-        } else if (this.producerStamp[u] !== id) {
-          this.producerStamp[u] = id;
-          for (let i = 0; i < this.parallelism[u]; i++) if (this.unavailable(bu + i)) add(bu + i);
-        }
-      }
-    }
-    return Int32Array.from(out);
-  }
-
-  private unavailable(g: number): boolean {
-    return this.x.state[g] === SubtaskState.Finished && this.x.fileAvailable[g] === 0;
-  }
+  private readonly isUnavailable = (g: number): boolean =>
+    this.x.state[g] === SubtaskState.Finished && this.x.fileAvailable[g] === 0;
 
   private allSubtasks(): Int32Array {
     const all = new Int32Array(this.x.size);

@@ -48,8 +48,6 @@ export class ExecutionState {
   restartId = new Int32Array(0);
   /** Bumped when a queued slot request is withdrawn. */
   requestStamp = new Int32Array(0);
-  /** Scratch stamp for graph walks (restart-set computation). */
-  visit = new Int32Array(0);
 
   /** Adds `count` subtasks of vertex `v`; returns the first global number. */
   allocate(v: number, count: number): number {
@@ -71,7 +69,6 @@ export class ExecutionState {
     this.startMs = ensureLength(this.startMs, n);
     this.restartId = ensureLength(this.restartId, n);
     this.requestStamp = ensureLength(this.requestStamp, n);
-    this.visit = ensureLength(this.visit, n);
     this.vertexOf.fill(v, base, n);
     this.inputBytes.fill(NaN, base, n);
     this.fileTm.fill(-1, base, n);
