@@ -73,7 +73,7 @@ export class StreamingScheduler implements ClusterListener {
     this.backoff = backoff.backoff;
     const global = spec.parallelism.globalDefault ?? 1;
     this.p = spec.vertices.map((v) => v.parallelism ?? global);
-    this.slotsNeeded = Math.max(...this.p);
+    this.slotsNeeded = this.p.reduce((a, b) => Math.max(a, b), 0);
     this.inputBytes = this.computeInputBytes();
     let survive = 1;
     for (const f of spec.faults) if (f.type === 'random-subtask') survive *= 1 - f.probability;
@@ -209,7 +209,8 @@ export class StreamingScheduler implements ClusterListener {
         }
       }
     }
-    const finish = Math.max(now, ...this.ends.map((e) => (e.length === 0 ? now : Math.max(...e))));
+    let finish = now;
+    for (const e of this.ends) for (let j = 0; j < e.length; j++) if (e[j] > finish) finish = e[j];
     if (firstFailure <= finish) this.sim.at(firstFailure, this.evFail, d, failV, failJ);
     else this.sim.at(finish, this.evEnd, d);
   }
@@ -346,7 +347,7 @@ export class StreamingScheduler implements ClusterListener {
           : { origin: 'global-default', reason: `parallelism.default = ${this.p[v]} (STREAMING does not infer parallelism)` },
         attempts: this.deployment * this.p[v],
         start: Number.isNaN(this.firstStart) ? null : this.firstStart / 1000,
-        end: finished && this.ends[v] !== undefined ? Math.max(...this.ends[v]) / 1000 : null,
+        end: finished && this.ends[v] !== undefined ? this.ends[v].reduce((a, b) => Math.max(a, b), 0) / 1000 : null,
         busySlotSeconds: 0,
         inputBytes: input,
         outputBytes: input * vs.selectivity,
