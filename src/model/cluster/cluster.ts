@@ -434,7 +434,8 @@ export class Cluster {
     for (const s of ends) {
       const end = this.writeEnd[s];
       const reach = used + rate * (end - t);
-      if (reach > cap) return Math.ceil(t + (cap - used) / rate);
+      // Rounded down: the failing write stops at the last whole millisecond the disk still holds it.
+      if (reach > cap) return Math.floor(t + (cap - used) / rate);
       used = reach;
       t = end;
       rate -= this.writeRate[s];
@@ -444,13 +445,20 @@ export class Cluster {
 
   private diskFull(tm: number, version: number): void {
     if (this.diskVersion[tm] !== version || this.state[tm] !== TmState.Running) return;
-    // The write started last fails: it loses the least work and frees its partial output.
+    // The fastest writer issues the most writes, so it is the one whose write finds the disk
+    // full; among equals, the one started last, which loses the least work.
     const base = tm * this.slotsPerTm;
     let victim = -1;
     for (let k = 0; k < this.slotsPerTm; k++) {
       const s = base + k;
-      if (this.slotTask[s] === -1 || this.writeBytes[s] === 0) continue;
-      if (victim === -1 || this.writeStart[s] >= this.writeStart[victim]) victim = s;
+      if (this.slotTask[s] === -1 || this.writeBytes[s] === 0 || this.writeEnd[s] <= this.sim.now) continue;
+      if (
+        victim === -1 ||
+        this.writeRate[s] > this.writeRate[victim] ||
+        (this.writeRate[s] === this.writeRate[victim] && this.writeStart[s] >= this.writeStart[victim])
+      ) {
+        victim = s;
+      }
     }
     if (victim !== -1) this.listener.onDiskFull(tm, victim);
   }
