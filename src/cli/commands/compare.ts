@@ -1,0 +1,179 @@
+//! `batchsim compare`: runs a grid of choices (slots, slot cap, shuffle, volume per task) over seeds and puts them side by side.
+
+import { readFileSync } from 'node:fs';
+import { InvalidArgumentError, type Command } from 'commander';
+import { Presets, SingleBar } from 'cli-progress';
+import { buildComparison } from '../../compare/aggregate.js';
+import { baseSettings, buildGrid, buildRuns, scenarioForChoice, seedList, sweptDimensions, type GridAxes, type Shuffle } from '../../compare/grid.js';
+import { defaultWorkers, runGrid } from '../../compare/run-grid.js';
+import { compareCsv, compareJson, formatCompareTable, renderCompareHtml } from '../../report/compare-report.js';
+import { writeFileAtomic } from '../../report/write-file.js';
+import { parseSize } from '../../scenario/units.js';
+import { parseSeed, readScenario } from '../io.js';
+
+/** Seeds per choice when `--seeds` is not given: enough for a median and a p95 worth reading. */
+export const DEFAULT_SEEDS = 10;
+
+/** Where the command writes, and the environment it reads; tests pass their own. */
+export interface CompareIo {
+  stdout?: NodeJS.WritableStream;
+  stderr?: NodeJS.WritableStream;
+  env?: Record<string, string | undefined>;
+}
+
+interface CompareFlags {
+  slots?: number[];
+  maxSlots?: number[];
+  shuffle?: Shuffle[];
+  avgVolume?: number[];
+  seeds?: number;
+  seed?: number;
+  workers?: number;
+  json?: string;
+  csv?: string;
+  report?: string;
+}
+
+/**
+ * A commander parser for a comma-separated list: every item parsed by `item` (which
+ * returns the value or an error message), no empty item, no value twice (a repeated value
+ * would only repeat a row).
+ */
+function listOf<T>(what: string, item: (s: string) => T | { error: string }, key: (v: T) => string = String) {
+  return (value: string): T[] => {
+    const out: T[] = [];
+    const seen = new Set<string>();
+    for (const raw of value.split(',')) {
+      const s = raw.trim();
+      if (s === '') throw new InvalidArgumentError(`expected a comma-separated list of ${what}, got \`${value}\``);
+      const v = item(s);
+      if (typeof v === 'object' && v !== null && 'error' in v) throw new InvalidArgumentError(v.error);
+      const k = key(v as T);
+      if (seen.has(k)) throw new InvalidArgumentError(`\`${s}\` is listed twice in \`${value}\``);
+      seen.add(k);
+      out.push(v as T);
+    }
+    return out;
+  };
+}
+
+const positiveInt = (s: string): number | { error: string } =>
+  /^\d+$/.test(s) && Number(s) >= 1 ? Number(s) : { error: `expected an integer >= 1, got \`${s}\`` };
+
+/** `--slots 1,2,4`: slots per TaskManager. */
+export const parseSlotsList = listOf('integers >= 1', positiveInt);
+
+/** `--max-slots 8,16,unlimited`: caps on the slots of all live TaskManagers. */
+export const parseMaxSlotsList = listOf('integers >= 1 or `unlimited`', (s) =>
+  s.toLowerCase() === 'unlimited' ? Infinity : /^\d+$/.test(s) && Number(s) >= 1 ? Number(s) : { error: `expected an integer >= 1 or \`unlimited\`, got \`${s}\`` },
+);
+
+/** `--shuffle local,remote`. */
+export const parseShuffleList = listOf<Shuffle>('`local` or `remote`', (s) =>
+  s === 'local' || s === 'remote' ? s : { error: `expected \`local\` or \`remote\`, got \`${s}\`` },
+);
+
+/** `--avg-volume 8MiB,16MiB`: Flink's avg-data-volume-per-task, in its size syntax. */
+export const parseAvgVolumeList = listOf('sizes such as `8MiB`', (s) => {
+  const r = parseSize(s);
+  return typeof r === 'string' ? { error: r } : r > 0 ? r : { error: `expected a size > 0, got \`${s}\`` };
+});
+
+/** A commander parser for an integer >= 1 (`--seeds`, `--workers`). */
+export function parseCount(value: string): number {
+  const v = positiveInt(value.trim());
+  if (typeof v !== 'number') throw new InvalidArgumentError(v.error);
+  return v;
+}
+
+/** NO_COLOR, when set to anything but the empty string, turns colour off (https://no-color.org). */
+function colorAllowed(env: Record<string, string | undefined>): boolean {
+  return env.NO_COLOR === undefined || env.NO_COLOR === '';
+}
+
+const isTty = (s: NodeJS.WritableStream): boolean => (s as { isTTY?: boolean }).isTTY === true;
+
+/**
+ * Adds `compare` to the program. `io` replaces stdout, stderr and the environment (for
+ * tests); by default the process's own are used.
+ */
+export function registerCompareCommand(program: Command, io: CompareIo = {}): void {
+  program
+    .command('compare')
+    .description('simulate a grid of choices over several seeds and print them side by side')
+    .argument('<file>', 'scenario file (.yaml, .yml or .json)')
+    .option('--slots <list>', 'slots per TaskManager to try, e.g. 1,2,4', parseSlotsList)
+    .option('--max-slots <list>', 'caps on all live slots to try, e.g. 8,16,unlimited', parseMaxSlotsList)
+    .option('--shuffle <list>', 'shuffle modes to try: local, remote or both', parseShuffleList)
+    .option('--avg-volume <list>', 'adaptive avg-data-volume-per-task values to try, e.g. 8MiB,16MiB', parseAvgVolumeList)
+    .option('--seeds <n>', `seeds per choice: the scenario's seed and the next ones (default ${DEFAULT_SEEDS})`, parseCount)
+    .option('--seed <n>', "first seed, instead of the scenario's", parseSeed)
+    .option('--workers <n>', 'worker threads (default: one per core; 1 runs without threads)', parseCount)
+    .option('--json <file>', 'write every choice, statistic and run as JSON')
+    .option('--csv <file>', 'write one row per choice as CSV')
+    .option('--report <file>', 'write a self-contained HTML page with the table and charts')
+    .addHelpText(
+      'after',
+      '\nA setting not listed keeps the scenario\'s value. Fastest and cheapest are the lowest median makespan and\n' +
+        'core-seconds among choices where no run failed. Example:\n  batchsim compare sim-scenarios/compare-slots-per-tm.yaml --slots 1,2,4 --shuffle remote,local',
+    )
+    .action(async (file: string, flags: CompareFlags) => {
+      const stdout = io.stdout ?? process.stdout;
+      const stderr = io.stderr ?? process.stderr;
+      const env = io.env ?? process.env;
+      const scenario = readScenario(file);
+      const text = readFileSync(file, 'utf8');
+      const axes: GridAxes = {
+        ...(flags.slots !== undefined && { slots: flags.slots }),
+        ...(flags.maxSlots !== undefined && { maxSlots: flags.maxSlots }),
+        ...(flags.shuffle !== undefined && { shuffle: flags.shuffle }),
+        ...(flags.avgVolume !== undefined && { avgVolume: flags.avgVolume }),
+      };
+      const base = baseSettings(scenario.spec);
+      const choices = buildGrid(base, axes);
+      // Load every choice once here, so a choice the loader rejects is reported as a
+      // scenario error before any thread starts.
+      for (const ch of choices) scenarioForChoice(text, file, ch.overrides);
+      const seeds = seedList(flags.seed ?? scenario.spec.seed, flags.seeds ?? DEFAULT_SEEDS);
+      const runs = buildRuns(choices, seeds);
+
+      const color = colorAllowed(env);
+      // A bar only on a terminal: redirected stderr gets nothing extra.
+      const bar = isTty(stderr)
+        ? new SingleBar(
+            {
+              stream: stderr,
+              format: `compare ${color ? '\x1b[36m{bar}\x1b[0m' : '{bar}'} {value}/{total} runs | {duration_formatted} elapsed, ETA {eta_formatted}`,
+              hideCursor: true,
+              clearOnComplete: true,
+              barsize: 30,
+            },
+            Presets.shades_classic,
+          )
+        : null;
+      bar?.start(runs.length, 0);
+      let summaries;
+      try {
+        ({ summaries } = await runGrid(
+          { text, file, overrides: choices.map((c) => c.overrides), runs },
+          { workers: flags.workers ?? defaultWorkers(), onProgress: (done) => bar?.update(done) },
+        ));
+      } finally {
+        bar?.stop();
+      }
+
+      const comparison = buildComparison({
+        scenario: scenario.spec.name,
+        file,
+        seeds,
+        swept: sweptDimensions(axes),
+        base,
+        choices,
+        summaries,
+      });
+      stdout.write(formatCompareTable(comparison, { color: color && isTty(stdout) }));
+      if (flags.json !== undefined) writeFileAtomic(flags.json, `${JSON.stringify(compareJson(comparison), null, 2)}\n`);
+      if (flags.csv !== undefined) writeFileAtomic(flags.csv, compareCsv(comparison));
+      if (flags.report !== undefined) writeFileAtomic(flags.report, renderCompareHtml(comparison));
+    });
+}

@@ -1,0 +1,470 @@
+//! A comparison as text (the table `batchsim compare` prints), CSV, a JSON document and a self-contained HTML page.
+
+import type { ComparedChoice, Comparison } from '../compare/aggregate.js';
+import { describeSetting, formatMaxSlots, type ChoiceSettings, type Dimension } from '../compare/grid.js';
+import { formatBytes } from '../scenario/units.js';
+import { escapeHtml, formatDuration, jsonForScript, vertexColor } from './html-report.js';
+import { table } from './summary.js';
+
+/** How each statistic is computed, said once for the table's footnote, the JSON and the page. */
+export const STATISTICS_NOTE =
+  'makespan: median (p50) and 95th percentile (nearest rank) over the seeds; TMs created, core-s, GiB-s: median; ' +
+  'peak TMs and disk peak/TM: largest over the seeds; restarts: total over the seeds; failed: runs that ended FAILED ' +
+  '(failed runs count in every statistic). fastest / cheapest: lowest median makespan / core-seconds among choices with no failed run.';
+
+const DIMENSION_HEADERS: Record<Dimension, string> = {
+  slots: 'slots',
+  maxSlots: 'max slots',
+  shuffle: 'shuffle',
+  avgVolume: 'avg volume',
+};
+
+/** A setting's value alone, as a table cell. */
+function settingValue(d: Dimension, s: ChoiceSettings): string {
+  switch (d) {
+    case 'slots':
+      return String(s.slots);
+    case 'maxSlots':
+      return formatMaxSlots(s.maxSlots);
+    case 'shuffle':
+      return s.shuffle;
+    case 'avgVolume':
+      return formatBytes(s.avgVolume);
+  }
+}
+
+/** Columns for the settings: the swept ones, or slots alone when nothing is swept. */
+function settingColumns(c: Comparison): Dimension[] {
+  return c.swept.length === 0 ? ['slots'] : c.swept;
+}
+
+/** The words that mark a choice: `fastest`, `cheapest`, both, or none. */
+export function marks(choice: ComparedChoice): string[] {
+  const out: string[] = [];
+  if (choice.stats.fastest) out.push('fastest');
+  if (choice.stats.cheapest) out.push('cheapest');
+  return out;
+}
+
+/** A count that is a median may end in .5; show the decimal only then. */
+function count(n: number): string {
+  return Number.isInteger(n) ? String(n) : n.toFixed(1);
+}
+
+const oneDecimal = (n: number): string => n.toFixed(1);
+
+/** With remote shuffle nothing is written to local disks: a dash says "not applicable" better than 0 B. */
+function diskCell(ch: ComparedChoice): string {
+  return ch.settings.shuffle === 'remote' && ch.stats.peakDiskBytesMax === 0 ? '-' : formatBytes(ch.stats.peakDiskBytesMax);
+}
+
+/** The heading lines above the table: scenario, grid size, seeds and the settings not swept. */
+function heading(c: Comparison): string[] {
+  const n = c.seeds.length;
+  const seeds = n === 1 ? String(c.seeds[0]) : `${c.seeds[0]}..${c.seeds[n - 1]}`;
+  const lines = [`${c.scenario}: ${c.choices.length} choice${c.choices.length === 1 ? '' : 's'} x ${n} seed${n === 1 ? '' : 's'} (${seeds})`];
+  const fixed = (['slots', 'maxSlots', 'shuffle', 'avgVolume'] as Dimension[]).filter((d) => !c.swept.includes(d));
+  if (fixed.length > 0) lines.push(`as in the scenario: ${fixed.map((d) => describeSetting(d, c.base)).join(', ')}`);
+  return lines;
+}
+
+/** Options of {@link formatCompareTable}. */
+export interface TableOptions {
+  /** Wraps the mark words in ANSI colour (only for a terminal, and never with NO_COLOR). */
+  color?: boolean;
+}
+
+/**
+ * The comparison as plain text: a heading, one row per choice and one column per
+ * statistic, the fastest and cheapest choices marked with words (so the marks survive
+ * without colour), and a footnote that says how each statistic is computed. Contains no
+ * timing of the comparison itself, so the same seeds give the same text.
+ */
+export function formatCompareTable(c: Comparison, opts: TableOptions = {}): string {
+  const dims = settingColumns(c);
+  const header = [
+    ...dims.map((d) => DIMENSION_HEADERS[d]),
+    'makespan p50',
+    'p95',
+    'TMs created',
+    'peak TMs',
+    'core-s',
+    'GiB-s',
+    'disk peak/TM',
+    'restarts',
+    'failed',
+    '',
+  ];
+  const rows = [header];
+  for (const ch of c.choices) {
+    const s = ch.stats;
+    rows.push([
+      ...dims.map((d) => settingValue(d, ch.settings)),
+      `${oneDecimal(s.makespanMedian)} s`,
+      `${oneDecimal(s.makespanP95)} s`,
+      count(s.tmsCreatedMedian),
+      count(s.tmsPeakMax),
+      oneDecimal(s.coreSecondsMedian),
+      oneDecimal(s.gibSecondsMedian),
+      diskCell(ch),
+      String(s.restartsTotal),
+      `${s.failed}/${s.runs}`,
+      marks(ch).join(', '),
+    ]);
+  }
+  const right = new Set<number>();
+  for (let i = dims.length; i < header.length - 1; i++) right.add(i);
+  dims.forEach((d, i) => {
+    if (d !== 'shuffle') right.add(i);
+  });
+  let lines = table(rows, right).split('\n');
+  if (opts.color === true) {
+    // Colour after layout, so escape codes never count towards column widths.
+    lines = lines.map((l, i) => (i === 0 ? l : l.replace(/\b(fastest|cheapest)\b/g, '\x1b[1;32m$1\x1b[0m')));
+  }
+  const failures = c.choices.filter((ch) => ch.stats.failed > 0);
+  const out = [...heading(c), '', ...lines, ''];
+  for (const ch of failures) {
+    const cause = ch.runs.find((r) => r.failureCause !== null)?.failureCause ?? 'unknown';
+    out.push(`${ch.label}: ${ch.stats.failed} of ${ch.stats.runs} runs failed; first cause: ${cause}`);
+  }
+  if (c.choices.every((ch) => ch.stats.failed > 0)) out.push('every choice had failed runs: none is marked fastest or cheapest');
+  if (failures.length > 0) out.push('');
+  out.push(...wrap(STATISTICS_NOTE, 100));
+  return `${out.join('\n')}\n`;
+}
+
+/** Breaks a paragraph into lines of at most `width` characters at spaces. */
+function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line.length > 0 && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else {
+      line = line.length === 0 ? word : `${line} ${word}`;
+    }
+  }
+  if (line.length > 0) lines.push(line);
+  return lines;
+}
+
+/** The CSV header `compareCsv` writes. */
+export const COMPARE_CSV_HEADER = [
+  'choice',
+  'slots',
+  'max_slots',
+  'shuffle',
+  'avg_volume_bytes',
+  'runs',
+  'failed_runs',
+  'makespan_median_s',
+  'makespan_p95_s',
+  'tms_created_median',
+  'tms_peak_max',
+  'core_seconds_median',
+  'gib_seconds_median',
+  'disk_peak_bytes_max',
+  'restarts_total',
+  'fastest',
+  'cheapest',
+] as const;
+
+/**
+ * One row per choice with every setting (swept or not) and every statistic, in plain
+ * units. An unlimited slot cap is written `inf`, which pandas and most CSV readers take as
+ * a number (infinity). No field holds text from the scenario, so none needs quoting.
+ */
+export function compareCsv(c: Comparison): string {
+  const lines = [COMPARE_CSV_HEADER.join(',')];
+  for (const ch of c.choices) {
+    const s = ch.stats;
+    const st = ch.settings;
+    lines.push(
+      [
+        ch.index,
+        st.slots,
+        Number.isFinite(st.maxSlots) ? st.maxSlots : 'inf',
+        st.shuffle,
+        st.avgVolume,
+        s.runs,
+        s.failed,
+        s.makespanMedian,
+        s.makespanP95,
+        s.tmsCreatedMedian,
+        s.tmsPeakMax,
+        s.coreSecondsMedian,
+        s.gibSecondsMedian,
+        s.peakDiskBytesMax,
+        s.restartsTotal,
+        s.fastest,
+        s.cheapest,
+      ].join(','),
+    );
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** The JSON form of a choice's settings: an unlimited slot cap as `"unlimited"` (JSON has no Infinity). */
+function jsonSettings(s: ChoiceSettings): Record<string, unknown> {
+  return { slots: s.slots, maxSlots: Number.isFinite(s.maxSlots) ? s.maxSlots : 'unlimited', shuffle: s.shuffle, avgVolumeBytes: s.avgVolume };
+}
+
+/**
+ * The comparison as one JSON-ready object: scenario, seeds, swept dimensions, how the
+ * statistics are computed, and per choice its settings, statistics, marks and every run's
+ * numbers. It holds nothing about how the runs were scheduled (threads, wall time), so it
+ * is the same for any number of workers.
+ */
+export function compareJson(c: Comparison): Record<string, unknown> {
+  return {
+    scenario: c.scenario,
+    file: c.file,
+    seeds: c.seeds,
+    swept: c.swept,
+    scenarioSettings: jsonSettings(c.base),
+    statistics: STATISTICS_NOTE,
+    choices: c.choices.map((ch) => ({
+      choice: ch.index,
+      label: ch.label,
+      settings: jsonSettings(ch.settings),
+      ...ch.stats,
+      runs: ch.runs,
+    })),
+  };
+}
+
+// ---------------------------------------------------------------------------
+// HTML
+
+const STYLE = `
+:root{--fg:#1d2433;--muted:#5b6577;--line:#e3e7ee;--bg:#f5f6f8;--card:#fff;--bad:#d62828;--ok:#1f8a5b}
+*{box-sizing:border-box}
+body{margin:0;background:var(--bg);color:var(--fg);font:14px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,"Liberation Sans","DejaVu Sans",sans-serif}
+main{max-width:1180px;margin:0 auto;padding:28px 24px 48px}
+h1{font-size:24px;font-weight:650;margin:0 0 2px;overflow-wrap:anywhere}
+.meta{color:var(--muted);margin:0 0 20px;overflow-wrap:anywhere}
+section{background:var(--card);border:1px solid var(--line);border-radius:10px;padding:18px 20px;margin:0 0 18px}
+h2{font-size:16px;font-weight:620;margin:0 0 4px}
+.sub{color:var(--muted);margin:0 0 12px;font-size:13px}
+.charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(460px,1fr));gap:18px}
+svg.chart{display:block;width:100%;height:auto;font-size:12px}
+svg.chart text{fill:#5b6577}
+svg.chart text.label{fill:var(--fg)}
+.axis line{stroke:#9aa3b2}
+.grid line{stroke:#eef0f4}
+rect.bar.failed{stroke:var(--bad);stroke-width:1.5}
+line.whisker{stroke:#1d2433;stroke-width:1.5}
+.table-wrap{overflow-x:auto}
+table{border-collapse:collapse;width:100%;font-size:13px}
+th,td{padding:6px 10px;border-bottom:1px solid var(--line);text-align:left;white-space:nowrap}
+th{font-weight:600;color:var(--muted);font-size:12px;background:#fafbfc}
+td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
+tr.has-failed td.failed{color:var(--bad);font-weight:600}
+.mark{display:inline-block;font-size:12px;border-radius:999px;padding:0 8px;margin-right:4px;background:#e3f4ec;color:var(--ok);font-weight:600}
+.swatch{display:inline-block;width:11px;height:11px;border-radius:3px;margin-right:7px;vertical-align:-1px}
+.causes{margin:10px 0 0;padding-left:18px;color:var(--bad);overflow-wrap:anywhere}
+.note{color:var(--muted);font-size:12.5px;margin:10px 0 0}
+footer{color:var(--muted);font-size:12px;text-align:center}
+`;
+
+/** A step of 1, 2 or 5 times a power of ten that gives about `count` ticks up to `max`. */
+function niceStep(max: number, count: number): number {
+  const raw = max / count;
+  const mag = 10 ** Math.floor(Math.log10(raw));
+  const f = raw / mag;
+  return (f <= 1 ? 1 : f <= 2 ? 2 : f <= 5 ? 5 : 10) * mag;
+}
+
+/** Steps that read well on a time axis, seconds: whole seconds, minutes and hours. */
+const TIME_STEPS = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400];
+
+/** The smallest time-friendly step that gives at most about `count` ticks up to `max` seconds. */
+function timeStep(max: number, count: number): number {
+  return TIME_STEPS.find((st) => st >= max / count) ?? niceStep(max, count);
+}
+
+/** A tick label on a time axis: `30 s`, `5 min`, `2 h`. */
+function timeTick(t: number): string {
+  if (t === 0) return '0';
+  if (t % 3600 === 0) return `${t / 3600} h`;
+  if (t % 60 === 0) return `${t / 60} min`;
+  return `${t} s`;
+}
+
+/** Coordinates rounded to two decimals keep the SVG short. */
+const c2 = (n: number): string => String(Math.round(n * 100) / 100);
+
+interface BarSpec {
+  id: string;
+  title: string;
+  unit: string;
+  /** Bar length per choice, and an optional whisker end (p95). */
+  value: (ch: ComparedChoice) => number;
+  whisker?: (ch: ComparedChoice) => number;
+  format: (n: number) => string;
+  /** Tick spacing for an axis up to `max` (default: 1, 2 or 5 times a power of ten). */
+  step?: (max: number) => number;
+  /** Tick label (default: `format`). */
+  tick?: (n: number) => string;
+}
+
+/**
+ * A horizontal bar chart, one bar per choice in grid order, so the two charts and the
+ * table read in the same order. Choices with failed runs are hatched red.
+ */
+function barChart(c: Comparison, spec: BarSpec): string {
+  const labelW = 190;
+  const valueW = 180;
+  const plotW = 420;
+  const rowH = 30;
+  const top = 8;
+  const axisH = 24;
+  const h = top + rowH * c.choices.length + axisH;
+  const w = labelW + plotW + valueW;
+  const maxValue = Math.max(...c.choices.map((ch) => Math.max(spec.value(ch), spec.whisker?.(ch) ?? 0)), 0);
+  const step = (spec.step ?? ((m: number) => niceStep(m, 4)))(maxValue > 0 ? maxValue : 1);
+  const axisMax = Math.max(step, Math.ceil((maxValue > 0 ? maxValue : 1) / step) * step);
+  const x = (v: number) => labelW + (v / axisMax) * plotW;
+  // One pattern per chart: ids must be unique in the page.
+  const hatch = `${spec.id}-hatch`;
+  const parts: string[] = [];
+  const grid: string[] = [];
+  // Ticks by index, not by adding steps, so rounding never adds or drops the last one.
+  for (let k = 0; k * step <= axisMax + step / 2; k++) {
+    const t = k * step;
+    grid.push(`<line x1="${c2(x(t))}" y1="${top}" x2="${c2(x(t))}" y2="${top + rowH * c.choices.length}"/>`);
+    parts.push(`<text x="${c2(x(t))}" y="${h - 6}" text-anchor="middle">${escapeHtml((spec.tick ?? spec.format)(t))}</text>`);
+  }
+  const bars = c.choices.map((ch, i) => {
+    const y = top + i * rowH;
+    const v = spec.value(ch);
+    const failed = ch.stats.failed > 0;
+    const label = ch.label.length > 28 ? `${ch.label.slice(0, 27)}…` : ch.label;
+    const whiskerEnd = spec.whisker?.(ch);
+    const unit = spec.unit === '' ? '' : ` ${spec.unit}`;
+    const tip = `${ch.label}: ${spec.format(v)}${unit}${whiskerEnd !== undefined ? ` (p95 ${spec.format(whiskerEnd)}${unit})` : ''}${failed ? `, ${ch.stats.failed} failed run(s)` : ''}`;
+    let s =
+      `<g class="row" data-choice="${ch.index}"><title>${escapeHtml(tip)}</title>` +
+      `<text class="label" x="${labelW - 8}" y="${c2(y + rowH / 2 + 4)}" text-anchor="end">${escapeHtml(label)}</text>` +
+      `<rect class="bar${failed ? ' failed' : ''}" data-choice="${ch.index}" data-value="${v}" x="${labelW}" y="${c2(y + 6)}" width="${c2(Math.max(0, x(v) - labelW))}" height="${rowH - 12}" rx="3" fill="${failed ? `url(#${hatch})` : vertexColor(ch.index)}"/>`;
+    if (whiskerEnd !== undefined && whiskerEnd > v) {
+      const mid = y + rowH / 2;
+      s +=
+        `<line class="whisker" data-choice="${ch.index}" x1="${c2(x(v))}" y1="${c2(mid)}" x2="${c2(x(whiskerEnd))}" y2="${c2(mid)}"/>` +
+        `<line class="whisker" x1="${c2(x(whiskerEnd))}" y1="${c2(mid - 6)}" x2="${c2(x(whiskerEnd))}" y2="${c2(mid + 6)}"/>`;
+    }
+    const end = Math.max(x(v), whiskerEnd !== undefined ? x(whiskerEnd) : 0);
+    const words = marks(ch);
+    s += `<text x="${c2(end + 6)}" y="${c2(y + rowH / 2 + 4)}">${escapeHtml(spec.format(v))}${words.length > 0 ? ` · ${words.join(', ')}` : ''}${failed ? ' · failed runs' : ''}</text>`;
+    return `${s}</g>`;
+  });
+  return (
+    `<svg class="chart" id="${spec.id}" viewBox="0 0 ${w} ${h}" role="img" aria-label="${escapeHtml(spec.title)}">` +
+    `<defs><pattern id="${hatch}" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="6" height="6" fill="#fbe5e5"/><line x1="0" y1="0" x2="0" y2="6" stroke="#d62828" stroke-width="2"/></pattern></defs>` +
+    `<g class="grid">${grid.join('')}</g>` +
+    `<g class="axis"><line x1="${labelW}" y1="${top}" x2="${labelW}" y2="${top + rowH * c.choices.length}"/>${parts.join('')}</g>` +
+    bars.join('') +
+    `</svg>`
+  );
+}
+
+function htmlTable(c: Comparison): string {
+  // The choice's label names its settings, so no column repeats them; the page stays narrow.
+  const head = [
+    '<th>choice</th>',
+    ...['makespan p50', 'p95', 'TMs created', 'peak TMs', 'core-s', 'GiB-s', 'disk peak/TM', 'restarts', 'failed'].map((h) => `<th class="num">${h}</th>`),
+    '<th></th>',
+  ].join('');
+  const body = c.choices
+    .map((ch) => {
+      const s = ch.stats;
+      const num = (v: string, cls = 'num') => `<td class="${cls}">${escapeHtml(v)}</td>`;
+      return (
+        `<tr data-choice="${ch.index}"${s.failed > 0 ? ' class="has-failed"' : ''}>` +
+        `<td><span class="swatch" style="background:${vertexColor(ch.index)}"></span>${escapeHtml(ch.label)}</td>` +
+        num(formatDuration(s.makespanMedian)) +
+        num(formatDuration(s.makespanP95)) +
+        num(count(s.tmsCreatedMedian)) +
+        num(count(s.tmsPeakMax)) +
+        num(oneDecimal(s.coreSecondsMedian)) +
+        num(oneDecimal(s.gibSecondsMedian)) +
+        num(diskCell(ch)) +
+        num(String(s.restartsTotal)) +
+        num(`${s.failed}/${s.runs}`, 'num failed') +
+        `<td>${marks(ch)
+          .map((m) => `<span class="mark">${m}</span>`)
+          .join('')}</td></tr>`
+      );
+    })
+    .join('');
+  return `<div class="table-wrap"><table id="compare-table"><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table></div>`;
+}
+
+/**
+ * The comparison as one self-contained HTML page (inline CSS and SVG, no script, no
+ * network: the Content-Security-Policy allows nothing else): the table with the marks,
+ * and side by side a bar chart of the median makespan with a whisker to the p95 and a bar
+ * chart of the median core-seconds, one bar per choice. Every string from the scenario
+ * (its name, the file name, failure causes) is HTML-escaped. The comparison is embedded
+ * as JSON in `<script type="application/json" id="batchsim-compare">` for tools.
+ */
+export function renderCompareHtml(c: Comparison): string {
+  const title = `batchsim compare · ${c.scenario}`;
+  const n = c.seeds.length;
+  const fixed = (['slots', 'maxSlots', 'shuffle', 'avgVolume'] as Dimension[]).filter((d) => !c.swept.includes(d));
+  const causes = c.choices
+    .filter((ch) => ch.stats.failed > 0)
+    .map((ch) => {
+      const cause = ch.runs.find((r) => r.failureCause !== null)?.failureCause ?? 'unknown';
+      return `<li>${escapeHtml(ch.label)}: ${ch.stats.failed} of ${ch.stats.runs} runs failed; first cause: ${escapeHtml(cause)}</li>`;
+    });
+  const makespan = barChart(c, {
+    id: 'chart-makespan',
+    title: 'Makespan per choice: median with a whisker to the 95th percentile',
+    unit: '',
+    value: (ch) => ch.stats.makespanMedian,
+    whisker: (ch) => ch.stats.makespanP95,
+    format: (v) => formatDuration(v),
+    step: (m) => timeStep(m, 4),
+    tick: timeTick,
+  });
+  const cost = barChart(c, {
+    id: 'chart-cost',
+    title: 'Median core-seconds per choice',
+    unit: 'core-s',
+    value: (ch) => ch.stats.coreSecondsMedian,
+    format: (v) => (v >= 100 ? v.toFixed(0) : String(Math.round(v * 10) / 10)),
+  });
+  const csp = `default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'`;
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="generator" content="batchsim">
+<title>${escapeHtml(title)}</title>
+<style>${STYLE}</style>
+</head>
+<body>
+<main>
+<header><h1>Comparing choices for <span id="scenario-name">${escapeHtml(c.scenario)}</span></h1>
+<p class="meta">${escapeHtml(c.file)} · ${c.choices.length} choice${c.choices.length === 1 ? '' : 's'} × ${n} seed${n === 1 ? '' : 's'} (${escapeHtml(n === 1 ? String(c.seeds[0]) : `${c.seeds[0]} to ${c.seeds[n - 1]}`)})${fixed.length > 0 ? ` · as in the scenario: ${escapeHtml(fixed.map((d) => describeSetting(d, c.base)).join(', '))}` : ''}</p></header>
+<section id="table"><h2>Choices side by side</h2>
+${htmlTable(c)}
+${causes.length > 0 ? `<ul class="causes">${causes.join('')}</ul>` : ''}
+<p class="note">${escapeHtml(STATISTICS_NOTE)}</p>
+</section>
+<section id="charts"><div class="charts">
+<div><h2>Makespan</h2><p class="sub">Median over the seeds; the whisker reaches the 95th percentile. Hatched red: some runs failed.</p>${makespan}</div>
+<div><h2>Cost</h2><p class="sub">Median core-seconds of TaskManagers and JobManager.</p>${cost}</div>
+</div></section>
+<footer>Generated by batchsim compare. Times are seconds from job submission; bytes are binary units (1 KiB = 1024 B).</footer>
+</main>
+<script type="application/json" id="batchsim-compare">${jsonForScript(compareJson(c))}</script>
+</body>
+</html>
+`;
+}
