@@ -3,6 +3,7 @@
 
 import { Command, CommanderError } from 'commander';
 import { ScenarioError } from '../scenario/issues.js';
+import { registerCompareCommand } from './commands/compare.js';
 import { registerImportCommand } from './commands/import.js';
 import { registerRunCommands } from './commands/run.js';
 
@@ -16,6 +17,7 @@ program
 
 registerRunCommands(program);
 registerImportCommand(program);
+registerCompareCommand(program);
 
 try {
   await program.parseAsync(process.argv);

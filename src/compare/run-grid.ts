@@ -33,9 +33,18 @@ export interface GridResult {
   threads: number;
 }
 
-/** One thread per core the process may use. */
-export function defaultWorkers(): number {
-  return availableParallelism();
+/**
+ * Subtask-runs below which threads cost more than they save: each worker loads and warms
+ * up the simulator (about 0.1 s), while a run of a few thousand subtasks takes milliseconds.
+ */
+export const THREADS_WORTH_IT = 200_000;
+
+/**
+ * One thread per core the process may use, when the grid is big enough to gain from them.
+ * @param subtaskRuns runs times subtasks per run (estimated); omitted = assume big
+ */
+export function defaultWorkers(subtaskRuns = Infinity): number {
+  return subtaskRuns < THREADS_WORTH_IT ? 1 : availableParallelism();
 }
 
 /**

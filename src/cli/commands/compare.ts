@@ -10,6 +10,7 @@ import { compareCsv, compareJson, formatCompareTable, renderCompareHtml } from '
 import { writeFileAtomic } from '../../report/write-file.js';
 import { parseSize } from '../../scenario/units.js';
 import { parseSeed, readScenario } from '../io.js';
+import type { SimulationSpec } from '../../model/spec.js';
 
 /** Seeds per choice when `--seeds` is not given: enough for a median and a p95 worth reading. */
 export const DEFAULT_SEEDS = 10;
@@ -108,7 +109,7 @@ export function registerCompareCommand(program: Command, io: CompareIo = {}): vo
     .option('--avg-volume <list>', 'adaptive avg-data-volume-per-task values to try, e.g. 8MiB,16MiB', parseAvgVolumeList)
     .option('--seeds <n>', `seeds per choice: the scenario's seed and the next ones (default ${DEFAULT_SEEDS})`, parseCount)
     .option('--seed <n>', "first seed, instead of the scenario's", parseSeed)
-    .option('--workers <n>', 'worker threads (default: one per core; 1 runs without threads)', parseCount)
+    .option('--workers <n>', 'worker threads (default: one per core for big grids, else 1; 1 runs without threads)', parseCount)
     .option('--json <file>', 'write every choice, statistic and run as JSON')
     .option('--csv <file>', 'write one row per choice as CSV')
     .option('--report <file>', 'write a self-contained HTML page with the table and charts')
@@ -156,7 +157,7 @@ export function registerCompareCommand(program: Command, io: CompareIo = {}): vo
       try {
         ({ summaries } = await runGrid(
           { text, file, overrides: choices.map((c) => c.overrides), runs },
-          { workers: flags.workers ?? defaultWorkers(), onProgress: (done) => bar?.update(done) },
+          { workers: flags.workers ?? defaultWorkers(runs.length * estimatedSubtasks(scenario.spec)), onProgress: (done) => bar?.update(done) },
         ));
       } finally {
         bar?.stop();
@@ -176,4 +177,10 @@ export function registerCompareCommand(program: Command, io: CompareIo = {}): vo
       if (flags.csv !== undefined) writeFileAtomic(flags.csv, compareCsv(comparison));
       if (flags.report !== undefined) writeFileAtomic(flags.report, renderCompareHtml(comparison));
     });
+}
+
+/** Subtasks of one run, counting an inferred vertex at its largest possible parallelism. */
+function estimatedSubtasks(spec: SimulationSpec): number {
+  const max = spec.parallelism.maxParallelism;
+  return spec.vertices.reduce((n, v) => n + (v.parallelism ?? (v.sourceBytes !== undefined ? spec.parallelism.defaultSourceParallelism : max)), 0);
 }
