@@ -1,6 +1,6 @@
 //! Typed arrays that grow by doubling, for per-subtask and per-TaskManager state.
 
-type TypedArray = Float64Array | Int32Array | Uint8Array;
+type TypedArray = Float64Array | Int32Array | Uint32Array | Uint8Array;
 
 /**
  * Returns `arr` if it holds at least `n` elements, else a copy at least twice as long

@@ -1,6 +1,5 @@
 //! TaskManagers created and released on demand: slots, start-up, idle release, local disk and cost.
 
-import FastPriorityQueue from 'fastpriorityqueue';
 import type { Simulation } from '../../engine/simulation.js';
 import { InvariantError } from '../../engine/simulation.js';
 import { ensureLength } from '../../util/growable.js';
@@ -24,6 +23,84 @@ export interface ClusterListener {
   onTaskManagerGone(tm: number): void;
   /** The write in `slot` would take its TaskManager's disk over capacity. */
   onDiskFull(tm: number, slot: number): void;
+}
+
+/**
+ * The pool of free slots: a multiset of slot numbers that hands out its lowest member.
+ *
+ * A bit per slot, and above it summary levels in which bit w of level l + 1 says whether
+ * word w of level l has any bit set; the top level is one word. Adding and taking the
+ * lowest cost one step per level (a level covers 32 times the slots of the one below)
+ * and no comparisons. A binary heap did the same job with about 2 log2(n) comparator calls
+ * per slot handed out; and since the event queue uses the same heap library, sharing its
+ * code made the event queue's comparator call site polymorphic, which slowed every event.
+ *
+ * A slot added while already present is counted again, so the pool behaves exactly as the
+ * heap did if that ever happens: it is handed out once per add.
+ */
+class LowestFirstSlots {
+  /** levels[0] has a bit per slot; levels[levels.length - 1] is a single word. */
+  private levels: Uint32Array[] = [new Uint32Array(1)];
+  /** Extra copies of a slot beyond the first (normally all zero). */
+  private repeats = new Int32Array(0);
+  /** Slots the levels can hold: 32 to the number of levels. */
+  private capacity = 32;
+  /** Members, copies included. */
+  size = 0;
+
+  add(slot: number): void {
+    // Grow upwards until the top word covers the slot; the old top's bit goes in the new top.
+    while (slot >= this.capacity) {
+      const top = this.levels[this.levels.length - 1];
+      const above = new Uint32Array(1);
+      if (top[0] !== 0) above[0] = 1;
+      this.levels.push(above);
+      this.capacity *= 32;
+    }
+    this.size++;
+    const levels = this.levels;
+    let index = slot;
+    for (let l = 0; l < levels.length; l++) {
+      const word = index >>> 5;
+      if (word >= levels[l].length) levels[l] = ensureLength(levels[l], word + 1);
+      const before = levels[l][word];
+      const bit = 1 << (index & 31);
+      if (l === 0 && (before & bit) !== 0) {
+        this.repeats = ensureLength(this.repeats, slot + 1);
+        this.repeats[slot]++;
+        return;
+      }
+      levels[l][word] = before | bit;
+      // The summary bit above is already set when this word had other bits.
+      if (before !== 0) return;
+      index = word;
+    }
+  }
+
+  /** Removes and returns the lowest slot; the pool must not be empty. */
+  takeLowest(): number {
+    const levels = this.levels;
+    let index = 0;
+    for (let l = levels.length - 1; l >= 0; l--) {
+      const v = levels[l][index];
+      // The lowest set bit's position: v & -v isolates it, clz32 counts the zeros above it.
+      index = index * 32 + (31 - Math.clz32(v & -v));
+    }
+    const slot = index;
+    this.size--;
+    if (slot < this.repeats.length && this.repeats[slot] > 0) {
+      this.repeats[slot]--;
+      return slot;
+    }
+    for (let l = 0; l < levels.length; l++) {
+      const word = index >>> 5;
+      const after = levels[l][word] & ~(1 << (index & 31));
+      levels[l][word] = after;
+      if (after !== 0) break;
+      index = word;
+    }
+    return slot;
+  }
 }
 
 /**
@@ -71,7 +148,7 @@ export class Cluster {
   private totalOffset = 0;
   peakDiskTotal = 0;
 
-  private readonly freeSlots = new FastPriorityQueue<number>((a, b) => a < b);
+  private readonly freeSlots = new LowestFirstSlots();
   private readonly evReady: number;
   private readonly evIdle: number;
   private readonly evGone: number;
@@ -124,7 +201,7 @@ export class Cluster {
   /** Takes the free slot of the lowest TaskManager, or returns -1. */
   takeFreeSlot(): number {
     while (this.freeSlots.size > 0) {
-      const slot = this.freeSlots.poll() as number;
+      const slot = this.freeSlots.takeLowest();
       const tm = (slot / this.slotsPerTm) | 0;
       if (this.state[tm] === TmState.Running && this.slotTask[slot] === -1) return slot;
     }
