@@ -2,7 +2,7 @@
 
 import { RandomStreams, type RandomStream } from '../engine/rng.js';
 import { Simulation } from '../engine/simulation.js';
-import { restartBackoffFromConfig, type RestartBackoff } from '../failure/restart-backoff.js';
+import type { RestartBackoff } from '../failure/restart-backoff.js';
 import { SubtaskRegionFailover } from '../failure/subtask-failover.js';
 import { Cluster, type ClusterListener } from '../model/cluster/cluster.js';
 import { buildJobGraph, pointwiseConsumers, pointwiseProducers, type JobGraph } from '../model/job/job-graph.js';
@@ -12,6 +12,7 @@ import type { SimulationSpec } from '../model/spec.js';
 import { ExecutionState, SubtaskState } from './execution-state.js';
 import { decideVertex } from './vertex-initialization.js';
 import { PendingRequests } from './pending-requests.js';
+import { buildRunResult, restartBackoffOf, spread, type JobEnd } from './run-report.js';
 
 const enum Outcome {
   Finish = 0,
@@ -91,7 +92,7 @@ export class BatchScheduler implements ClusterListener {
   private slotMs = 0;
   private readonly restartSets = new Map<number, Int32Array>();
   private readonly failures: FailureResult[] = [];
-  private ended: { status: 'FINISHED' | 'FAILED'; cause?: string } | null = null;
+  private ended: JobEnd | null = null;
   private readonly freed: number[] = [];
 
   constructor(
@@ -105,9 +106,7 @@ export class BatchScheduler implements ClusterListener {
     this.recorder = options.record === true ? new Recorder() : null;
     this.local = spec.cluster.shuffle === 'local';
     this.cluster = new Cluster(this.sim, spec.cluster, this, this.recorder, this.local);
-    const backoff = restartBackoffFromConfig(spec.restartConfig, this.rng.stream('restart-backoff'));
-    if (backoff.backoff === undefined) throw new Error(backoff.issues.map((i) => i.message).join('; '));
-    this.backoff = backoff.backoff;
+    this.backoff = restartBackoffOf(spec, this.rng);
 
     const n = spec.vertices.length;
     this.parallelism = new Int32Array(n);
@@ -739,9 +738,7 @@ export class BatchScheduler implements ClusterListener {
 
   private report(): RunOutput {
     const spec = this.spec;
-    const ended = this.ended as { status: 'FINISHED' | 'FAILED'; cause?: string };
-    const makespan = this.sim.now / 1000;
-    const tmCost = this.cluster.resourceSeconds();
+    const ended = this.ended as JobEnd;
     const vertices: VertexResult[] = spec.vertices.map((vs, v) => {
       const p = this.parallelism[v];
       const b = this.base[v];
@@ -761,43 +758,22 @@ export class BatchScheduler implements ClusterListener {
         busySlotSeconds: this.busyMs[v] / 1000,
         inputBytes: input,
         outputBytes: output,
-        subtaskInputBytes:
-          inputs.length === 0
-            ? { min: 0, median: 0, max: 0 }
-            : { min: inputs[0], median: inputs[(inputs.length - 1) >> 1], max: inputs[inputs.length - 1] },
+        subtaskInputBytes: spread(inputs),
       };
     });
-    const c = spec.cluster;
-    const result: RunResult = {
-      scenario: spec.name,
-      seed: spec.seed,
+    const result = buildRunResult({
+      spec,
       mode: 'BATCH',
-      status: ended.status,
-      ...(ended.cause !== undefined && { failureCause: ended.cause }),
-      makespan,
+      ended,
+      nowMs: this.sim.now,
       vertices,
-      taskManagers: {
-        created: this.cluster.created,
-        peak: this.cluster.peakLiveTms,
-        slotsPerTaskManager: c.slotsPerTaskManager,
-        cpu: c.cpuPerSlot * c.slotsPerTaskManager,
-        memoryBytes: c.memoryPerSlot * c.slotsPerTaskManager,
-        diskBytes: c.diskBytes,
-      },
+      cluster: this.cluster,
       restarts: this.restarts,
-      slotSeconds: this.slotMs / 1000,
-      cost: {
-        coreSeconds: tmCost.coreSeconds + c.jobManagerCpu * makespan,
-        gibSeconds: tmCost.gibSeconds + (c.jobManagerMemory / 2 ** 30) * makespan,
-      },
-      disk: {
-        peakBytesOneTaskManager: this.local ? this.cluster.peakDiskOneTm() : 0,
-        peakBytesTotal: this.local ? this.cluster.peakDiskTotal : 0,
-      },
+      slotMs: this.slotMs,
+      localDisk: this.local,
       failures: this.failures,
-      warnings: spec.warnings,
-      stats: { events: this.sim.processed },
-    };
+      events: this.sim.processed,
+    });
     return this.recorder === null ? { result } : { result, timeline: this.recorder };
   }
 }

@@ -2,14 +2,15 @@
 
 import { RandomStreams, type RandomStream } from '../engine/rng.js';
 import { Simulation } from '../engine/simulation.js';
-import { restartBackoffFromConfig, type RestartBackoff } from '../failure/restart-backoff.js';
+import type { RestartBackoff } from '../failure/restart-backoff.js';
 import { Cluster, type ClusterListener } from '../model/cluster/cluster.js';
 import { buildJobGraph, pointwiseConsumers, pointwiseProducers, type JobGraph } from '../model/job/job-graph.js';
 import { Recorder } from '../model/recorder.js';
-import type { FailureResult, RunResult, VertexResult } from '../model/run-result.js';
+import type { FailureResult, VertexResult } from '../model/run-result.js';
 import type { SimulationSpec } from '../model/spec.js';
 import type { RunOptions, RunOutput } from './batch-scheduler.js';
 import { subpartitionWeights } from './parallelism-decider.js';
+import { buildRunResult, restartBackoffOf, spread, type JobEnd } from './run-report.js';
 
 /**
  * Runs a job as Flink runs a streaming job. Vertices share slots, so the job needs as
@@ -47,7 +48,6 @@ export class StreamingScheduler implements ClusterListener {
   private deployed = false;
   private waitingSince = 0;
   private slots: number[] = [];
-  private starts: Float64Array[] = [];
   private ends: Float64Array[] = [];
   private deployedAt = 0;
   private restarts = 0;
@@ -55,7 +55,7 @@ export class StreamingScheduler implements ClusterListener {
   private slotMs = 0;
   private firstStart = NaN;
   private readonly failures: FailureResult[] = [];
-  private ended: { status: 'FINISHED' | 'FAILED'; cause?: string } | null = null;
+  private ended: JobEnd | null = null;
   private readonly randomFailure: number;
 
   constructor(
@@ -68,9 +68,7 @@ export class StreamingScheduler implements ClusterListener {
     this.graph = buildJobGraph(spec.vertices);
     this.recorder = options.record === true ? new Recorder() : null;
     this.cluster = new Cluster(this.sim, spec.cluster, this, this.recorder, false);
-    const backoff = restartBackoffFromConfig(spec.restartConfig, this.rng.stream('restart-backoff'));
-    if (backoff.backoff === undefined) throw new Error(backoff.issues.map((i) => i.message).join('; '));
-    this.backoff = backoff.backoff;
+    this.backoff = restartBackoffOf(spec, this.rng);
     const global = spec.parallelism.globalDefault ?? 1;
     this.p = spec.vertices.map((v) => v.parallelism ?? global);
     this.slotsNeeded = this.p.reduce((a, b) => Math.max(a, b), 0);
@@ -172,7 +170,6 @@ export class StreamingScheduler implements ClusterListener {
       this.slots.push(slot);
     }
     const g = this.graph;
-    this.starts = this.p.map((n) => new Float64Array(n).fill(now));
     this.ends = this.p.map((n) => new Float64Array(n));
     let firstFailure = Infinity;
     let failV = -1;
@@ -332,9 +329,7 @@ export class StreamingScheduler implements ClusterListener {
 
   private report(): RunOutput {
     const spec = this.spec;
-    const ended = this.ended as { status: 'FINISHED' | 'FAILED'; cause?: string };
-    const makespan = this.sim.now / 1000;
-    const tmCost = this.cluster.resourceSeconds();
+    const ended = this.ended as JobEnd;
     const finished = ended.status === 'FINISHED';
     const vertices: VertexResult[] = spec.vertices.map((vs, v) => {
       const bytes = Array.from(this.inputBytes[v]).sort((a, b) => a - b);
@@ -351,37 +346,22 @@ export class StreamingScheduler implements ClusterListener {
         busySlotSeconds: 0,
         inputBytes: input,
         outputBytes: input * vs.selectivity,
-        subtaskInputBytes: { min: bytes[0] ?? 0, median: bytes[(bytes.length - 1) >> 1] ?? 0, max: bytes[bytes.length - 1] ?? 0 },
+        subtaskInputBytes: spread(bytes),
       };
     });
-    const c = spec.cluster;
-    const result: RunResult = {
-      scenario: spec.name,
-      seed: spec.seed,
+    const result = buildRunResult({
+      spec,
       mode: 'STREAMING',
-      status: ended.status,
-      ...(ended.cause !== undefined && { failureCause: ended.cause }),
-      makespan,
+      ended,
+      nowMs: this.sim.now,
       vertices,
-      taskManagers: {
-        created: this.cluster.created,
-        peak: this.cluster.peakLiveTms,
-        slotsPerTaskManager: c.slotsPerTaskManager,
-        cpu: c.cpuPerSlot * c.slotsPerTaskManager,
-        memoryBytes: c.memoryPerSlot * c.slotsPerTaskManager,
-        diskBytes: c.diskBytes,
-      },
+      cluster: this.cluster,
       restarts: this.restarts,
-      slotSeconds: this.slotMs / 1000,
-      cost: {
-        coreSeconds: tmCost.coreSeconds + c.jobManagerCpu * makespan,
-        gibSeconds: tmCost.gibSeconds + (c.jobManagerMemory / 2 ** 30) * makespan,
-      },
-      disk: { peakBytesOneTaskManager: 0, peakBytesTotal: 0 },
+      slotMs: this.slotMs,
+      localDisk: false,
       failures: this.failures,
-      warnings: spec.warnings,
-      stats: { events: this.sim.processed },
-    };
+      events: this.sim.processed,
+    });
     return this.recorder === null ? { result } : { result, timeline: this.recorder };
   }
 }
