@@ -1,0 +1,114 @@
+// Runs one benchmark case in a fresh process and prints its measurements as one JSON line.
+//
+// Usage: node --expose-gc bench/case.mjs <case> [--bare] | compare-inline
+// A process per case keeps peak RSS (a high-water mark the process cannot reset) per case.
+
+import { loadScenario, simulate } from '../dist/index.js';
+import { recordEventShape, replayBare, replayEngine } from './baseline.mjs';
+import { CASES, COMPARE, compareScenario } from './scenarios.mjs';
+
+const gc = globalThis.gc ?? (() => {});
+const maxRssBytes = () => process.resourceUsage().maxRSS * 1024;
+
+function runCase(name, withBare) {
+  const c = CASES[name];
+  if (c === undefined) throw new Error(`unknown case ${name}; known: ${Object.keys(CASES).join(', ')}`);
+  const yaml = c.yaml();
+  gc();
+
+  // Cold: the first run in this process, as a CLI user gets it (JIT warm-up included).
+  const t0 = performance.now();
+  const scenario = loadScenario(yaml, `${name}.yaml`);
+  const t1 = performance.now();
+  const { result } = simulate(scenario.spec);
+  const t2 = performance.now();
+  const peakRss = maxRssBytes();
+  const subtasks = result.vertices.reduce((s, v) => s + v.parallelism, 0);
+
+  // Warm: the same again once the code is compiled, compared with the (also warm) bare loop.
+  // Small cases take several runs to reach steady JIT state, so repeat them, best kept.
+  let warmLoadMs = Infinity;
+  let warmSimulateMs = Infinity;
+  let warmRuns = 0;
+  for (let spent = 0; warmRuns < 1 || (warmRuns < 10 && spent < 1500); warmRuns++) {
+    gc();
+    const w0 = performance.now();
+    const warmSpec = loadScenario(yaml, `${name}.yaml`).spec;
+    const w1 = performance.now();
+    const again = simulate(warmSpec).result;
+    const w2 = performance.now();
+    if (again.stats.events !== result.stats.events) throw new Error('the simulator is not deterministic');
+    warmLoadMs = Math.min(warmLoadMs, w1 - w0);
+    warmSimulateMs = Math.min(warmSimulateMs, w2 - w1);
+    spent += w2 - w0;
+  }
+
+  // The bare loop over the very same event sequence, best of several, in this process; and the
+  // engine alone (no-op handlers) over it, to split the gap into engine and model costs.
+  let bare = null;
+  let engine = null;
+  let shape = null;
+  if (withBare) {
+    gc();
+    shape = recordEventShape(() => simulate(scenario.spec));
+    if (shape.pops !== result.stats.events) throw new Error(`recorded ${shape.pops} events, the run reported ${result.stats.events}`);
+    // At least three replays; short ones more, so timer noise and warm-up do not decide.
+    for (let i = 0, spent = 0; i < 3 || (i < 20 && spent < 500); i++) {
+      gc();
+      const r = replayBare(shape);
+      spent += r.ms;
+      if (bare === null || r.ms < bare.ms) bare = r;
+    }
+    for (let i = 0, spent = 0; i < 3 || (i < 20 && spent < 500); i++) {
+      gc();
+      const r = replayEngine(shape);
+      spent += r.ms;
+      if (engine === null || r.ms < engine.ms) engine = r;
+    }
+  }
+
+  return {
+    case: name,
+    status: result.status,
+    ...(result.failureCause !== undefined && { failureCause: result.failureCause }),
+    subtasks,
+    events: result.stats.events,
+    loadMs: t1 - t0,
+    simulateMs: t2 - t1,
+    wallMs: t2 - t0,
+    warmLoadMs,
+    warmSimulateMs,
+    warmRuns,
+    peakRssBytes: peakRss,
+    ...(bare !== null && { bareMs: bare.ms, engineMs: engine.ms, barePushes: shape.pushes, barePeakQueue: shape.peakQueue }),
+    makespanS: result.makespan,
+    taskManagersCreated: result.taskManagers.created,
+    restarts: result.restarts,
+  };
+}
+
+/**
+ * The compare sweep without the compare command: 3 slot choices x 20 seeds as sequential
+ * simulate() calls on one thread, each choice's scenario loaded once (as compare does).
+ */
+function compareInline() {
+  const yaml = compareScenario();
+  const base = loadScenario(yaml, 'compare-10k.yaml').spec;
+  const t0 = performance.now();
+  let runs = 0;
+  let events = 0;
+  for (const slots of COMPARE.slots) {
+    // Changing the slots in the text, not the spec, so derived values (the auto disk) follow.
+    const spec = loadScenario(yaml.replace(`slots: ${base.cluster.slotsPerTaskManager},`, `slots: ${slots},`), 'compare-10k.yaml').spec;
+    if (spec.cluster.slotsPerTaskManager !== slots) throw new Error('could not set the slots in the compare scenario');
+    for (let s = 0; s < COMPARE.seeds; s++) {
+      events += simulate(spec, { seed: base.seed + s }).result.stats.events;
+      runs++;
+    }
+  }
+  return { case: 'compare-inline', runs, events, wallMs: performance.now() - t0, peakRssBytes: maxRssBytes() };
+}
+
+const name = process.argv[2];
+const out = name === 'compare-inline' ? compareInline() : runCase(name, process.argv.includes('--bare'));
+process.stdout.write(`${JSON.stringify(out)}\n`);

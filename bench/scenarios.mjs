@@ -1,0 +1,114 @@
+// Generated benchmark jobs, written as scenario YAML text so loading is part of what is measured.
+
+/**
+ * Each case builds the YAML a user could have written. The jobs are sized to stress one
+ * thing each (width, depth, TaskManager churn, failures); all use fixed parallelism so the
+ * subtask count is known up front and bytes per subtask can be computed.
+ */
+
+/** Cluster block shared by the scale cases: 4-slot TaskManagers, at most 1,000 slots. */
+function cluster({ slots = 4, maxSlots = 1000, startup = '5s', idle = '30s', shuffle = 'local' } = {}) {
+  // Disk is set far above what the jobs write so the disk-full path does not end the scale runs.
+  return [
+    'cluster:',
+    `  taskmanager: { slots: ${slots}, startup: ${startup}, idleTimeout: ${idle}, disk: 1000TiB }`,
+    `  maxSlots: ${maxSlots}`,
+    `  shuffle: ${shuffle}`,
+  ].join('\n');
+}
+
+/** One vertex entry; `input` is null for the source. */
+function vertex(id, parallelism, input, { pattern = 'all-to-all', fixed = '1s', sigma = 0.2, bytes } = {}) {
+  const lines = [`    - id: ${id}`, `      parallelism: ${parallelism}`, '      rate: 100MiB/s', `      fixed: ${fixed}`];
+  if (sigma > 0) lines.push(`      jitter: { sigma: ${sigma} }`);
+  if (input === null) lines.push(`      source: { bytes: ${bytes ?? `${parallelism}GiB`} }`);
+  else lines.push(`      inputs: [{ from: ${input}, pattern: ${pattern} }]`);
+  return lines.join('\n');
+}
+
+/** A chain of `n` vertices of parallelism `p`, each reading the previous one all-to-all. */
+function chain(name, n, p, clusterOptions = {}, extra = '') {
+  const vs = [];
+  for (let v = 0; v < n; v++) vs.push(vertex(`v${v}`, p, v === 0 ? null : `v${v - 1}`));
+  return [`name: ${name}`, 'seed: 1', cluster(clusterOptions), 'job:', '  vertices:', ...vs, extra].join('\n') + '\n';
+}
+
+/** TaskManager churn: wide and narrow stages alternate, so 1-slot TaskManagers go idle, are released and come back. */
+function churn() {
+  const vs = [];
+  for (let v = 0; v < 40; v++) {
+    const p = v % 2 === 0 ? 5000 : 500;
+    vs.push(vertex(`v${v}`, p, v === 0 ? null : `v${v - 1}`, { fixed: '5s', sigma: 0.5 }));
+  }
+  return [
+    'name: tm-churn',
+    'seed: 1',
+    cluster({ slots: 1, maxSlots: 2000, startup: '1s', idle: '500ms', shuffle: 'remote' }),
+    'job:',
+    '  vertices:',
+    ...vs,
+  ].join('\n') + '\n';
+}
+
+/**
+ * Failure-heavy: 5% of attempts fail at random, and four TaskManagers are lost while they
+ * hold local shuffle files, so lost outputs are recomputed. Pointwise edges keep most
+ * failovers local; one all-to-all edge in the middle makes some of them wide.
+ */
+function failures() {
+  const p = 20000;
+  const vs = [
+    vertex('src', p, null),
+    vertex('map', p, 'src', { pattern: 'pointwise' }),
+    vertex('shuffle', p, 'map', { pattern: 'all-to-all' }),
+    vertex('agg', p, 'shuffle', { pattern: 'pointwise' }),
+    vertex('sink', p, 'agg', { pattern: 'pointwise' }),
+  ];
+  const faults = [
+    'faults:',
+    '  - { type: random-subtask, probability: 0.05 }',
+    '  - { type: taskmanager, at: 30s, tm: 3 }',
+    '  - { type: taskmanager, at: 60s, tm: 100 }',
+    '  - { type: taskmanager, at: 120s, tm: 7 }',
+    '  - { type: taskmanager, at: 200s, tm: 42 }',
+  ];
+  const config = [
+    'config:',
+    '  restart-strategy.type: fixed-delay',
+    '  restart-strategy.fixed-delay.attempts: 1000000',
+    '  restart-strategy.fixed-delay.delay: 1s',
+    '  batchsim.max-restarts-without-progress: 1000',
+  ];
+  return [
+    'name: failure-heavy',
+    'seed: 1',
+    cluster({ shuffle: 'local' }),
+    ...config,
+    'job:',
+    '  vertices:',
+    ...vs,
+    ...faults,
+  ].join('\n') + '\n';
+}
+
+/**
+ * The cases, by name. `yaml()` builds the scenario text; `subtasks` is the job's size.
+ * `growth` marks the cases of one shape (10 all-to-all vertices) at three sizes.
+ */
+export const CASES = {
+  'wide-10x100k': { yaml: () => chain('wide-10x100k', 10, 100_000), subtasks: 1_000_000, growth: true, target1M: true },
+  'grid-1000x1000': { yaml: () => chain('grid-1000x1000', 1000, 1000), subtasks: 1_000_000 },
+  'chain-10000x1': { yaml: () => chain('chain-10000x1', 10_000, 1), subtasks: 10_000 },
+  'tm-churn': { yaml: churn, subtasks: 20 * 5000 + 20 * 500 },
+  'failure-heavy': { yaml: failures, subtasks: 5 * 20000 },
+  'wide-10x1k': { yaml: () => chain('wide-10x1k', 10, 1000), subtasks: 10_000, growth: true },
+  'wide-10x10k': { yaml: () => chain('wide-10x10k', 10, 10_000), subtasks: 100_000, growth: true },
+};
+
+/** The job the compare sweep runs: 10 all-to-all vertices of 1,000 subtasks (10,000 subtasks). */
+export function compareScenario() {
+  return chain('compare-10k', 10, 1000, { maxSlots: 64 });
+}
+
+/** The compare sweep: slots per TaskManager to try, and seeds per choice. */
+export const COMPARE = { slots: [1, 2, 4], seeds: 20 };
