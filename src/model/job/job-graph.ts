@@ -67,27 +67,31 @@ function topologicalOrder(n: number, inputs: readonly (readonly JobEdge[])[]): n
  */
 export function findCycle(vertices: readonly Pick<VertexSpec, 'id' | 'inputs'>[]): string[] | null {
   const byId = new Map(vertices.map((v) => [v.id, v]));
-  const state = new Map<string, 1 | 2>();
-  const stack: string[] = [];
-  const visit = (id: string): string[] | null => {
-    state.set(id, 1);
-    stack.push(id);
-    for (const inp of byId.get(id)?.inputs ?? []) {
-      const s = state.get(inp.from);
-      if (s === 1) return [...stack.slice(stack.indexOf(inp.from)), inp.from].reverse();
-      if (s === undefined && byId.has(inp.from)) {
-        const found = visit(inp.from);
-        if (found !== null) return found;
+  const state = new Map<string, 1 | 2>(); // 1: on the current path, 2: done
+  // Depth-first over inputs with an explicit stack (deep chains would overflow recursion).
+  for (const root of vertices) {
+    if (state.has(root.id)) continue;
+    const path: string[] = [root.id];
+    const next: number[] = [0];
+    state.set(root.id, 1);
+    while (path.length > 0) {
+      const id = path[path.length - 1];
+      const inputs = byId.get(id)?.inputs ?? [];
+      const k = next[next.length - 1]++;
+      if (k >= inputs.length) {
+        state.set(id, 2);
+        path.pop();
+        next.pop();
+        continue;
       }
-    }
-    stack.pop();
-    state.set(id, 2);
-    return null;
-  };
-  for (const v of vertices) {
-    if (state.get(v.id) === undefined) {
-      const found = visit(v.id);
-      if (found !== null) return found;
+      const from = inputs[k].from;
+      const s = state.get(from);
+      if (s === 1) return [...path.slice(path.indexOf(from)), from].reverse();
+      if (s === undefined && byId.has(from)) {
+        state.set(from, 1);
+        path.push(from);
+        next.push(0);
+      }
     }
   }
   return null;
