@@ -1,7 +1,6 @@
 //! Region failover over subtasks with blocking edges, without materialising all-to-all edges.
 
 import type { JobGraph } from '../model/job/job-graph.js';
-import { pointwiseConsumers, pointwiseProducers } from '../model/job/job-graph.js';
 import { ensureLength } from '../util/growable.js';
 
 /** Where each vertex's subtasks are: vertex v's subtask j is `base[v] + j`; parallelism 0 = not created yet. */
@@ -24,6 +23,8 @@ export interface SubtaskLayout {
 export class SubtaskRegionFailover {
   private walk = 0;
   private visit = new Int32Array(0);
+  /** The answer under construction; reused, as a set can hold every subtask. */
+  private found = new Int32Array(0);
   private readonly consumerStamp: Int32Array;
   private readonly producerStamp: Int32Array;
 
@@ -44,46 +45,76 @@ export class SubtaskRegionFailover {
   restartSet(seeds: readonly number[], vertexOf: Int32Array, unavailable: (g: number) => boolean): Int32Array {
     const id = ++this.walk;
     this.visit = ensureLength(this.visit, vertexOf.length);
+    this.found = ensureLength(this.found, vertexOf.length);
     const visit = this.visit;
+    const found = this.found;
     const { parallelism, base } = this.layout;
-    const out: number[] = [];
-    const add = (g: number): void => {
+    const outputs = this.graph.outputs;
+    const inputs = this.graph.inputs;
+    let n = 0;
+    for (const g of seeds) {
       if (visit[g] !== id) {
         visit[g] = id;
-        out.push(g);
+        found[n++] = g;
       }
-    };
-    for (const g of seeds) add(g);
-    for (let k = 0; k < out.length; k++) {
-      const g = out[k];
+    }
+    // The hot loop of big failovers: no closures, tuples or per-subtask allocation.
+    for (let k = 0; k < n; k++) {
+      const g = found[k];
       const v = vertexOf[g];
       const p = parallelism[v];
       const j = g - base[v];
-      for (const e of this.graph.outputs[v]) {
+      for (const e of outputs[v]) {
         const c = e.vertex;
         const pc = parallelism[c];
         if (pc === 0) continue;
+        const bc = base[c];
         if (e.pattern === 'pointwise') {
-          const [c0, c1] = pointwiseConsumers(p, pc, j);
-          for (let h = c0; h < c1; h++) add(base[c] + h);
+          // Consumers of producer j (see pointwiseConsumers).
+          const c0 = p >= pc ? Math.floor(((j + 1) * pc - 1) / p) : Math.ceil((j * pc) / p);
+          const c1 = p >= pc ? c0 + 1 : Math.ceil(((j + 1) * pc) / p);
+          for (let h = bc + c0; h < bc + c1; h++) {
+            if (visit[h] !== id) {
+              visit[h] = id;
+              found[n++] = h;
+            }
+          }
         } else if (this.consumerStamp[c] !== id) {
           this.consumerStamp[c] = id;
-          for (let h = 0; h < pc; h++) add(base[c] + h);
+          for (let h = bc; h < bc + pc; h++) {
+            if (visit[h] !== id) {
+              visit[h] = id;
+              found[n++] = h;
+            }
+          }
         }
       }
-      for (const e of this.graph.inputs[v]) {
+      for (const e of inputs[v]) {
         const u = e.vertex;
+        const pu = parallelism[u];
         const bu = base[u];
+        let a: number;
+        let b: number;
         if (e.pattern === 'pointwise') {
-          const [a, b] = pointwiseProducers(parallelism[u], p, j);
-          for (let i = a; i < b; i++) if (unavailable(bu + i)) add(bu + i);
+          // Producers of consumer j (see pointwiseProducers).
+          a = Math.floor((j * pu) / p);
+          b = pu >= p ? Math.floor(((j + 1) * pu) / p) : a + 1;
         } else if (this.producerStamp[u] !== id) {
           // Every consumer over this edge reads every producer subtask: check them once.
           this.producerStamp[u] = id;
-          for (let i = 0; i < parallelism[u]; i++) if (unavailable(bu + i)) add(bu + i);
+          a = 0;
+          b = pu;
+        } else {
+          continue;
+        }
+        for (let i = bu + a; i < bu + b; i++) {
+          if (visit[i] !== id && unavailable(i)) {
+            visit[i] = id;
+            found[n++] = i;
+          }
         }
       }
     }
-    return Int32Array.from(out);
+    return found.slice(0, n);
   }
 }

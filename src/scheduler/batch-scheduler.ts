@@ -123,6 +123,10 @@ export class BatchScheduler implements ClusterListener {
     this.shares = spec.vertices.map((v) => v.inputs.map(() => null));
     for (let v = 0; v < n; v++) this.hasConsumers[v] = this.graph.outputs[v].length > 0 ? 1 : 0;
     this.failoverStrategy = new SubtaskRegionFailover(this.graph, this);
+    // With every parallelism known up front, size the per-subtask arrays once.
+    if (spec.vertices.every((v) => v.parallelism !== undefined)) {
+      this.x.reserve(spec.vertices.reduce((sum, v) => sum + (v.parallelism as number), 0));
+    }
 
     let survive = 1;
     for (const f of spec.faults) {
@@ -654,7 +658,11 @@ export class BatchScheduler implements ClusterListener {
     const set =
       this.spec.failoverStrategy === 'full' ? this.allSubtasks() : this.failoverStrategy.restartSet(seeds, this.x.vertexOf, this.isUnavailable);
     const failedSet = new Set(failedAttempts);
-    for (let k = 0; k < set.length; k++) this.cancel(set[k], id, failedSet.has(set[k]) ? cause : null);
+    for (let k = 0; k < set.length; k++) {
+      const g = set[k];
+      // Only a running attempt can be the failed one; the set is looked up for those alone.
+      this.cancel(g, id, this.x.state[g] === SubtaskState.Running && failedSet.has(g) ? cause : null);
+    }
     if (cause === TM_LOST) this.cluster.lose(tm);
     if (newRestart) this.restarts++;
     const delay = Math.max(0, Math.round(this.backoff.backoffMs()));
@@ -760,11 +768,14 @@ export class BatchScheduler implements ClusterListener {
     const vertices: VertexResult[] = spec.vertices.map((vs, v) => {
       const p = this.parallelism[v];
       const b = this.base[v];
-      const inputs = Array.from(this.x.inputBytes.subarray(b, b + p)).filter((n) => !Number.isNaN(n));
-      inputs.sort((a, c) => a - c);
+      // Subtasks that never ran have no input yet (NaN); typed arrays sort numerically, fast.
+      const ran = new Float64Array(p);
+      let count = 0;
+      for (let i = 0; i < p; i++) if (!Number.isNaN(this.x.inputBytes[b + i])) ran[count++] = this.x.inputBytes[b + i];
+      const inputs = ran.subarray(0, count).sort();
       let input = 0;
       let output = 0;
-      for (const n of inputs) input += n;
+      for (let i = 0; i < count; i++) input += inputs[i];
       for (let i = 0; i < p; i++) if (!Number.isNaN(this.x.inputBytes[b + i])) output += this.x.outputBytes[b + i];
       return {
         id: vs.id,
