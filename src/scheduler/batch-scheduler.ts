@@ -768,14 +768,18 @@ export class BatchScheduler implements ClusterListener {
     const vertices: VertexResult[] = spec.vertices.map((vs, v) => {
       const p = this.parallelism[v];
       const b = this.base[v];
-      // Subtasks that never ran have no input yet (NaN); typed arrays sort numerically, fast.
+      // Subtasks that never ran have no input yet (NaN).
       const ran = new Float64Array(p);
       let count = 0;
-      for (let i = 0; i < p; i++) if (!Number.isNaN(this.x.inputBytes[b + i])) ran[count++] = this.x.inputBytes[b + i];
-      const inputs = ran.subarray(0, count).sort();
       let input = 0;
       let output = 0;
-      for (let i = 0; i < count; i++) input += inputs[i];
+      for (let i = 0; i < p; i++) {
+        const bytes = this.x.inputBytes[b + i];
+        if (Number.isNaN(bytes)) continue;
+        ran[count++] = bytes;
+        input += bytes;
+      }
+      const inputs = ran.subarray(0, count);
       for (let i = 0; i < p; i++) if (!Number.isNaN(this.x.inputBytes[b + i])) output += this.x.outputBytes[b + i];
       return {
         id: vs.id,

@@ -332,8 +332,7 @@ export class StreamingScheduler implements ClusterListener {
     const ended = this.ended as JobEnd;
     const finished = ended.status === 'FINISHED';
     const vertices: VertexResult[] = spec.vertices.map((vs, v) => {
-      const bytes = Array.from(this.inputBytes[v]).sort((a, b) => a - b);
-      const input = bytes.reduce((a, b) => a + b, 0);
+      const input = this.inputBytes[v].reduce((a, b) => a + b, 0);
       return {
         id: vs.id,
         parallelism: this.p[v],
@@ -346,7 +345,7 @@ export class StreamingScheduler implements ClusterListener {
         busySlotSeconds: 0,
         inputBytes: input,
         outputBytes: input * vs.selectivity,
-        subtaskInputBytes: spread(bytes),
+        subtaskInputBytes: spread(this.inputBytes[v].slice()),
       };
     });
     const result = buildRunResult({
