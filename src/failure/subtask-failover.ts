@@ -41,8 +41,17 @@ export class SubtaskRegionFailover {
    * @param seeds failed subtasks, and producers whose output was lost
    * @param vertexOf the vertex of every subtask
    * @param unavailable whether a finished subtask's output is gone (deleted or lost)
+   * @param untouched optional: whether every subtask of a vertex is still waiting for its
+   *   first attempt. Such a vertex and what lies downstream of it through it has nothing to
+   *   restart (nothing there can have started, since it reads from the vertex), so the walk
+   *   leaves it out; without it the answer is exactly Flink's set.
    */
-  restartSet(seeds: readonly number[], vertexOf: Int32Array, unavailable: (g: number) => boolean): Int32Array {
+  restartSet(
+    seeds: readonly number[],
+    vertexOf: Int32Array,
+    unavailable: (g: number) => boolean,
+    untouched: (v: number) => boolean = () => false,
+  ): Int32Array {
     const id = ++this.walk;
     this.visit = ensureLength(this.visit, vertexOf.length);
     this.found = ensureLength(this.found, vertexOf.length);
@@ -67,7 +76,7 @@ export class SubtaskRegionFailover {
       for (const e of outputs[v]) {
         const c = e.vertex;
         const pc = parallelism[c];
-        if (pc === 0) continue;
+        if (pc === 0 || untouched(c)) continue;
         const bc = base[c];
         if (e.pattern === 'pointwise') {
           // Consumers of producer j (see pointwiseConsumers).

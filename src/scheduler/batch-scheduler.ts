@@ -71,6 +71,8 @@ export class BatchScheduler implements ClusterListener {
   private readonly busyMs: Float64Array;
   private readonly totalOutput: Float64Array;
   private readonly hasConsumers: Uint8Array;
+  /** Subtasks of each vertex that left the Created state (queued, running, finished or restarting). */
+  private readonly touched: Int32Array;
   private readonly failoverStrategy: SubtaskRegionFailover;
   private readonly decisions: (ParallelismDecision | undefined)[];
   /** Share of each all-to-all input's bytes read by each subtask; null means an even split. */
@@ -119,6 +121,7 @@ export class BatchScheduler implements ClusterListener {
     this.busyMs = new Float64Array(n);
     this.totalOutput = new Float64Array(n).fill(NaN);
     this.hasConsumers = new Uint8Array(n);
+    this.touched = new Int32Array(n);
     this.decisions = new Array(n).fill(undefined);
     this.shares = spec.vertices.map((v) => v.inputs.map(() => null));
     for (let v = 0; v < n; v++) this.hasConsumers[v] = this.graph.outputs[v].length > 0 ? 1 : 0;
@@ -318,6 +321,15 @@ export class BatchScheduler implements ClusterListener {
 
   // ---------------------------------------------------------------- subtasks
 
+  /** Every state change goes through here, so {@link touched} stays exact. */
+  private setState(g: number, next: SubtaskState): void {
+    const was = this.x.state[g];
+    if ((was === SubtaskState.Created) !== (next === SubtaskState.Created)) {
+      this.touched[this.x.vertexOf[g]] += next === SubtaskState.Created ? -1 : 1;
+    }
+    this.x.state[g] = next;
+  }
+
   private readyIfPossible(g: number): void {
     if (this.x.state[g] !== SubtaskState.Created || this.x.pendingPointwise[g] !== 0) return;
     if (this.blockingWaiting[this.x.vertexOf[g]] !== 0) return;
@@ -325,7 +337,7 @@ export class BatchScheduler implements ClusterListener {
     if (slot >= 0) {
       this.deploy(g, slot);
     } else {
-      this.x.state[g] = SubtaskState.Queued;
+      this.setState(g, SubtaskState.Queued);
       this.pending.push(g, this.x.requestStamp[g]);
     }
   }
@@ -387,7 +399,7 @@ export class BatchScheduler implements ClusterListener {
       }
     }
     const now = this.sim.now;
-    x.state[g] = SubtaskState.Running;
+    this.setState(g, SubtaskState.Running);
     x.slot[g] = slot;
     x.startMs[g] = now;
     x.lastTm[g] = this.cluster.tmOfSlot(slot);
@@ -444,7 +456,7 @@ export class BatchScheduler implements ClusterListener {
     const v = x.vertexOf[g];
     const slot = this.stopAttempt(g, 'finished');
     const tm = this.cluster.tmOfSlot(slot);
-    x.state[g] = SubtaskState.Finished;
+    this.setState(g, SubtaskState.Finished);
     this.finishedSubtasks++;
     this.restartsWithoutProgress = 0;
     this.lastEnd[v] = this.sim.now;
@@ -561,7 +573,7 @@ export class BatchScheduler implements ClusterListener {
     const limit = this.spec.guards.maxAttemptsPerSubtask;
     if (x.failures[g] >= limit) {
       this.stopAttempt(g, 'failed', cause);
-      x.state[g] = SubtaskState.Created;
+      this.setState(g, SubtaskState.Created);
       this.endJob(
         'FAILED',
         `${this.label(g)} failed ${x.failures[g]} times (batchsim.max-attempts-per-subtask = ${limit}); last cause: ${cause}`,
@@ -638,7 +650,7 @@ export class BatchScheduler implements ClusterListener {
     const attempt = failedAttempts.length > 0 ? this.x.attemptNo[first] - 1 : null;
     if (!this.backoff.canRestart()) {
       for (const g of failedAttempts) this.stopAttempt(g, 'failed', cause);
-      for (const g of failedAttempts) this.x.state[g] = SubtaskState.Created;
+      for (const g of failedAttempts) this.setState(g, SubtaskState.Created);
       if (cause === TM_LOST) this.cluster.lose(tm);
       this.recordFailure({ subtask: label, attempt, taskManager: tm, cause, action: 'job-failed', restarted: [], restartedCount: 0, delay: 0 });
       this.endJob('FAILED', `${cause}${label !== null ? ` (${label})` : ''}; restart strategy exhausted: ${this.backoff.describeExhausted()}`);
@@ -646,7 +658,7 @@ export class BatchScheduler implements ClusterListener {
     }
     if (++this.restartsWithoutProgress > this.spec.guards.maxRestartsWithoutProgress) {
       for (const g of failedAttempts) this.stopAttempt(g, 'failed', cause);
-      for (const g of failedAttempts) this.x.state[g] = SubtaskState.Created;
+      for (const g of failedAttempts) this.setState(g, SubtaskState.Created);
       if (cause === TM_LOST) this.cluster.lose(tm);
       this.endJob(
         'FAILED',
@@ -656,7 +668,9 @@ export class BatchScheduler implements ClusterListener {
     }
     const id = ++this.failoverCount;
     const set =
-      this.spec.failoverStrategy === 'full' ? this.allSubtasks() : this.failoverStrategy.restartSet(seeds, this.x.vertexOf, this.isUnavailable);
+      this.spec.failoverStrategy === 'full'
+        ? this.allSubtasks()
+        : this.failoverStrategy.restartSet(seeds, this.x.vertexOf, this.isUnavailable, this.isUntouched);
     const failedSet = new Set(failedAttempts);
     for (let k = 0; k < set.length; k++) {
       const g = set[k];
@@ -675,6 +689,8 @@ export class BatchScheduler implements ClusterListener {
     const freed = this.freed.splice(0);
     for (const slot of freed) this.slotFreed(slot);
   }
+
+  private readonly isUntouched = (v: number): boolean => this.touched[v] === 0;
 
   private readonly isUnavailable = (g: number): boolean =>
     this.x.state[g] === SubtaskState.Finished && this.x.fileAvailable[g] === 0;
@@ -710,7 +726,7 @@ export class BatchScheduler implements ClusterListener {
         for (let h = c0; h < c1; h++) x.pendingPointwise[this.base[e.vertex] + h]++;
       }
     }
-    x.state[g] = SubtaskState.Restarting;
+    this.setState(g, SubtaskState.Restarting);
     x.restartId[g] = id;
   }
 
@@ -722,7 +738,7 @@ export class BatchScheduler implements ClusterListener {
     const x = this.x;
     for (let k = 0; k < set.length; k++) {
       const g = set[k];
-      if (x.state[g] === SubtaskState.Restarting && x.restartId[g] === id) x.state[g] = SubtaskState.Created;
+      if (x.state[g] === SubtaskState.Restarting && x.restartId[g] === id) this.setState(g, SubtaskState.Created);
     }
     for (let k = 0; k < set.length; k++) this.readyIfPossible(set[k]);
     this.afterChange();
@@ -740,7 +756,7 @@ export class BatchScheduler implements ClusterListener {
     for (let g = 0; g < this.x.size; g++) {
       if (this.x.state[g] === SubtaskState.Running) {
         this.stopAttempt(g, 'canceled', 'job ended');
-        this.x.state[g] = SubtaskState.Created;
+        this.setState(g, SubtaskState.Created);
       }
     }
     this.cluster.releaseAll();

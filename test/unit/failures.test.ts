@@ -27,7 +27,7 @@ function chain(extra: object = {}) {
 }
 
 describe('region failover, hand-computed', () => {
-  it('B[1] failing half-way restarts only B[1] (and C, not yet started): 35 s, A not re-run, 1 restart', () => {
+  it('B[1] failing half-way restarts only B[1] (C has not started: nothing to restart there): 35 s, A not re-run, 1 restart', () => {
     const out = run(chain());
     const r = out.result;
     expect(r.status).toBe('FINISHED');
@@ -37,7 +37,7 @@ describe('region failover, hand-computed', () => {
     expect(vertex(out, 'B').attempts).toBe(3);
     expect(vertex(out, 'C').attempts).toBe(1);
     expect(r.failures).toHaveLength(1);
-    expect(r.failures[0]).toMatchObject({ time: 15, subtask: 'B[1]', attempt: 0, action: 'restart', restarted: ['B[1]', 'C[0]'], delay: 0 });
+    expect(r.failures[0]).toMatchObject({ time: 15, subtask: 'B[1]', attempt: 0, action: 'restart', restarted: ['B[1]'], delay: 0 });
     const failed = out.timeline.attempts.filter((a) => a.outcome === 'failed');
     expect(failed).toEqual([expect.objectContaining({ vertex: 'B', subtask: 1, start: 10, end: 15, cause: expect.stringMatching(/Injected/) })]);
   });
