@@ -3,7 +3,7 @@
 import type { ComparedChoice, Comparison } from '../compare/aggregate.js';
 import { describeSetting, formatMaxSlots, type ChoiceSettings, type Dimension } from '../compare/grid.js';
 import { formatBytes } from '../scenario/units.js';
-import { escapeHtml, formatDuration, jsonForScript, vertexColor } from './html-report.js';
+import { escapeHtml, formatDuration, jsonForScript, pageHead, vertexColor } from './html-report.js';
 import { table } from './summary.js';
 
 /** How each statistic is computed, said once for the table's footnote, the JSON and the page. */
@@ -437,17 +437,7 @@ export function renderCompareHtml(c: Comparison): string {
     value: (ch) => ch.stats.coreSecondsMedian,
     format: (v) => (v >= 100 ? v.toFixed(0) : String(Math.round(v * 10) / 10)),
   });
-  const csp = `default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'`;
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="generator" content="batchsim">
-<title>${escapeHtml(title)}</title>
-<style>${STYLE}</style>
-</head>
+  return `${pageHead(title, STYLE)}
 <body>
 <main>
 <header><h1>Comparing choices for <span id="scenario-name">${escapeHtml(c.scenario)}</span></h1>

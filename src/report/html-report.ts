@@ -741,6 +741,26 @@ li.addEventListener('click',function(){pinned=pinned===v?null:v;for(var j=0;j<it
 })();`;
 
 /**
+ * The start of a self-contained page up to `</head>`: a Content-Security-Policy that allows
+ * no network access, inline styles and, when given, only the script with that hash.
+ * @param scriptSource a CSP source such as `'sha256-...'`, or undefined for no script
+ */
+export function pageHead(title: string, style: string, scriptSource?: string): string {
+  const script = scriptSource === undefined ? '' : ` script-src ${scriptSource};`;
+  const csp = `default-src 'none'; style-src 'unsafe-inline';${script} base-uri 'none'; form-action 'none'`;
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="generator" content="batchsim">
+<title>${escapeHtml(title)}</title>
+<style>${style}</style>
+</head>`;
+}
+
+/**
  * Renders a run as one self-contained HTML page (no network access: inline CSS, inline
  * SVG charts built here, a small inline script, and a Content-Security-Policy that
  * allows nothing else).
@@ -846,18 +866,8 @@ export function renderHtmlReport(result: RunResult, timeline: Timeline, opts: Ht
   }
 
   const scriptHash = createHash('sha256').update(SCRIPT, 'utf8').digest('base64');
-  const csp = `default-src 'none'; style-src 'unsafe-inline'; script-src 'sha256-${scriptHash}'; base-uri 'none'; form-action 'none'`;
 
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="generator" content="batchsim">
-<title>${escapeHtml(title)}</title>
-<style>${STYLE}</style>
-</head>
+  return `${pageHead(title, STYLE, `'sha256-${scriptHash}'`)}
 <body>
 <main>
 <header><h1 id="title">${escapeHtml(title)}</h1>

@@ -33,7 +33,7 @@ describe.each(cases)('outputs of a simulated run: %s', (name) => {
   });
 
   it('trace: every attempt is one complete event, and the TaskManager processes are the ones created', () => {
-    const trace = toChromeTrace(result, timeline) as { traceEvents: { ph: string; name: string; pid: number; ts: number; dur?: number }[] };
+    const trace = toChromeTrace(result, timeline) as unknown as { traceEvents: { ph: string; name: string; pid: number; ts: number; dur?: number }[] };
     const complete = trace.traceEvents.filter((e) => e.ph === 'X');
     expect(complete).toHaveLength(timeline.attempts.length);
     expect(new Set(complete.map((e) => e.name)).size).toBe(complete.length);
