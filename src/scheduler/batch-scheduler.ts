@@ -545,22 +545,12 @@ export class BatchScheduler implements ClusterListener {
   }
 
   private sample(): void {
-    const c = this.cluster;
-    const counts = c.counts();
-    let diskMax = 0;
-    for (let tm = 0; tm < c.created; tm++) if (c.stateOf(tm) <= 1) diskMax = Math.max(diskMax, c.diskUsed(tm));
     this.recorder?.sample({
       time: this.sim.now / 1000,
-      liveTaskManagers: c.liveTms,
-      startingTaskManagers: counts.starting,
-      idleTaskManagers: counts.idle,
-      busySlots: c.busySlots,
-      freeSlots: c.freeSlotCount,
+      ...this.cluster.snapshot(),
       pendingRequests: this.pending.valid,
       runningSubtasks: this.runningSubtasks,
       finishedSubtasks: this.finishedSubtasks,
-      diskUsedTotal: Math.max(0, Math.round(c.diskUsedTotal())),
-      diskUsedMax: Math.max(0, Math.round(diskMax)),
     });
   }
 

@@ -40,12 +40,15 @@ export class StreamingScheduler implements ClusterListener {
 
   private readonly evEnd: number;
   private readonly evFail: number;
+  private readonly evSlotDone: number;
   private readonly evTmFault: number;
   private readonly evTimeout: number;
 
   /** Deployment number; events of an older deployment are stale. */
   private deployment = 0;
   private deployed = false;
+  /** Asking for slots and deploying as soon as all are there (not during a restart delay). */
+  private waiting = false;
   private waitingSince = 0;
   private slots: number[] = [];
   private ends: Float64Array[] = [];
@@ -78,6 +81,7 @@ export class StreamingScheduler implements ClusterListener {
     this.randomFailure = 1 - survive;
     this.evEnd = this.sim.register((d) => this.deploymentEnded(d));
     this.evFail = this.sim.register((d, v, j) => this.subtaskFailed(d, v, j));
+    this.evSlotDone = this.sim.register((d, k) => this.slotDone(d, k));
     this.evTmFault = this.sim.register((i) => this.taskManagerFault(i));
     this.evTimeout = this.sim.register((since) => this.slotTimeout(since));
   }
@@ -89,11 +93,34 @@ export class StreamingScheduler implements ClusterListener {
     });
     this.waitForSlots();
     const limit = this.spec.guards.maxSimulatedMs;
+    this.sample();
     while (this.sim.step()) {
       if (this.sim.now > limit && this.ended === null) this.endJob('FAILED', `simulated time limit reached (batchsim.max-simulated-time = ${limit / 1000} s)`);
+      this.sample();
     }
     if (this.ended === null) this.endJob('FAILED', 'the job cannot make progress');
+    this.sample();
     return this.report();
+  }
+
+  /** A metrics sample after each event (only when recording). */
+  private sample(): void {
+    if (this.recorder === null) return;
+    const now = this.sim.now;
+    let total = 0;
+    let done = 0;
+    for (const e of this.ends) {
+      total += e.length;
+      for (let j = 0; j < e.length; j++) if (e[j] <= now) done++;
+    }
+    const finished = this.ended?.status === 'FINISHED' ? total : this.deployed ? done : 0;
+    this.recorder.sample({
+      time: now / 1000,
+      ...this.cluster.snapshot(),
+      pendingRequests: this.waiting ? this.slotsNeeded : 0,
+      runningSubtasks: this.deployed ? total - done : 0,
+      finishedSubtasks: finished,
+    });
   }
 
   /** Input bytes of every subtask: data sizes do not depend on timing, so they are fixed up front. */
@@ -129,6 +156,7 @@ export class StreamingScheduler implements ClusterListener {
 
   private waitForSlots(): void {
     this.deployed = false;
+    this.waiting = true;
     this.waitingSince = this.sim.now;
     this.sim.schedule(this.spec.slotRequestTimeoutMs, this.evTimeout, this.sim.now);
     this.requestSlots();
@@ -149,7 +177,7 @@ export class StreamingScheduler implements ClusterListener {
   }
 
   onTaskManagerGone(): void {
-    if (!this.deployed && this.ended === null) this.requestSlots();
+    if (this.waiting && this.ended === null) this.requestSlots();
   }
 
   onDiskFull(): void {
@@ -157,7 +185,9 @@ export class StreamingScheduler implements ClusterListener {
   }
 
   private tryDeploy(): void {
-    if (this.deployed || this.ended !== null || this.cluster.freeSlotCount < this.slotsNeeded) return;
+    // Only while waiting for slots: during a restart delay, TaskManagers that come up must not start the job early.
+    if (!this.waiting || this.ended !== null || this.cluster.freeSlotCount < this.slotsNeeded) return;
+    this.waiting = false;
     this.deployed = true;
     const d = ++this.deployment;
     const now = this.sim.now;
@@ -208,47 +238,71 @@ export class StreamingScheduler implements ClusterListener {
     }
     let finish = now;
     for (const e of this.ends) for (let j = 0; j < e.length; j++) if (e[j] > finish) finish = e[j];
+    const stop = Math.min(firstFailure, finish);
+    // Slots whose subtasks all end before the deployment does are given back on the way.
+    for (let k = 0; k < this.slotsNeeded; k++) {
+      const end = this.slotEnd(k);
+      if (end < stop) this.sim.at(end, this.evSlotDone, d, k);
+    }
     if (firstFailure <= finish) this.sim.at(firstFailure, this.evFail, d, failV, failJ);
     else this.sim.at(finish, this.evEnd, d);
   }
 
-  /** Slot k is busy until the last subtask it hosts ends (or the deployment is cancelled at `until`). */
-  private releaseDeployment(until: number, outcome: 'finished' | 'canceled', failed?: { v: number; j: number; cause: string }): void {
-    for (let k = 0; k < this.slots.length; k++) {
-      const slot = this.slots[k];
-      let busyUntil = this.deployedAt;
+  /** When slot k's last hosted subtask ends in the current deployment. */
+  private slotEnd(k: number): number {
+    let end = this.deployedAt;
+    for (let v = 0; v < this.p.length; v++) if (k < this.p[v]) end = Math.max(end, this.ends[v][k]);
+    return end;
+  }
+
+  /**
+   * Gives slot k back, its subtasks ended (or cancelled) at `until`: a slot is busy until the
+   * last subtask it hosts ends, then the job no longer holds it.
+   */
+  private releaseSlot(k: number, until: number, failed?: { v: number; j: number; cause: string }): void {
+    const slot = this.slots[k];
+    if (slot < 0) return;
+    if (this.recorder !== null) {
       for (let v = 0; v < this.p.length; v++) {
         if (k >= this.p[v]) continue;
-        const end = Math.min(this.ends[v][k], until);
-        busyUntil = Math.max(busyUntil, end);
-        if (this.recorder !== null) {
-          const isFailed = failed !== undefined && failed.v === v && failed.j === k;
-          this.recorder.attempts.push({
-            vertex: this.spec.vertices[v].id,
-            subtask: k,
-            attempt: this.deployment - 1,
-            tm: this.cluster.tmOfSlot(slot),
-            slot: slot % this.cluster.slotsPerTm,
-            start: this.deployedAt / 1000,
-            end: (outcome === 'finished' ? this.ends[v][k] : until) / 1000,
-            outcome: isFailed ? 'failed' : outcome === 'finished' || this.ends[v][k] <= until ? 'finished' : 'canceled',
-            ...(isFailed && { cause: failed.cause }),
-            inputBytes: this.inputBytes[v][k],
-            outputBytes: this.inputBytes[v][k] * this.spec.vertices[v].selectivity,
-          });
-        }
+        const end = this.ends[v][k];
+        const isFailed = failed !== undefined && failed.v === v && failed.j === k;
+        this.recorder.attempts.push({
+          vertex: this.spec.vertices[v].id,
+          subtask: k,
+          attempt: this.deployment - 1,
+          tm: this.cluster.tmOfSlot(slot),
+          slot: slot % this.cluster.slotsPerTm,
+          start: this.deployedAt / 1000,
+          end: Math.min(end, until) / 1000,
+          outcome: isFailed ? 'failed' : end <= until ? 'finished' : 'canceled',
+          ...(isFailed && { cause: failed.cause }),
+          inputBytes: this.inputBytes[v][k],
+          outputBytes: this.inputBytes[v][k] * this.spec.vertices[v].selectivity,
+        });
       }
-      this.slotMs += busyUntil - this.deployedAt;
-      this.cluster.vacate(slot, false);
-      this.cluster.returnSlot(slot);
     }
+    this.slotMs += Math.min(this.slotEnd(k), until) - this.deployedAt;
+    this.slots[k] = -1;
+    this.cluster.vacate(slot, false);
+    this.cluster.returnSlot(slot);
+  }
+
+  /** Ends the current deployment at `until`: every slot still held is given back. */
+  private releaseDeployment(until: number, failed?: { v: number; j: number; cause: string }): void {
+    for (let k = 0; k < this.slots.length; k++) this.releaseSlot(k, until, failed);
     this.slots = [];
     this.deployed = false;
   }
 
+  private slotDone(d: number, k: number): void {
+    if (d !== this.deployment || !this.deployed) return;
+    this.releaseSlot(k, this.sim.now);
+  }
+
   private deploymentEnded(d: number): void {
     if (d !== this.deployment || !this.deployed) return;
-    this.releaseDeployment(this.sim.now, 'finished');
+    this.releaseDeployment(this.sim.now);
     this.endJob('FINISHED');
   }
 
@@ -257,7 +311,7 @@ export class StreamingScheduler implements ClusterListener {
     const cause = this.spec.faults.some((f) => f.type === 'subtask' && f.vertex === this.spec.vertices[v].id && f.subtask === j && f.attempt === d - 1)
       ? 'Injected failure (faults[].type = subtask)'
       : 'Random failure (faults[].type = random-subtask)';
-    this.releaseDeployment(this.sim.now, 'canceled', { v, j, cause });
+    this.releaseDeployment(this.sim.now, { v, j, cause });
     this.fullRestart(`${this.spec.vertices[v].id}[${j}]`, d - 1, null, cause);
   }
 
@@ -269,17 +323,19 @@ export class StreamingScheduler implements ClusterListener {
     if ('tm' in f) tm = f.tm;
     else {
       const v = this.graph.indexOf.get(f.hosting.vertex) as number;
-      if (this.deployed && f.hosting.subtask < this.p[v] && f.hosting.subtask < this.slots.length) tm = this.cluster.tmOfSlot(this.slots[f.hosting.subtask]);
+      if (this.deployed && f.hosting.subtask < this.p[v] && f.hosting.subtask < this.slots.length && this.slots[f.hosting.subtask] >= 0) {
+        tm = this.cluster.tmOfSlot(this.slots[f.hosting.subtask]);
+      }
     }
     if (!this.cluster.isActive(tm)) {
       this.failures.push({ time: this.sim.now / 1000, subtask: null, attempt: null, taskManager: tm >= 0 ? tm : null, cause: 'TaskManager lost: it is not live at this time, nothing lost', action: 'ignored', restarted: [], restartedCount: 0, delay: 0 });
       return;
     }
-    const hit = this.deployed && this.slots.some((s) => this.cluster.tmOfSlot(s) === tm);
-    if (hit) this.releaseDeployment(this.sim.now, 'canceled');
+    const hit = this.deployed && this.slots.some((s) => s >= 0 && this.cluster.tmOfSlot(s) === tm);
+    if (hit) this.releaseDeployment(this.sim.now);
     this.cluster.lose(tm);
     if (hit) this.fullRestart(null, null, tm, 'TaskManager lost');
-    else if (!this.deployed) this.requestSlots();
+    else if (this.waiting) this.requestSlots();
   }
 
   private fullRestart(subtask: string | null, attempt: number | null, tm: number | null, cause: string): void {
@@ -309,7 +365,7 @@ export class StreamingScheduler implements ClusterListener {
       this.waitForSlots();
       return;
     }
-    if (this.deployed || since !== this.waitingSince) return;
+    if (!this.waiting || since !== this.waitingSince) return;
     const c = this.spec.cluster;
     this.endJob(
       'FAILED',
@@ -321,7 +377,7 @@ export class StreamingScheduler implements ClusterListener {
   private endJob(status: 'FINISHED' | 'FAILED', cause?: string): void {
     if (this.ended !== null) return;
     this.ended = status === 'FAILED' ? { status, cause } : { status };
-    if (this.deployed) this.releaseDeployment(this.sim.now, 'canceled');
+    if (this.deployed) this.releaseDeployment(this.sim.now);
     this.cluster.releaseAll();
     this.recorder?.event(this.sim.now, 'job-end', status === 'FINISHED' ? 'job finished' : `job failed: ${cause}`);
     this.sim.stop();

@@ -6,12 +6,15 @@ import { toChromeTrace } from '../../src/report/trace.js';
 import { loadScenario } from '../../src/scenario/load.js';
 import { simulate } from '../../src/sim/simulate.js';
 
-/** Real runs, not fixtures: a failure-free job and one with a lost TaskManager. */
-const cases = ['default.yaml', 'lost-taskmanager-local.yaml', 'faq-parallelism-16.yaml'];
+/** Real runs, not fixtures: failure-free jobs, a lost TaskManager, and streaming mode with a failure. */
+const cases = ['default.yaml', 'lost-taskmanager-local.yaml', 'faq-parallelism-16.yaml', 'streaming:default.yaml', 'streaming:random-failures.yaml'];
 
 function runExample(name: string) {
-  const file = resolve(import.meta.dirname, '../../sim-scenarios', name);
-  const out = simulate(loadScenario(readFileSync(file, 'utf8'), name).spec, { recordTimeline: true });
+  const streaming = name.startsWith('streaming:');
+  const base = name.replace(/^streaming:/, '');
+  const file = resolve(import.meta.dirname, '../../sim-scenarios', base);
+  const spec = loadScenario(readFileSync(file, 'utf8'), base).spec;
+  const out = simulate(streaming ? { ...spec, mode: 'STREAMING' } : spec, { recordTimeline: true });
   if (out.timeline === undefined) throw new Error('no timeline');
   return { result: out.result, timeline: out.timeline };
 }

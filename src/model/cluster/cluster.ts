@@ -4,6 +4,7 @@ import type { Simulation } from '../../engine/simulation.js';
 import { InvariantError } from '../../engine/simulation.js';
 import { ensureLength } from '../../util/growable.js';
 import type { Recorder } from '../recorder.js';
+import type { MetricsSample } from '../run-result.js';
 import type { ClusterSpec } from '../spec.js';
 
 /** TaskManager lifecycle. */
@@ -383,15 +384,26 @@ export class Cluster {
     return { coreSeconds: (ms / 1000) * cores, gibSeconds: (ms / 1000) * gib };
   }
 
-  /** Live, starting and idle TaskManagers right now (for metrics). */
-  counts(): { starting: number; idle: number } {
+  /** The cluster's part of a metrics sample, now (a scan over TaskManagers: for recording only). */
+  snapshot(): Omit<MetricsSample, 'time' | 'pendingRequests' | 'runningSubtasks' | 'finishedSubtasks'> {
     let starting = 0;
     let idle = 0;
+    let diskMax = 0;
     for (let tm = 0; tm < this.created; tm++) {
-      if (this.state[tm] === TmState.Starting) starting++;
-      else if (this.state[tm] === TmState.Running && this.busy[tm] === 0) idle++;
+      const st = this.state[tm];
+      if (st === TmState.Starting) starting++;
+      else if (st === TmState.Running && this.busy[tm] === 0) idle++;
+      if (st <= TmState.Running) diskMax = Math.max(diskMax, this.diskUsed(tm));
     }
-    return { starting, idle };
+    return {
+      liveTaskManagers: this.liveTms,
+      startingTaskManagers: starting,
+      idleTaskManagers: idle,
+      busySlots: this.busySlots,
+      freeSlots: this.freeSlotCount,
+      diskUsedTotal: Math.max(0, Math.round(this.diskUsedTotal())),
+      diskUsedMax: Math.max(0, Math.round(diskMax)),
+    };
   }
 
   private ready(tm: number): void {
