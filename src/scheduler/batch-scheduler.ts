@@ -77,7 +77,8 @@ export class BatchScheduler implements ClusterListener {
   private readonly decisions: (ParallelismDecision | undefined)[];
   /** Share of each all-to-all input's bytes read by each subtask; null means an even split. */
   private readonly shares: (Float64Array | null)[][];
-  private readonly faultVertices = new Set<number>();
+  /** 1 for vertices with injected subtask faults, so deploy looks them up only there. */
+  private readonly faultVertices: Uint8Array;
   private readonly subtaskFaults = new Map<string, number>();
   private readonly randomFailure: number;
 
@@ -131,11 +132,12 @@ export class BatchScheduler implements ClusterListener {
       this.x.reserve(spec.vertices.reduce((sum, v) => sum + (v.parallelism as number), 0));
     }
 
+    this.faultVertices = new Uint8Array(n);
     let survive = 1;
     for (const f of spec.faults) {
       if (f.type === 'subtask') {
         const v = this.graph.indexOf.get(f.vertex) as number;
-        this.faultVertices.add(v);
+        this.faultVertices[v] = 1;
         this.subtaskFaults.set(`${v}:${f.subtask}:${f.attempt}`, f.at);
       } else if (f.type === 'random-subtask') {
         survive *= 1 - f.probability;
@@ -391,7 +393,7 @@ export class BatchScheduler implements ClusterListener {
       failAt = this.failureRng.next();
       outcome = Outcome.RandomFailure;
     }
-    if (this.faultVertices.has(v)) {
+    if (this.faultVertices[v] === 1) {
       const f = this.subtaskFaults.get(`${v}:${g - this.base[v]}:${attempt}`);
       if (f !== undefined) {
         failAt = f;

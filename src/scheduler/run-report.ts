@@ -104,9 +104,10 @@ export function buildRunResult(r: {
       coreSeconds: tmCost.coreSeconds + c.jobManagerCpu * makespan,
       gibSeconds: tmCost.gibSeconds + (c.jobManagerMemory / 2 ** 30) * makespan,
     },
+    // Whole bytes: the disk is tracked in floating point as writes grow linearly.
     disk: {
-      peakBytesOneTaskManager: r.localDisk ? cluster.peakDiskOneTm() : 0,
-      peakBytesTotal: r.localDisk ? cluster.peakDiskTotal : 0,
+      peakBytesOneTaskManager: r.localDisk ? Math.round(cluster.peakDiskOneTm()) : 0,
+      peakBytesTotal: r.localDisk ? Math.round(cluster.peakDiskTotal) : 0,
     },
     failures: r.failures,
     warnings: spec.warnings,

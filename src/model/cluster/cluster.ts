@@ -250,7 +250,6 @@ export class Cluster {
     this.idleVersion[tm]++;
     if (bytes > 0) {
       const now = this.sim.now;
-      this.notePeak(tm);
       const duration = endMs - now;
       const rate = duration > 0 ? bytes / duration : 0;
       this.writeRate[slot] = rate;
@@ -287,7 +286,8 @@ export class Cluster {
     this.busySlots--;
     const bytes = this.writeBytes[slot];
     if (bytes > 0) {
-      this.notePeak(tm);
+      // Disk use only grows while writes go on, so its peak is taken just before it shrinks.
+      if (!keepOutput) this.notePeak(tm);
       const rate = this.writeRate[slot];
       const started = this.writeStart[slot];
       const durationWrite = this.writeEnd[slot] - started;
