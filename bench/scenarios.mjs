@@ -27,9 +27,9 @@ function vertex(id, parallelism, input, { pattern = 'all-to-all', fixed = '1s', 
 }
 
 /** A chain of `n` vertices of parallelism `p`, each reading the previous one all-to-all. */
-function chain(name, n, p, clusterOptions = {}, extra = '') {
+function chain(name, n, p, clusterOptions = {}, extra = '', vertexOptions = {}) {
   const vs = [];
-  for (let v = 0; v < n; v++) vs.push(vertex(`v${v}`, p, v === 0 ? null : `v${v - 1}`));
+  for (let v = 0; v < n; v++) vs.push(vertex(`v${v}`, p, v === 0 ? null : `v${v - 1}`, vertexOptions));
   return [`name: ${name}`, 'seed: 1', cluster(clusterOptions), 'job:', '  vertices:', ...vs, extra].join('\n') + '\n';
 }
 
@@ -97,6 +97,8 @@ function failures() {
  */
 export const CASES = {
   'wide-10x100k': { yaml: () => chain('wide-10x100k', 10, 100_000), subtasks: 1_000_000, growth: true, target1M: true },
+  // The same job without jitter: every attempt of a vertex takes the same time.
+  'wide-10x100k-steady': { yaml: () => chain('wide-10x100k-steady', 10, 100_000, {}, '', { sigma: 0 }), subtasks: 1_000_000, target1M: true },
   'grid-1000x1000': { yaml: () => chain('grid-1000x1000', 1000, 1000), subtasks: 1_000_000 },
   'chain-10000x1': { yaml: () => chain('chain-10000x1', 10_000, 1), subtasks: 10_000 },
   'tm-churn': { yaml: churn, subtasks: 20 * 5000 + 20 * 500 },
