@@ -58,10 +58,15 @@ export function parsePlanJson(text: string, file: string): unknown {
   }
 }
 
-/** The balanced `{...}` starting at `start`, or undefined when it is not closed. */
-function extractObject(text: string, start: number): string | undefined {
+/**
+ * Walks JSON text from `start`, tracking bracket depth outside strings.
+ * @returns the index of the bracket that closes the first one (-1 if none does), and
+ *   whether the text ends with brackets or a string still open
+ */
+function scanBrackets(text: string, start: number): { closedAt: number; open: boolean } {
   let depth = 0;
   let inString = false;
+  let closedAt = -1;
   for (let i = start; i < text.length; i++) {
     const c = text[i];
     if (inString) {
@@ -71,10 +76,16 @@ function extractObject(text: string, start: number): string | undefined {
     else if (c === '{' || c === '[') depth++;
     else if (c === '}' || c === ']') {
       depth--;
-      if (depth === 0) return text.slice(start, i + 1);
+      if (depth === 0 && closedAt === -1) closedAt = i;
     }
   }
-  return undefined;
+  return { closedAt, open: depth > 0 || inString };
+}
+
+/** The balanced `{...}` starting at `start`, or undefined when it is not closed. */
+function extractObject(text: string, start: number): string | undefined {
+  const { closedAt } = scanBrackets(text, start);
+  return closedAt === -1 ? undefined : text.slice(start, closedAt + 1);
 }
 
 /** Explains a JSON.parse failure: truncated input, or where the syntax breaks (line and column). */
@@ -100,18 +111,7 @@ function jsonErrorMessage(text: string, err: unknown): string {
 
 /** True when the text's brackets are never all closed (a cut-off download or copy). */
 function isTruncated(text: string): boolean {
-  let depth = 0;
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (inString) {
-      if (c === '\\') i++;
-      else if (c === '"') inString = false;
-    } else if (c === '"') inString = true;
-    else if (c === '{' || c === '[') depth++;
-    else if (c === '}' || c === ']') depth--;
-  }
-  return depth > 0 || inString;
+  return scanBrackets(text, 0).open;
 }
 
 /** What detection found: the format and the object holding the plan's `nodes`. */

@@ -12,7 +12,7 @@ import type { SimulationSpec } from '../model/spec.js';
 import { ExecutionState, SubtaskState } from './execution-state.js';
 import { decideVertex } from './vertex-initialization.js';
 import { PendingRequests } from './pending-requests.js';
-import { buildRunResult, restartBackoffOf, spread, type JobEnd } from './run-report.js';
+import { buildRunResult, randomFailureProbability, restartBackoffOf, spread, type JobEnd } from './run-report.js';
 
 const enum Outcome {
   Finish = 0,
@@ -133,17 +133,14 @@ export class BatchScheduler implements ClusterListener {
     }
 
     this.faultVertices = new Uint8Array(n);
-    let survive = 1;
     for (const f of spec.faults) {
       if (f.type === 'subtask') {
         const v = this.graph.indexOf.get(f.vertex) as number;
         this.faultVertices[v] = 1;
         this.subtaskFaults.set(`${v}:${f.subtask}:${f.attempt}`, f.at);
-      } else if (f.type === 'random-subtask') {
-        survive *= 1 - f.probability;
       }
     }
-    this.randomFailure = 1 - survive;
+    this.randomFailure = randomFailureProbability(spec);
 
     this.evAttemptEnd = this.sim.register((g, serial, outcome) => this.attemptEnded(g, serial, outcome));
     this.evRestart = this.sim.register((id) => this.restart(id));

@@ -10,7 +10,7 @@ import type { FailureResult, VertexResult } from '../model/run-result.js';
 import type { SimulationSpec } from '../model/spec.js';
 import type { RunOptions, RunOutput } from './batch-scheduler.js';
 import { subpartitionWeights } from './parallelism-decider.js';
-import { buildRunResult, restartBackoffOf, spread, type JobEnd } from './run-report.js';
+import { buildRunResult, randomFailureProbability, restartBackoffOf, spread, type JobEnd } from './run-report.js';
 
 /**
  * Runs a job as Flink runs a streaming job. Vertices share slots, so the job needs as
@@ -76,9 +76,7 @@ export class StreamingScheduler implements ClusterListener {
     this.p = spec.vertices.map((v) => v.parallelism ?? global);
     this.slotsNeeded = this.p.reduce((a, b) => Math.max(a, b), 0);
     this.inputBytes = this.computeInputBytes();
-    let survive = 1;
-    for (const f of spec.faults) if (f.type === 'random-subtask') survive *= 1 - f.probability;
-    this.randomFailure = 1 - survive;
+    this.randomFailure = randomFailureProbability(spec);
     this.evEnd = this.sim.register((d) => this.deploymentEnded(d));
     this.evFail = this.sim.register((d, v, j) => this.subtaskFailed(d, v, j));
     this.evSlotDone = this.sim.register((d, k) => this.slotDone(d, k));
