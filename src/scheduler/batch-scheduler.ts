@@ -561,12 +561,7 @@ export class BatchScheduler implements ClusterListener {
     const tm = this.cluster.tmOfSlot(x.slot[g]);
     const limit = this.spec.guards.maxAttemptsPerSubtask;
     if (x.failures[g] >= limit) {
-      this.stopAttempt(g, 'failed', cause);
-      this.setState(g, SubtaskState.Created);
-      this.endJob(
-        'FAILED',
-        `${this.label(g)} failed ${x.failures[g]} times (batchsim.max-attempts-per-subtask = ${limit}); last cause: ${cause}`,
-      );
+      this.failJob([g], cause, tm, `${this.label(g)} failed ${x.failures[g]} times (batchsim.max-attempts-per-subtask = ${limit}); last cause: ${cause}`);
       return;
     }
     this.failover([g], [g], cause, tm);
@@ -638,21 +633,13 @@ export class BatchScheduler implements ClusterListener {
     const label = failedAttempts.length > 0 ? this.label(first) : null;
     const attempt = failedAttempts.length > 0 ? this.x.attemptNo[first] - 1 : null;
     if (!this.backoff.canRestart()) {
-      for (const g of failedAttempts) this.stopAttempt(g, 'failed', cause);
-      for (const g of failedAttempts) this.setState(g, SubtaskState.Created);
-      if (cause === TM_LOST) this.cluster.lose(tm);
       this.recordFailure({ subtask: label, attempt, taskManager: tm, cause, action: 'job-failed', restarted: [], restartedCount: 0, delay: 0 });
-      this.endJob('FAILED', `${cause}${label !== null ? ` (${label})` : ''}; restart strategy exhausted: ${this.backoff.describeExhausted()}`);
+      this.failJob(failedAttempts, cause, tm, `${cause}${label !== null ? ` (${label})` : ''}; restart strategy exhausted: ${this.backoff.describeExhausted()}`);
       return;
     }
     if (++this.restartsWithoutProgress > this.spec.guards.maxRestartsWithoutProgress) {
-      for (const g of failedAttempts) this.stopAttempt(g, 'failed', cause);
-      for (const g of failedAttempts) this.setState(g, SubtaskState.Created);
-      if (cause === TM_LOST) this.cluster.lose(tm);
-      this.endJob(
-        'FAILED',
-        `no progress: ${this.restartsWithoutProgress - 1} restarts without any subtask finishing (batchsim.max-restarts-without-progress); last cause: ${cause}`,
-      );
+      const n = this.restartsWithoutProgress - 1;
+      this.failJob(failedAttempts, cause, tm, `no progress: ${n} restarts without any subtask finishing (batchsim.max-restarts-without-progress); last cause: ${cause}`);
       return;
     }
     const id = ++this.failoverCount;
@@ -677,6 +664,16 @@ export class BatchScheduler implements ClusterListener {
     this.recordFailure({ subtask: label, attempt, taskManager: tm >= 0 ? tm : null, cause, action: 'restart', restarted: names, restartedCount: set.length, delay: delay / 1000 });
     const freed = this.freed.splice(0);
     for (const slot of freed) this.slotFreed(slot);
+  }
+
+  /** Ends the job on a failure it will not recover from: the failed attempts stop, a lost TaskManager goes. */
+  private failJob(failedAttempts: readonly number[], cause: string, tm: number, jobCause: string): void {
+    for (const g of failedAttempts) {
+      this.stopAttempt(g, 'failed', cause);
+      this.setState(g, SubtaskState.Created);
+    }
+    if (cause === TM_LOST) this.cluster.lose(tm);
+    this.endJob('FAILED', jobCause);
   }
 
   private readonly isUntouched = (v: number): boolean => this.touched[v] === 0;
