@@ -8,19 +8,23 @@ import { formatBytes } from '../scenario/units.js';
 /** Where shuffle files live. */
 export type Shuffle = 'local' | 'remote';
 
+/** Flink's `execution.runtime-mode`. */
+export type RuntimeMode = 'BATCH' | 'STREAMING';
+
 /** The settings a choice fixes. `maxSlots` is Infinity when unlimited; `avgVolume` is bytes. */
 export interface ChoiceSettings {
   slots: number;
   maxSlots: number;
   shuffle: Shuffle;
   avgVolume: number;
+  mode: RuntimeMode;
 }
 
 /** One of the settings a comparison can sweep. */
 export type Dimension = keyof ChoiceSettings;
 
 /** The sweepable settings, in the order the grid nests them (first = slowest-varying). */
-export const DIMENSIONS: readonly Dimension[] = ['slots', 'maxSlots', 'shuffle', 'avgVolume'];
+export const DIMENSIONS: readonly Dimension[] = ['slots', 'maxSlots', 'shuffle', 'avgVolume', 'mode'];
 
 /** Values to try per setting; an absent (or empty) list keeps the scenario's own value. */
 export interface GridAxes {
@@ -28,6 +32,7 @@ export interface GridAxes {
   maxSlots?: readonly number[];
   shuffle?: readonly Shuffle[];
   avgVolume?: readonly number[];
+  mode?: readonly RuntimeMode[];
 }
 
 /** One point of the grid. */
@@ -57,6 +62,7 @@ export function baseSettings(spec: SimulationSpec): ChoiceSettings {
     maxSlots: spec.cluster.maxSlots,
     shuffle: spec.cluster.shuffle,
     avgVolume: spec.parallelism.avgDataVolumePerTask,
+    mode: spec.mode,
   };
 }
 
@@ -74,7 +80,7 @@ export function buildGrid(base: ChoiceSettings, axes: GridAxes): Choice[] {
   const swept = sweptDimensions(axes);
   let partials: Partial<ChoiceSettings>[] = [{}];
   for (const d of swept) {
-    const values = axes[d] as readonly (number | Shuffle)[];
+    const values = axes[d] as readonly (number | string)[];
     partials = partials.flatMap((p) => values.map((v) => ({ ...p, [d]: v })));
   }
   return partials.map((overrides, index) => {
@@ -106,6 +112,8 @@ export function describeSetting(d: Dimension, s: ChoiceSettings): string {
       return `${s.shuffle} shuffle`;
     case 'avgVolume':
       return `${formatBytes(s.avgVolume)} per task`;
+    case 'mode':
+      return s.mode.toLowerCase();
   }
 }
 
@@ -163,6 +171,7 @@ export function scenarioForChoice(text: string, file: string, overrides: Partial
     config[AVG_VOLUME_KEY] = overrides.avgVolume;
     delete config[LEGACY_AVG_VOLUME_KEY];
   }
+  if (overrides.mode !== undefined) config['execution.runtime-mode'] = overrides.mode;
   if (Object.keys(tm).length > 0) cluster.taskmanager = tm;
   doc.cluster = cluster;
   if (Object.keys(config).length > 0) doc.config = config;

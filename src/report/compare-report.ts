@@ -1,7 +1,7 @@
 //! A comparison as text (the table `batchsim compare` prints), CSV, a JSON document and a self-contained HTML page.
 
 import type { ComparedChoice, Comparison } from '../compare/aggregate.js';
-import { describeSetting, formatMaxSlots, type ChoiceSettings, type Dimension } from '../compare/grid.js';
+import { DIMENSIONS, describeSetting, formatMaxSlots, type ChoiceSettings, type Dimension } from '../compare/grid.js';
 import { formatBytes } from '../scenario/units.js';
 import { escapeHtml, formatDuration, jsonForScript, pageHead, vertexColor } from './html-report.js';
 import { table } from './summary.js';
@@ -17,6 +17,7 @@ const DIMENSION_HEADERS: Record<Dimension, string> = {
   maxSlots: 'max slots',
   shuffle: 'shuffle',
   avgVolume: 'avg volume',
+  mode: 'mode',
 };
 
 /** A setting's value alone, as a table cell. */
@@ -30,6 +31,8 @@ function settingValue(d: Dimension, s: ChoiceSettings): string {
       return s.shuffle;
     case 'avgVolume':
       return formatBytes(s.avgVolume);
+    case 'mode':
+      return s.mode.toLowerCase();
   }
 }
 
@@ -53,9 +56,13 @@ function count(n: number): string {
 
 const oneDecimal = (n: number): string => n.toFixed(1);
 
-/** With remote shuffle nothing is written to local disks: a dash says "not applicable" better than 0 B. */
+/**
+ * With remote shuffle, or in streaming mode, nothing is written to local disks: a dash says
+ * "not applicable" better than 0 B.
+ */
 function diskCell(ch: ComparedChoice): string {
-  return ch.settings.shuffle === 'remote' && ch.stats.peakDiskBytesMax === 0 ? '-' : formatBytes(ch.stats.peakDiskBytesMax);
+  const noDisk = ch.settings.shuffle === 'remote' || ch.settings.mode === 'STREAMING';
+  return noDisk && ch.stats.peakDiskBytesMax === 0 ? '-' : formatBytes(ch.stats.peakDiskBytesMax);
 }
 
 /** The heading lines above the table: scenario, grid size, seeds and the settings not swept. */
@@ -63,7 +70,7 @@ function heading(c: Comparison): string[] {
   const n = c.seeds.length;
   const seeds = n === 1 ? String(c.seeds[0]) : `${c.seeds[0]}..${c.seeds[n - 1]}`;
   const lines = [`${c.scenario}: ${c.choices.length} choice${c.choices.length === 1 ? '' : 's'} x ${n} seed${n === 1 ? '' : 's'} (${seeds})`];
-  const fixed = (['slots', 'maxSlots', 'shuffle', 'avgVolume'] as Dimension[]).filter((d) => !c.swept.includes(d));
+  const fixed = DIMENSIONS.filter((d) => !c.swept.includes(d));
   if (fixed.length > 0) lines.push(`as in the scenario: ${fixed.map((d) => describeSetting(d, c.base)).join(', ')}`);
   return lines;
 }
@@ -157,6 +164,7 @@ export const COMPARE_CSV_HEADER = [
   'max_slots',
   'shuffle',
   'avg_volume_bytes',
+  'mode',
   'runs',
   'failed_runs',
   'makespan_median_s',
@@ -188,6 +196,7 @@ export function compareCsv(c: Comparison): string {
         Number.isFinite(st.maxSlots) ? st.maxSlots : 'inf',
         st.shuffle,
         st.avgVolume,
+        st.mode,
         s.runs,
         s.failed,
         s.makespanMedian,
@@ -208,7 +217,7 @@ export function compareCsv(c: Comparison): string {
 
 /** The JSON form of a choice's settings: an unlimited slot cap as `"unlimited"` (JSON has no Infinity). */
 function jsonSettings(s: ChoiceSettings): Record<string, unknown> {
-  return { slots: s.slots, maxSlots: Number.isFinite(s.maxSlots) ? s.maxSlots : 'unlimited', shuffle: s.shuffle, avgVolumeBytes: s.avgVolume };
+  return { slots: s.slots, maxSlots: Number.isFinite(s.maxSlots) ? s.maxSlots : 'unlimited', shuffle: s.shuffle, avgVolumeBytes: s.avgVolume, mode: s.mode };
 }
 
 /**
@@ -413,7 +422,7 @@ function htmlTable(c: Comparison): string {
 export function renderCompareHtml(c: Comparison): string {
   const title = `batchsim compare · ${c.scenario}`;
   const n = c.seeds.length;
-  const fixed = (['slots', 'maxSlots', 'shuffle', 'avgVolume'] as Dimension[]).filter((d) => !c.swept.includes(d));
+  const fixed = DIMENSIONS.filter((d) => !c.swept.includes(d));
   const causes = c.choices
     .filter((ch) => ch.stats.failed > 0)
     .map((ch) => {

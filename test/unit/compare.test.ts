@@ -13,14 +13,14 @@ import {
   type RunSummary,
 } from '../../src/compare/aggregate.js';
 import { baseSettings, buildGrid, buildRuns, scenarioForChoice, seedList, sweptDimensions, type ChoiceSettings } from '../../src/compare/grid.js';
-import { parseAvgVolumeList, parseCount, parseMaxSlotsList, parseShuffleList, parseSlotsList } from '../../src/cli/commands/compare.js';
+import { parseAvgVolumeList, parseCount, parseMaxSlotsList, parseModeList, parseShuffleList, parseSlotsList } from '../../src/cli/commands/compare.js';
 import { COMPARE_CSV_HEADER, compareCsv, compareJson, formatCompareTable } from '../../src/report/compare-report.js';
 import { loadScenario } from '../../src/scenario/load.js';
 
 const GIB = 2 ** 30;
 const MIB = 2 ** 20;
 
-const base: ChoiceSettings = { slots: 2, maxSlots: Infinity, shuffle: 'local', avgVolume: 16 * MIB };
+const base: ChoiceSettings = { slots: 2, maxSlots: Infinity, shuffle: 'local', avgVolume: 16 * MIB, mode: 'BATCH' };
 
 function run(seed: number, makespan: number, extra: Partial<RunSummary> = {}): RunSummary {
   return {
@@ -141,7 +141,7 @@ job:
     expect(s.cluster.startupMs).toBe(5_000);
     expect(s.cluster.maxSlots).toBe(Infinity);
     expect(s.parallelism.avgDataVolumePerTask).toBe(64 * MIB);
-    expect(baseSettings(s)).toEqual({ slots: 2, maxSlots: Infinity, shuffle: 'local', avgVolume: 64 * MIB });
+    expect(baseSettings(s)).toEqual({ slots: 2, maxSlots: Infinity, shuffle: 'local', avgVolume: 64 * MIB, mode: 'BATCH' });
     expect(scenarioForChoice(text, 'c.yaml', { maxSlots: 4 }).spec.cluster.maxSlots).toBe(4);
   });
 
@@ -237,7 +237,7 @@ describe('a comparison and its renderings', () => {
     const text = formatCompareTable(c);
     const lines = text.split('\n');
     expect(lines[0]).toBe('demo: 2 choices x 3 seeds (7..9)');
-    expect(lines[1]).toBe('as in the scenario: max slots unlimited, local shuffle, 16.0 MiB per task');
+    expect(lines[1]).toBe('as in the scenario: max slots unlimited, local shuffle, 16.0 MiB per task, batch');
     const header = lines[3];
     for (const h of ['slots', 'makespan p50', 'p95', 'TMs created', 'peak TMs', 'core-s', 'GiB-s', 'disk peak/TM', 'restarts', 'failed']) {
       expect(header).toContain(h);
@@ -276,6 +276,7 @@ describe('option parsers', () => {
     expect(parseMaxSlotsList('8,unlimited')).toEqual([8, Infinity]);
     expect(parseShuffleList('local,remote')).toEqual(['local', 'remote']);
     expect(parseAvgVolumeList('8MiB,16m,1gb')).toEqual([8 * MIB, 16 * MIB, GIB]);
+    expect(parseModeList('batch,STREAMING')).toEqual(['BATCH', 'STREAMING']);
     expect(parseCount('20')).toBe(20);
   });
 
@@ -286,11 +287,32 @@ describe('option parsers', () => {
     ['--slots', '2,2', parseSlotsList],
     ['--max-slots', 'lots', parseMaxSlotsList],
     ['--shuffle', 'hybrid', parseShuffleList],
+    ['--mode', 'automatic', parseModeList],
     ['--avg-volume', '0', parseAvgVolumeList],
     ['--avg-volume', '16 parsecs', parseAvgVolumeList],
     ['--seeds', '0', parseCount],
     ['--seeds', 'x', parseCount],
   ] as [string, string, (v: string) => unknown][])('rejects %s %s', (_option, value, parse) => {
     expect(() => parse(value)).toThrow(InvalidArgumentError);
+  });
+});
+
+describe('comparing batch with streaming', () => {
+  const text = `
+cluster: { taskmanager: { slots: 1, startup: 10s } }
+job:
+  vertices:
+    - { id: A, parallelism: 4, source: { bytes: 0 }, fixed: 10s }
+    - { id: B, parallelism: 2, inputs: [{ from: A }], fixed: 5s }
+`;
+
+  it('sets execution.runtime-mode per choice', () => {
+    expect(scenarioForChoice(text, 'm.yaml', { mode: 'STREAMING' }).spec.mode).toBe('STREAMING');
+    expect(scenarioForChoice(text, 'm.yaml', { mode: 'BATCH' }).spec.mode).toBe('BATCH');
+  });
+
+  it('sweeps the mode as one more dimension, labelled in lower case', () => {
+    const grid = buildGrid(base, { slots: [1, 2], mode: ['BATCH', 'STREAMING'] });
+    expect(grid.map((c) => c.label)).toEqual(['1 slot, batch', '1 slot, streaming', '2 slots, batch', '2 slots, streaming']);
   });
 });

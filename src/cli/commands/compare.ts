@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { InvalidArgumentError, type Command } from 'commander';
 import { Presets, SingleBar } from 'cli-progress';
 import { buildComparison } from '../../compare/aggregate.js';
-import { baseSettings, buildGrid, buildRuns, scenarioForChoice, seedList, sweptDimensions, type GridAxes, type Shuffle } from '../../compare/grid.js';
+import { baseSettings, buildGrid, buildRuns, scenarioForChoice, seedList, sweptDimensions, type GridAxes, type RuntimeMode, type Shuffle } from '../../compare/grid.js';
 import { defaultWorkers, runGrid } from '../../compare/run-grid.js';
 import { compareCsv, compareJson, formatCompareTable, renderCompareHtml } from '../../report/compare-report.js';
 import { writeFileAtomic } from '../../report/write-file.js';
@@ -27,6 +27,7 @@ interface CompareFlags {
   maxSlots?: number[];
   shuffle?: Shuffle[];
   avgVolume?: number[];
+  mode?: RuntimeMode[];
   seeds?: number;
   seed?: number;
   workers?: number;
@@ -80,6 +81,12 @@ export const parseAvgVolumeList = listOf('sizes such as `8MiB`', (s) => {
   return typeof r === 'string' ? { error: r } : r > 0 ? r : { error: `expected a size > 0, got \`${s}\`` };
 });
 
+/** `--mode batch,streaming`: Flink's execution.runtime-mode, in any case. */
+export const parseModeList = listOf<RuntimeMode>('`batch` or `streaming`', (s) => {
+  const m = s.toUpperCase();
+  return m === 'BATCH' || m === 'STREAMING' ? m : { error: `expected \`batch\` or \`streaming\`, got \`${s}\`` };
+});
+
 /** A commander parser for an integer >= 1 (`--seeds`, `--workers`). */
 export function parseCount(value: string): number {
   const v = positiveInt(value.trim());
@@ -107,6 +114,7 @@ export function registerCompareCommand(program: Command, io: CompareIo = {}): vo
     .option('--max-slots <list>', 'caps on all live slots to try, e.g. 8,16,unlimited', parseMaxSlotsList)
     .option('--shuffle <list>', 'shuffle modes to try: local, remote or both', parseShuffleList)
     .option('--avg-volume <list>', 'adaptive avg-data-volume-per-task values to try, e.g. 8MiB,16MiB', parseAvgVolumeList)
+    .option('--mode <list>', 'runtime modes to try: batch, streaming or both (streaming: all slots up front, full restarts)', parseModeList)
     .option('--seeds <n>', `seeds per choice: the scenario's seed and the next ones (default ${DEFAULT_SEEDS})`, parseCount)
     .option('--seed <n>', "first seed, instead of the scenario's", parseSeed)
     .option('--workers <n>', 'worker threads (default: one per core for big grids, else 1; 1 runs without threads)', parseCount)
@@ -129,6 +137,7 @@ export function registerCompareCommand(program: Command, io: CompareIo = {}): vo
         ...(flags.maxSlots !== undefined && { maxSlots: flags.maxSlots }),
         ...(flags.shuffle !== undefined && { shuffle: flags.shuffle }),
         ...(flags.avgVolume !== undefined && { avgVolume: flags.avgVolume }),
+        ...(flags.mode !== undefined && { mode: flags.mode }),
       };
       const base = baseSettings(scenario.spec);
       const choices = buildGrid(base, axes);
