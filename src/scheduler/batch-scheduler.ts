@@ -5,7 +5,7 @@ import { Simulation } from '../engine/simulation.js';
 import type { RestartBackoff } from '../failure/restart-backoff.js';
 import { SubtaskRegionFailover } from '../failure/subtask-failover.js';
 import { Cluster, type ClusterListener } from '../model/cluster/cluster.js';
-import { buildJobGraph, pointwiseConsumers, pointwiseProducers, type JobGraph } from '../model/job/job-graph.js';
+import { buildJobGraph, pointwiseConsumers, pointwiseProducers, type JobEdge, type JobGraph } from '../model/job/job-graph.js';
 import { Recorder } from '../model/recorder.js';
 import type { FailureResult, ParallelismDecision, RunResult, Timeline, VertexResult } from '../model/run-result.js';
 import type { SimulationSpec } from '../model/spec.js';
@@ -71,6 +71,10 @@ export class BatchScheduler implements ClusterListener {
   private readonly busyMs: Float64Array;
   private readonly totalOutput: Float64Array;
   private readonly hasConsumers: Uint8Array;
+  /** Edges by kind, per vertex, so the per-subtask paths loop only over the edges that matter. */
+  private readonly pointwiseIn: (readonly JobEdge[])[];
+  private readonly pointwiseOut: (readonly JobEdge[])[];
+  private readonly blockingOut: (readonly JobEdge[])[];
   /** Subtasks of each vertex that left the Created state (queued, running, finished or restarting). */
   private readonly touched: Int32Array;
   private readonly failoverStrategy: SubtaskRegionFailover;
@@ -126,6 +130,9 @@ export class BatchScheduler implements ClusterListener {
     this.decisions = new Array(n).fill(undefined);
     this.shares = spec.vertices.map((v) => v.inputs.map(() => null));
     for (let v = 0; v < n; v++) this.hasConsumers[v] = this.graph.outputs[v].length > 0 ? 1 : 0;
+    this.pointwiseIn = this.graph.inputs.map((es) => es.filter((e) => e.pattern === 'pointwise'));
+    this.pointwiseOut = this.graph.outputs.map((es) => es.filter((e) => e.pattern === 'pointwise'));
+    this.blockingOut = this.graph.outputs.map((es) => es.filter((e) => e.pattern !== 'pointwise'));
     this.failoverStrategy = new SubtaskRegionFailover(this.graph, this);
     // With every parallelism known up front, size the per-subtask arrays once.
     if (spec.vertices.every((v) => v.parallelism !== undefined)) {
@@ -282,12 +289,14 @@ export class BatchScheduler implements ClusterListener {
   private initialNeed(g: number): number {
     const v = this.x.vertexOf[g];
     let need = 0;
-    for (const e of this.graph.outputs[v]) {
+    for (const e of this.blockingOut[v]) {
+      const pc = this.parallelism[e.vertex];
+      if (pc === 0 || this.finished[e.vertex] !== pc) need++;
+    }
+    for (const e of this.pointwiseOut[v]) {
       const c = e.vertex;
       const pc = this.parallelism[c];
-      if (e.pattern !== 'pointwise') {
-        if (pc === 0 || this.finished[c] !== pc) need++;
-      } else if (pc === 0) {
+      if (pc === 0) {
         need++; // placeholder until the consumer's parallelism is known
       } else {
         const [c0, c1] = pointwiseConsumers(this.parallelism[v], pc, g - this.base[v]);
@@ -470,10 +479,10 @@ export class BatchScheduler implements ClusterListener {
     }
     this.releaseInputsOf(g, -1);
     const p = this.parallelism[v];
-    for (const e of this.graph.outputs[v]) {
+    for (const e of this.pointwiseOut[v]) {
       const c = e.vertex;
       const pc = this.parallelism[c];
-      if (e.pattern !== 'pointwise' || pc === 0) continue;
+      if (pc === 0) continue;
       const [c0, c1] = pointwiseConsumers(p, pc, g - this.base[v]);
       for (let j = c0; j < c1; j++) {
         const h = this.base[c] + j;
@@ -489,8 +498,7 @@ export class BatchScheduler implements ClusterListener {
   private releaseInputsOf(g: number, delta: number): void {
     const v = this.x.vertexOf[g];
     const p = this.parallelism[v];
-    for (const e of this.graph.inputs[v]) {
-      if (e.pattern !== 'pointwise') continue;
+    for (const e of this.pointwiseIn[v]) {
       const u = e.vertex;
       const [a, b] = pointwiseProducers(this.parallelism[u], p, g - this.base[v]);
       for (let i = a; i < b; i++) this.adjustNeed(this.base[u] + i, delta);
