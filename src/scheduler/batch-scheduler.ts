@@ -2,6 +2,7 @@
 
 import { RandomStreams, type RandomStream } from '../engine/rng.js';
 import { Simulation } from '../engine/simulation.js';
+import { FaultInjector, INJECTED_FAILURE, RANDOM_FAILURE } from '../failure/fault-injector.js';
 import type { RestartBackoff } from '../failure/restart-backoff.js';
 import { SubtaskRegionFailover } from '../failure/subtask-failover.js';
 import { Cluster, type ClusterListener } from '../model/cluster/cluster.js';
@@ -12,17 +13,15 @@ import type { SimulationSpec } from '../model/spec.js';
 import { ExecutionState, SubtaskState } from './execution-state.js';
 import { decideVertex } from './vertex-initialization.js';
 import { PendingRequests } from './pending-requests.js';
-import { buildRunResult, randomFailureProbability, restartBackoffOf, spread, type JobEnd } from './run-report.js';
+import { buildRunResult, restartBackoffOf, spread, type JobEnd } from './run-report.js';
 
+/** How an attempt's end event ends it. */
 const enum Outcome {
   Finish = 0,
   InjectedFailure = 1,
   RandomFailure = 2,
 }
 
-/** Why an attempt failed, for reports. */
-const INJECTED = 'Injected failure (faults[].type = subtask)';
-const RANDOM = 'Random failure (faults[].type = random-subtask)';
 const NO_SPACE = 'No space left on device';
 const TM_LOST = 'TaskManager lost';
 
@@ -50,7 +49,7 @@ export class BatchScheduler implements ClusterListener {
   private readonly sim = new Simulation();
   private readonly rng: RandomStreams;
   private readonly jitterRng: RandomStream;
-  private readonly failureRng: RandomStream;
+  private readonly faults: FaultInjector;
   private readonly graph: JobGraph;
   private readonly cluster: Cluster;
   private readonly recorder: Recorder | null;
@@ -81,10 +80,6 @@ export class BatchScheduler implements ClusterListener {
   private readonly decisions: (ParallelismDecision | undefined)[];
   /** Share of each all-to-all input's bytes read by each subtask; null means an even split. */
   private readonly shares: (Float64Array | null)[][];
-  /** 1 for vertices with injected subtask faults, so deploy looks them up only there. */
-  private readonly faultVertices: Uint8Array;
-  private readonly subtaskFaults = new Map<string, number>();
-  private readonly randomFailure: number;
 
   private readonly evAttemptEnd: number;
   private readonly evRestart: number;
@@ -108,7 +103,7 @@ export class BatchScheduler implements ClusterListener {
   ) {
     this.rng = new RandomStreams(spec.seed);
     this.jitterRng = this.rng.stream('jitter');
-    this.failureRng = this.rng.stream('random-failures');
+    this.faults = new FaultInjector(spec, this.rng.stream('random-failures'));
     this.graph = buildJobGraph(spec.vertices);
     this.recorder = options.record === true ? new Recorder() : null;
     this.local = spec.cluster.shuffle === 'local';
@@ -139,15 +134,6 @@ export class BatchScheduler implements ClusterListener {
       this.x.reserve(spec.vertices.reduce((sum, v) => sum + (v.parallelism as number), 0));
     }
 
-    this.faultVertices = new Uint8Array(n);
-    for (const f of spec.faults) {
-      if (f.type === 'subtask') {
-        const v = this.graph.indexOf.get(f.vertex) as number;
-        this.faultVertices[v] = 1;
-        this.subtaskFaults.set(`${v}:${f.subtask}:${f.attempt}`, f.at);
-      }
-    }
-    this.randomFailure = randomFailureProbability(spec);
 
     this.evAttemptEnd = this.sim.register((g, serial, outcome) => this.attemptEnded(g, serial, outcome));
     this.evRestart = this.sim.register((id) => this.restart(id));
@@ -393,19 +379,9 @@ export class BatchScheduler implements ClusterListener {
     duration = Math.round(duration);
 
     const attempt = x.attemptNo[g]++;
-    let failAt = -1;
-    let outcome = Outcome.Finish;
-    if (this.randomFailure > 0 && this.failureRng.next() < this.randomFailure) {
-      failAt = this.failureRng.next();
-      outcome = Outcome.RandomFailure;
-    }
-    if (this.faultVertices[v] === 1) {
-      const f = this.subtaskFaults.get(`${v}:${g - this.base[v]}:${attempt}`);
-      if (f !== undefined) {
-        failAt = f;
-        outcome = Outcome.InjectedFailure;
-      }
-    }
+    const failAt = this.faults.failAt(v, g - this.base[v], attempt);
+    const outcome =
+      failAt < 0 ? Outcome.Finish : this.faults.cause === INJECTED_FAILURE ? Outcome.InjectedFailure : Outcome.RandomFailure;
     const now = this.sim.now;
     this.setState(g, SubtaskState.Running);
     x.slot[g] = slot;
@@ -424,7 +400,7 @@ export class BatchScheduler implements ClusterListener {
   private attemptEnded(g: number, serial: number, outcome: number): void {
     if (this.x.serial[g] !== serial || this.x.state[g] !== SubtaskState.Running) return;
     if (outcome === Outcome.Finish) this.finish(g);
-    else this.attemptFailed(g, outcome === Outcome.RandomFailure ? RANDOM : INJECTED);
+    else this.attemptFailed(g, outcome === Outcome.RandomFailure ? RANDOM_FAILURE : INJECTED_FAILURE);
     this.afterChange();
   }
 

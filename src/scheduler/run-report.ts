@@ -22,13 +22,6 @@ export function restartBackoffOf(spec: SimulationSpec, rng: RandomStreams): Rest
   return r.backoff;
 }
 
-/** The chance that an attempt fails at random, from every `random-subtask` fault together. */
-export function randomFailureProbability(spec: SimulationSpec): number {
-  let survive = 1;
-  for (const f of spec.faults) if (f.type === 'random-subtask') survive *= 1 - f.probability;
-  return 1 - survive;
-}
-
 /**
  * Smallest, lower median and largest of the values (zeros when there are none), in linear
  * time: the values are reordered in place, not sorted.

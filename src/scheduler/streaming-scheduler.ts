@@ -2,6 +2,7 @@
 
 import { RandomStreams, type RandomStream } from '../engine/rng.js';
 import { Simulation } from '../engine/simulation.js';
+import { FaultInjector } from '../failure/fault-injector.js';
 import type { RestartBackoff } from '../failure/restart-backoff.js';
 import { Cluster, type ClusterListener } from '../model/cluster/cluster.js';
 import { buildJobGraph, pointwiseConsumers, pointwiseProducers, type JobGraph } from '../model/job/job-graph.js';
@@ -10,7 +11,7 @@ import type { FailureResult, VertexResult } from '../model/run-result.js';
 import type { SimulationSpec } from '../model/spec.js';
 import type { RunOptions, RunOutput } from './batch-scheduler.js';
 import { subpartitionWeights } from './parallelism-decider.js';
-import { buildRunResult, randomFailureProbability, restartBackoffOf, spread, type JobEnd } from './run-report.js';
+import { buildRunResult, restartBackoffOf, spread, type JobEnd } from './run-report.js';
 
 /**
  * Runs a job as Flink runs a streaming job. Vertices share slots, so the job needs as
@@ -29,7 +30,7 @@ export class StreamingScheduler implements ClusterListener {
   private readonly sim = new Simulation();
   private readonly rng: RandomStreams;
   private readonly jitterRng: RandomStream;
-  private readonly failureRng: RandomStream;
+  private readonly faults: FaultInjector;
   private readonly graph: JobGraph;
   private readonly cluster: Cluster;
   private readonly recorder: Recorder | null;
@@ -59,7 +60,8 @@ export class StreamingScheduler implements ClusterListener {
   private firstStart = NaN;
   private readonly failures: FailureResult[] = [];
   private ended: JobEnd | null = null;
-  private readonly randomFailure: number;
+  /** Why the deployment's first failure happens. */
+  private failureCause = '';
 
   constructor(
     private readonly spec: SimulationSpec,
@@ -67,7 +69,7 @@ export class StreamingScheduler implements ClusterListener {
   ) {
     this.rng = new RandomStreams(spec.seed);
     this.jitterRng = this.rng.stream('jitter');
-    this.failureRng = this.rng.stream('random-failures');
+    this.faults = new FaultInjector(spec, this.rng.stream('random-failures'));
     this.graph = buildJobGraph(spec.vertices);
     this.recorder = options.record === true ? new Recorder() : null;
     this.cluster = new Cluster(this.sim, spec.cluster, this, this.recorder, false);
@@ -76,7 +78,6 @@ export class StreamingScheduler implements ClusterListener {
     this.p = spec.vertices.map((v) => v.parallelism ?? global);
     this.slotsNeeded = this.p.reduce((a, b) => Math.max(a, b), 0);
     this.inputBytes = this.computeInputBytes();
-    this.randomFailure = randomFailureProbability(spec);
     this.evEnd = this.sim.register((d) => this.deploymentEnded(d));
     this.evFail = this.sim.register((d, v, j) => this.subtaskFailed(d, v, j));
     this.evSlotDone = this.sim.register((d, k) => this.slotDone(d, k));
@@ -219,17 +220,14 @@ export class StreamingScheduler implements ClusterListener {
           }
         }
         this.ends[v][j] = end;
-        let failAt = -1;
-        if (this.randomFailure > 0 && this.failureRng.next() < this.randomFailure) failAt = this.failureRng.next();
-        for (const f of this.spec.faults) {
-          if (f.type === 'subtask' && f.vertex === spec.id && f.subtask === j && f.attempt === d - 1) failAt = f.at;
-        }
+        const failAt = this.faults.failAt(v, j, d - 1);
         if (failAt >= 0) {
           const t = now + Math.round(failAt * (end - now));
           if (t < firstFailure) {
             firstFailure = t;
             failV = v;
             failJ = j;
+            this.failureCause = this.faults.cause as string;
           }
         }
       }
@@ -306,9 +304,7 @@ export class StreamingScheduler implements ClusterListener {
 
   private subtaskFailed(d: number, v: number, j: number): void {
     if (d !== this.deployment || !this.deployed) return;
-    const cause = this.spec.faults.some((f) => f.type === 'subtask' && f.vertex === this.spec.vertices[v].id && f.subtask === j && f.attempt === d - 1)
-      ? 'Injected failure (faults[].type = subtask)'
-      : 'Random failure (faults[].type = random-subtask)';
+    const cause = this.failureCause;
     this.releaseDeployment(this.sim.now, { v, j, cause });
     this.fullRestart(`${this.spec.vertices[v].id}[${j}]`, d - 1, null, cause);
   }

@@ -1,0 +1,63 @@
+//! Decides, when an attempt starts, whether and when it fails: injected subtask faults and random failures.
+
+import type { RandomStream } from '../engine/rng.js';
+import type { SimulationSpec } from '../model/spec.js';
+
+/** Why an attempt fails, as reports name it. */
+export const INJECTED_FAILURE = 'Injected failure (faults[].type = subtask)';
+export const RANDOM_FAILURE = 'Random failure (faults[].type = random-subtask)';
+
+/**
+ * The `subtask` and `random-subtask` faults of a scenario. Random failures draw from their
+ * own named stream, so they never shift another component's random numbers; an injected
+ * fault for the same attempt wins over a random one.
+ */
+export class FaultInjector {
+  /** The probability that an attempt fails at random, from every `random-subtask` fault together. */
+  readonly randomProbability: number;
+  /** Cause of the failure {@link failAt} last decided on, or null when it decided none. */
+  cause: string | null = null;
+  /** 1 for vertices with injected faults, so most attempts skip the lookup. */
+  private readonly faultVertices: Uint8Array;
+  private readonly injected = new Map<string, number>();
+
+  constructor(
+    spec: SimulationSpec,
+    private readonly rng: RandomStream,
+  ) {
+    const index = new Map(spec.vertices.map((v, i) => [v.id, i]));
+    this.faultVertices = new Uint8Array(spec.vertices.length);
+    let survive = 1;
+    for (const f of spec.faults) {
+      if (f.type === 'subtask') {
+        const v = index.get(f.vertex) as number;
+        this.faultVertices[v] = 1;
+        this.injected.set(`${v}:${f.subtask}:${f.attempt}`, f.at);
+      } else if (f.type === 'random-subtask') {
+        survive *= 1 - f.probability;
+      }
+    }
+    this.randomProbability = 1 - survive;
+  }
+
+  /**
+   * Decides the fate of an attempt as it starts; sets {@link cause}.
+   * @returns the fraction of the attempt's time after which it fails, or -1 when it does not
+   */
+  failAt(vertex: number, subtask: number, attempt: number): number {
+    let at = -1;
+    this.cause = null;
+    if (this.randomProbability > 0 && this.rng.next() < this.randomProbability) {
+      at = this.rng.next();
+      this.cause = RANDOM_FAILURE;
+    }
+    if (this.faultVertices[vertex] === 1) {
+      const f = this.injected.get(`${vertex}:${subtask}:${attempt}`);
+      if (f !== undefined) {
+        at = f;
+        this.cause = INJECTED_FAILURE;
+      }
+    }
+    return at;
+  }
+}
