@@ -1,6 +1,6 @@
 //! Reading the JSON text and telling which of Flink's three plan formats it is.
 
-import { ScenarioError } from '../scenario/issues.js';
+import { ScenarioError, type ScenarioIssue } from '../scenario/issues.js';
 
 /** The formats `batchsim import` reads. */
 export type PlanFormat =
@@ -183,4 +183,35 @@ export function asId(value: unknown): string | undefined {
 /** A string field, or undefined. */
 export function asString(value: unknown): string | undefined {
   return typeof value === 'string' ? value : undefined;
+}
+
+/**
+ * Visits the well-formed entries of a node's edge list (`predecessors` in execution plans,
+ * `inputs` in REST plans): each must be an object with an `id`. Malformed ones become issues.
+ * @param noun what an entry is called in messages (`predecessor`, `input`)
+ */
+export function forEachEdgeEntry(
+  list: unknown,
+  path: string,
+  noun: string,
+  issues: ScenarioIssue[],
+  visit: (entry: JsonObject, from: string, entryPath: string) => void,
+): void {
+  if (!Array.isArray(list)) {
+    issues.push({ path, message: `expected a list of ${noun}s` });
+    return;
+  }
+  list.forEach((entry, j) => {
+    const entryPath = `${path}[${j}]`;
+    if (!isObject(entry)) {
+      issues.push({ path: entryPath, message: `expected ${/^[aeiou]/.test(noun) ? 'an' : 'a'} ${noun} object with an \`id\`` });
+      return;
+    }
+    const from = asId(entry.id);
+    if (from === undefined) {
+      issues.push({ path: `${entryPath}.id`, message: `every ${noun} needs an \`id\`` });
+      return;
+    }
+    visit(entry, from, entryPath);
+  });
 }

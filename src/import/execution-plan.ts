@@ -13,8 +13,8 @@
 //! producer feeding several consumers, a node with several inputs) starts a new vertex.
 
 import { ScenarioError, type ScenarioIssue } from '../scenario/issues.js';
-import { asId, asNumber, asString, isObject, type JsonObject } from './detect.js';
-import { KNOWN_STRATEGIES, isForward, patternOf, type EdgePattern } from './ship-strategy.js';
+import { asId, asNumber, asString, forEachEdgeEntry, isObject, type JsonObject } from './detect.js';
+import { isForward, patternOrIssue, type EdgePattern } from './ship-strategy.js';
 import { checkGraph, consumerCounts, flattenName, type ImportEdge, type ImportGraph, type ImportVertex } from './to-scenario.js';
 
 /** `type` values of DataSet plans (the DataStream plans write the operator name there). */
@@ -67,43 +67,23 @@ export function readExecutionPlan(doc: JsonObject, file: string): ImportGraph {
 
     const inputs: ImportEdge[] = [];
     if (node.predecessors !== undefined) {
-      if (!Array.isArray(node.predecessors)) {
-        issues.push({ path: `${path}.predecessors`, message: 'expected a list of predecessors' });
-      } else {
-        node.predecessors.forEach((pred, j) => {
-          const ppath = `${path}.predecessors[${j}]`;
-          if (!isObject(pred)) {
-            issues.push({ path: ppath, message: 'expected a predecessor object with an `id`' });
-            return;
-          }
-          const from = asId(pred.id);
-          if (from === undefined) {
-            issues.push({ path: `${ppath}.id`, message: 'every predecessor needs an `id`' });
-            return;
-          }
-          const strategy = asString(pred.ship_strategy);
-          const localStrategy = asString(pred.local_strategy);
-          let pattern: EdgePattern = 'all-to-all';
-          if (strategy !== undefined) {
-            const p = patternOf(strategy);
-            if (p === undefined) {
-              issues.push({
-                path: `${ppath}.ship_strategy`,
-                message: `unknown ship strategy \`${strategy}\`; known: ${KNOWN_STRATEGIES}`,
-              });
-              return;
-            }
-            pattern = p;
-          }
-          inputs.push({
-            from,
-            pattern,
-            strategy: strategy ?? '',
-            path: ppath,
-            ...(localStrategy !== undefined && localStrategy !== '' ? { localStrategy } : {}),
-          });
+      forEachEdgeEntry(node.predecessors, `${path}.predecessors`, 'predecessor', issues, (pred, from, ppath) => {
+        const strategy = asString(pred.ship_strategy);
+        const localStrategy = asString(pred.local_strategy);
+        let pattern: EdgePattern = 'all-to-all';
+        if (strategy !== undefined) {
+          const p = patternOrIssue(strategy, `${ppath}.ship_strategy`, issues);
+          if (p === undefined) return;
+          pattern = p;
+        }
+        inputs.push({
+          from,
+          pattern,
+          strategy: strategy ?? '',
+          path: ppath,
+          ...(localStrategy !== undefined && localStrategy !== '' ? { localStrategy } : {}),
         });
-      }
+      });
     }
     vertices.push({ key, path, name, idHint, parallelism, inputs, flinkIds: [key], notes, assumed: {} });
   });

@@ -7,8 +7,8 @@
 //! description is HTML-escaped with `<br/>` line breaks (newer versions draw the chain as a tree).
 
 import { ScenarioError, childPath, type ScenarioIssue } from '../scenario/issues.js';
-import { asId, asNumber, asString, isObject, type JsonObject } from './detect.js';
-import { KNOWN_STRATEGIES, patternOf } from './ship-strategy.js';
+import { asId, asNumber, asString, forEachEdgeEntry, isObject, type JsonObject } from './detect.js';
+import { patternOrIssue } from './ship-strategy.js';
 import { flattenName, type ImportEdge, type ImportGraph, type ImportVertex } from './to-scenario.js';
 
 /**
@@ -56,43 +56,26 @@ export function readJobPlan(plan: JsonObject, planPath: string, file: string): I
     }
     const inputs: ImportEdge[] = [];
     if (node.inputs !== undefined && node.inputs !== null) {
-      if (!Array.isArray(node.inputs)) {
-        issues.push({ path: `${path}.inputs`, message: 'expected a list of inputs' });
-      } else {
-        node.inputs.forEach((input, j) => {
-          const ipath = `${path}.inputs[${j}]`;
-          if (!isObject(input)) {
-            issues.push({ path: ipath, message: 'expected an input object with an `id`' });
-            return;
-          }
-          const from = asId(input.id);
-          if (from === undefined) {
-            issues.push({ path: `${ipath}.id`, message: 'every input needs an `id`' });
-            return;
-          }
-          const strategy = asString(input.ship_strategy);
-          const local = asString(input.local_strategy);
-          const exchange = asString(input.exchange);
-          if (strategy === undefined || strategy.trim() === '') {
-            warnings.push(`${ipath}: no ship_strategy; assumed an all-to-all exchange`);
-            inputs.push({ from, pattern: 'all-to-all', strategy: '', note: 'assumed: no ship_strategy in the plan', path: ipath });
-            return;
-          }
-          const pattern = patternOf(strategy);
-          if (pattern === undefined) {
-            issues.push({ path: `${ipath}.ship_strategy`, message: `unknown ship strategy \`${strategy}\`; known: ${KNOWN_STRATEGIES}` });
-            return;
-          }
-          inputs.push({
-            from,
-            pattern,
-            strategy,
-            path: ipath,
-            ...(local !== undefined && local !== '' ? { localStrategy: local } : {}),
-            ...(exchange !== undefined && exchange !== '' ? { note: `exchange ${exchange}` } : {}),
-          });
+      forEachEdgeEntry(node.inputs, `${path}.inputs`, 'input', issues, (input, from, ipath) => {
+        const strategy = asString(input.ship_strategy);
+        const local = asString(input.local_strategy);
+        const exchange = asString(input.exchange);
+        if (strategy === undefined || strategy.trim() === '') {
+          warnings.push(`${ipath}: no ship_strategy; assumed an all-to-all exchange`);
+          inputs.push({ from, pattern: 'all-to-all', strategy: '', note: 'assumed: no ship_strategy in the plan', path: ipath });
+          return;
+        }
+        const pattern = patternOrIssue(strategy, `${ipath}.ship_strategy`, issues);
+        if (pattern === undefined) return;
+        inputs.push({
+          from,
+          pattern,
+          strategy,
+          path: ipath,
+          ...(local !== undefined && local !== '' ? { localStrategy: local } : {}),
+          ...(exchange !== undefined && exchange !== '' ? { note: `exchange ${exchange}` } : {}),
         });
-      }
+      });
     }
     vertices.push({ key, path, name, idHint: name, parallelism, inputs, flinkIds: [key], notes, assumed: {} });
   });

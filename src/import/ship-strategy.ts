@@ -56,6 +56,16 @@ export function patternOf(strategy: string): EdgePattern | undefined {
   return PATTERNS.get(baseStrategy(strategy));
 }
 
+/**
+ * Maps a ship strategy to a pattern, or reports it as unknown.
+ * @returns the pattern, or undefined after adding an issue at `path` that names the strategy
+ */
+export function patternOrIssue(strategy: string, path: string, issues: { path: string; message: string }[]): EdgePattern | undefined {
+  const p = patternOf(strategy);
+  if (p === undefined) issues.push({ path, message: `unknown ship strategy \`${strategy}\`; known: ${KNOWN_STRATEGIES}` });
+  return p;
+}
+
 /** True for strategies that keep each record in its subtask (the ones Flink can chain across). */
 export function isForward(strategy: string): boolean {
   return baseStrategy(strategy) === 'forward';
