@@ -1,19 +1,19 @@
 //! Flink's batch execution: blocking edges, slots asked for as subtasks become ready, region failover.
 
-import { RandomStreams, type RandomStream } from '../engine/rng.js';
+import type { RandomStream } from '../engine/rng.js';
 import { Simulation } from '../engine/simulation.js';
-import { FaultInjector, INJECTED_FAILURE, RANDOM_FAILURE } from '../failure/fault-injector.js';
+import { INJECTED_FAILURE, RANDOM_FAILURE, type FaultInjector } from '../failure/fault-injector.js';
 import type { RestartBackoff } from '../failure/restart-backoff.js';
 import { SubtaskRegionFailover } from '../failure/subtask-failover.js';
 import { Cluster, type ClusterListener } from '../model/cluster/cluster.js';
-import { buildJobGraph, pointwiseConsumers, pointwiseProducers, type JobEdge, type JobGraph } from '../model/job/job-graph.js';
-import { Recorder } from '../model/recorder.js';
+import { pointwiseConsumers, pointwiseProducers, type JobEdge, type JobGraph } from '../model/job/job-graph.js';
+import type { Recorder } from '../model/recorder.js';
 import type { FailureResult, ParallelismDecision, RunResult, Timeline, VertexResult } from '../model/run-result.js';
 import type { SimulationSpec } from '../model/spec.js';
 import { ExecutionState, SubtaskState } from './execution-state.js';
 import { decideVertex } from './vertex-initialization.js';
 import { PendingRequests } from './pending-requests.js';
-import { buildRunResult, restartBackoffOf, spread, type JobEnd } from './run-report.js';
+import { buildRunResult, runSetup, spread, type JobEnd } from './run-report.js';
 
 /** How an attempt's end event ends it. */
 const enum Outcome {
@@ -47,7 +47,6 @@ export interface RunOutput {
  */
 export class BatchScheduler implements ClusterListener {
   private readonly sim = new Simulation();
-  private readonly rng: RandomStreams;
   private readonly jitterRng: RandomStream;
   private readonly faults: FaultInjector;
   private readonly graph: JobGraph;
@@ -101,14 +100,14 @@ export class BatchScheduler implements ClusterListener {
     private readonly spec: SimulationSpec,
     options: RunOptions = {},
   ) {
-    this.rng = new RandomStreams(spec.seed);
-    this.jitterRng = this.rng.stream('jitter');
-    this.faults = new FaultInjector(spec, this.rng.stream('random-failures'));
-    this.graph = buildJobGraph(spec.vertices);
-    this.recorder = options.record === true ? new Recorder() : null;
+    const setup = runSetup(spec, options.record === true);
+    this.jitterRng = setup.jitterRng;
+    this.faults = setup.faults;
+    this.graph = setup.graph;
+    this.recorder = setup.recorder;
+    this.backoff = setup.backoff;
     this.local = spec.cluster.shuffle === 'local';
     this.cluster = new Cluster(this.sim, spec.cluster, this, this.recorder, this.local);
-    this.backoff = restartBackoffOf(spec, this.rng);
 
     const n = spec.vertices.length;
     this.parallelism = new Int32Array(n);

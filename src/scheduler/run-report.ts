@@ -1,8 +1,11 @@
 //! What both schedulers share at the edges of a run: the restart strategy and the result document.
 
-import type { RandomStreams } from '../engine/rng.js';
+import { RandomStreams, type RandomStream } from '../engine/rng.js';
+import { FaultInjector } from '../failure/fault-injector.js';
 import { restartBackoffFromConfig, type RestartBackoff } from '../failure/restart-backoff.js';
 import type { Cluster } from '../model/cluster/cluster.js';
+import { buildJobGraph, type JobGraph } from '../model/job/job-graph.js';
+import { Recorder } from '../model/recorder.js';
 import type { FailureResult, JobStatus, RunResult, VertexResult } from '../model/run-result.js';
 import type { SimulationSpec } from '../model/spec.js';
 
@@ -12,14 +15,32 @@ export interface JobEnd {
   cause?: string;
 }
 
+/** What every run starts from, whatever its mode. */
+export interface RunSetup {
+  jitterRng: RandomStream;
+  faults: FaultInjector;
+  graph: JobGraph;
+  recorder: Recorder | null;
+  backoff: RestartBackoff;
+}
+
 /**
- * The run's restart strategy, from the `restart-strategy.*` keys, with its own random stream.
- * @throws Error when the keys are invalid (the scenario loader has already reported that)
+ * The job graph, the optional recorder, and the random streams of one run, each component
+ * with its own named stream (jitter, random failures, restart jitter) so that a draw added
+ * in one never shifts another.
+ * @throws Error when the restart keys are invalid (the scenario loader has already reported that)
  */
-export function restartBackoffOf(spec: SimulationSpec, rng: RandomStreams): RestartBackoff {
+export function runSetup(spec: SimulationSpec, record: boolean): RunSetup {
+  const rng = new RandomStreams(spec.seed);
   const r = restartBackoffFromConfig(spec.restartConfig, rng.stream('restart-backoff'));
   if (r.backoff === undefined) throw new Error(r.issues.map((i) => i.message).join('; '));
-  return r.backoff;
+  return {
+    jitterRng: rng.stream('jitter'),
+    faults: new FaultInjector(spec, rng.stream('random-failures')),
+    graph: buildJobGraph(spec.vertices),
+    recorder: record ? new Recorder() : null,
+    backoff: r.backoff,
+  };
 }
 
 /**

@@ -1,17 +1,17 @@
 //! The same job in STREAMING mode, for comparison: all subtasks deployed at once, pipelined edges, full restarts.
 
-import { RandomStreams, type RandomStream } from '../engine/rng.js';
+import type { RandomStream } from '../engine/rng.js';
 import { Simulation } from '../engine/simulation.js';
-import { FaultInjector } from '../failure/fault-injector.js';
+import type { FaultInjector } from '../failure/fault-injector.js';
 import type { RestartBackoff } from '../failure/restart-backoff.js';
 import { Cluster, type ClusterListener } from '../model/cluster/cluster.js';
-import { buildJobGraph, pointwiseConsumers, pointwiseProducers, type JobGraph } from '../model/job/job-graph.js';
-import { Recorder } from '../model/recorder.js';
+import { pointwiseConsumers, pointwiseProducers, type JobGraph } from '../model/job/job-graph.js';
+import type { Recorder } from '../model/recorder.js';
 import type { FailureResult, VertexResult } from '../model/run-result.js';
 import type { SimulationSpec } from '../model/spec.js';
 import type { RunOptions, RunOutput } from './batch-scheduler.js';
 import { subpartitionWeights } from './parallelism-decider.js';
-import { buildRunResult, restartBackoffOf, spread, type JobEnd } from './run-report.js';
+import { buildRunResult, runSetup, spread, type JobEnd } from './run-report.js';
 
 /**
  * Runs a job as Flink runs a streaming job. Vertices share slots, so the job needs as
@@ -28,7 +28,6 @@ import { buildRunResult, restartBackoffOf, spread, type JobEnd } from './run-rep
  */
 export class StreamingScheduler implements ClusterListener {
   private readonly sim = new Simulation();
-  private readonly rng: RandomStreams;
   private readonly jitterRng: RandomStream;
   private readonly faults: FaultInjector;
   private readonly graph: JobGraph;
@@ -67,13 +66,13 @@ export class StreamingScheduler implements ClusterListener {
     private readonly spec: SimulationSpec,
     options: RunOptions = {},
   ) {
-    this.rng = new RandomStreams(spec.seed);
-    this.jitterRng = this.rng.stream('jitter');
-    this.faults = new FaultInjector(spec, this.rng.stream('random-failures'));
-    this.graph = buildJobGraph(spec.vertices);
-    this.recorder = options.record === true ? new Recorder() : null;
+    const setup = runSetup(spec, options.record === true);
+    this.jitterRng = setup.jitterRng;
+    this.faults = setup.faults;
+    this.graph = setup.graph;
+    this.recorder = setup.recorder;
+    this.backoff = setup.backoff;
     this.cluster = new Cluster(this.sim, spec.cluster, this, this.recorder, false);
-    this.backoff = restartBackoffOf(spec, this.rng);
     const global = spec.parallelism.globalDefault ?? 1;
     this.p = spec.vertices.map((v) => v.parallelism ?? global);
     this.slotsNeeded = this.p.reduce((a, b) => Math.max(a, b), 0);
