@@ -24,12 +24,9 @@ const reps = Number(flag('--reps') ?? 3);
 const only = flag('--only')?.split(',');
 const names = Object.keys(CASES).filter((n) => only === undefined || only.includes(n));
 
-/** Node's default stack is too small for some deep jobs; this is what a retry uses (KiB). */
-const BIG_STACK_KIB = 7000;
-
 /** Runs one case in a child process; returns its JSON, or the error it died of. */
-function child(caseName, extra = [], nodeFlags = []) {
-  const r = spawnSync(process.execPath, ['--expose-gc', ...nodeFlags, join(here, 'case.mjs'), caseName, ...extra], {
+function child(caseName, extra = []) {
+  const r = spawnSync(process.execPath, ['--expose-gc', join(here, 'case.mjs'), caseName, ...extra], {
     cwd: root,
     encoding: 'utf8',
     maxBuffer: 64 * 2 ** 20,
@@ -59,17 +56,10 @@ function machine() {
 /** Runs a case `reps` times and keeps the best of each time and the worst RSS. */
 function measure(name) {
   const runs = [];
-  let stackNote;
   for (let i = 0; i < reps; i++) {
     // The bare loop is replayed in the first process only: it is stable and costs a run.
-    const extra = i === 0 ? ['--bare'] : [];
-    let r = child(name, extra, stackNote === undefined ? [] : [`--stack-size=${BIG_STACK_KIB}`]);
-    if (r.error !== undefined && /call stack/i.test(r.error) && stackNote === undefined) {
-      stackNote = `crashed with Node's default stack (${r.error}); measured with --stack-size=${BIG_STACK_KIB}`;
-      process.stderr.write(`  ${name}: ${stackNote}\n`);
-      r = child(name, extra, [`--stack-size=${BIG_STACK_KIB}`]);
-    }
-    if (r.error !== undefined) return { case: name, error: r.error, ...(stackNote !== undefined && { note: stackNote }) };
+    const r = child(name, i === 0 ? ['--bare'] : []);
+    if (r.error !== undefined) return { case: name, error: r.error };
     runs.push(r);
     process.stderr.write(`  ${name} #${i + 1}: ${r.wallMs.toFixed(0)} ms cold, ${r.warmSimulateMs.toFixed(0)} ms warm simulate\n`);
   }
@@ -84,7 +74,6 @@ function measure(name) {
     warmSimulateMs: min('warmSimulateMs'),
     peakRssBytes: Math.max(...runs.map((r) => r.peakRssBytes)),
     reps: runs.length,
-    ...(stackNote !== undefined && { note: stackNote }),
   };
 }
 
@@ -226,7 +215,6 @@ function table(results, compare) {
         pad(fmt(r.bytesPerSubtask), w[13]),
       ].join(' '),
     );
-    if (r.note !== undefined) lines.push(`  note: ${r.note}`);
   }
   lines.push('');
   lines.push(`compare 3x20 (10k subtasks): ${compare.wallMs === undefined ? 'not measured' : `${fmt(compare.wallMs)} ms`} via ${compare.how ?? '-'}`);

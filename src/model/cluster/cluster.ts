@@ -227,10 +227,6 @@ export class Cluster {
     return tm >= 0 && tm < this.created && (this.state[tm] === TmState.Starting || this.state[tm] === TmState.Running);
   }
 
-  stateOf(tm: number): TmState {
-    return this.state[tm];
-  }
-
   /** Subtask running in a slot, or -1. */
   taskInSlot(slot: number): number {
     return this.slotTask[slot];
