@@ -23,8 +23,3 @@ export function parseSeed(value: string): number {
   if (!/^-?\d+$/.test(value)) throw new InvalidArgumentError(`expected an integer, got \`${value}\``);
   return Number(value);
 }
-
-/** Prints a warning line on stderr. */
-export function warn(message: string): void {
-  process.stderr.write(`warning: ${message}\n`);
-}
