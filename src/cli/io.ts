@@ -18,7 +18,7 @@ export function readScenario(file: string): Scenario {
   return loadScenario(text, file);
 }
 
-/** Commander argument parser for a non-negative integer seed. */
+/** Commander argument parser for an integer seed. */
 export function parseSeed(value: string): number {
   if (!/^-?\d+$/.test(value)) throw new InvalidArgumentError(`expected an integer, got \`${value}\``);
   return Number(value);
