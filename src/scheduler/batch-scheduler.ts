@@ -1,6 +1,6 @@
 //! Flink's batch execution: blocking edges, slots asked for as subtasks become ready, region failover.
 
-import type { RandomStream } from '../engine/rng.js';
+import type { LogNormalDraws } from '../engine/rng.js';
 import { Simulation } from '../engine/simulation.js';
 import { INJECTED_FAILURE, RANDOM_FAILURE, type FaultInjector } from '../failure/fault-injector.js';
 import type { RestartBackoff } from '../failure/restart-backoff.js';
@@ -47,7 +47,7 @@ export interface RunOutput {
  */
 export class BatchScheduler implements ClusterListener {
   private readonly sim = new Simulation();
-  private readonly jitterRng: RandomStream;
+  private readonly jitter: LogNormalDraws;
   private readonly faults: FaultInjector;
   private readonly graph: JobGraph;
   private readonly cluster: Cluster;
@@ -101,7 +101,7 @@ export class BatchScheduler implements ClusterListener {
     options: RunOptions = {},
   ) {
     const setup = runSetup(spec, options.record === true);
-    this.jitterRng = setup.jitterRng;
+    this.jitter = setup.jitter;
     this.faults = setup.faults;
     this.graph = setup.graph;
     this.recorder = setup.recorder;
@@ -374,7 +374,7 @@ export class BatchScheduler implements ClusterListener {
       x.outputBytes[g] = input * spec.selectivity;
     }
     let duration = spec.fixedMs + (spec.rate === Infinity ? 0 : (input / spec.rate) * 1000);
-    if (spec.jitterSigma > 0) duration *= this.jitterRng.logNormalMeanOne(spec.jitterSigma);
+    if (spec.jitterSigma > 0) duration *= this.jitter.meanOne(spec.jitterSigma);
     duration = Math.round(duration);
 
     const attempt = x.attemptNo[g]++;

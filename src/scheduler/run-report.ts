@@ -1,6 +1,6 @@
 //! What both schedulers share at the edges of a run: the restart strategy and the result document.
 
-import { RandomStreams, type RandomStream } from '../engine/rng.js';
+import { LogNormalDraws, RandomStreams } from '../engine/rng.js';
 import { FaultInjector } from '../failure/fault-injector.js';
 import { restartBackoffFromConfig, type RestartBackoff } from '../failure/restart-backoff.js';
 import type { Cluster } from '../model/cluster/cluster.js';
@@ -17,7 +17,8 @@ export interface JobEnd {
 
 /** What every run starts from, whatever its mode. */
 export interface RunSetup {
-  jitterRng: RandomStream;
+  /** Duration jitter: the only user of the run's 'jitter' stream. */
+  jitter: LogNormalDraws;
   faults: FaultInjector;
   graph: JobGraph;
   recorder: Recorder | null;
@@ -35,7 +36,7 @@ export function runSetup(spec: SimulationSpec, record: boolean): RunSetup {
   const r = restartBackoffFromConfig(spec.restartConfig, rng.stream('restart-backoff'));
   if (r.backoff === undefined) throw new Error(r.issues.map((i) => i.message).join('; '));
   return {
-    jitterRng: rng.stream('jitter'),
+    jitter: new LogNormalDraws(rng.stream('jitter')),
     faults: new FaultInjector(spec, rng.stream('random-failures')),
     graph: buildJobGraph(spec.vertices),
     recorder: record ? new Recorder() : null,

@@ -1,6 +1,6 @@
 //! The same job in STREAMING mode, for comparison: all subtasks deployed at once, pipelined edges, full restarts.
 
-import type { RandomStream } from '../engine/rng.js';
+import type { LogNormalDraws } from '../engine/rng.js';
 import { Simulation } from '../engine/simulation.js';
 import type { FaultInjector } from '../failure/fault-injector.js';
 import type { RestartBackoff } from '../failure/restart-backoff.js';
@@ -28,7 +28,7 @@ import { buildRunResult, runSetup, spread, type JobEnd } from './run-report.js';
  */
 export class StreamingScheduler implements ClusterListener {
   private readonly sim = new Simulation();
-  private readonly jitterRng: RandomStream;
+  private readonly jitter: LogNormalDraws;
   private readonly faults: FaultInjector;
   private readonly graph: JobGraph;
   private readonly cluster: Cluster;
@@ -67,7 +67,7 @@ export class StreamingScheduler implements ClusterListener {
     options: RunOptions = {},
   ) {
     const setup = runSetup(spec, options.record === true);
-    this.jitterRng = setup.jitterRng;
+    this.jitter = setup.jitter;
     this.faults = setup.faults;
     this.graph = setup.graph;
     this.recorder = setup.recorder;
@@ -206,7 +206,7 @@ export class StreamingScheduler implements ClusterListener {
       const spec = g.vertices[v];
       for (let j = 0; j < this.p[v]; j++) {
         let own = spec.fixedMs + (spec.rate === Infinity ? 0 : (this.inputBytes[v][j] / spec.rate) * 1000);
-        if (spec.jitterSigma > 0) own *= this.jitterRng.logNormalMeanOne(spec.jitterSigma);
+        if (spec.jitterSigma > 0) own *= this.jitter.meanOne(spec.jitterSigma);
         own = Math.round(own);
         let end = now + own;
         for (const e of g.inputs[v]) {

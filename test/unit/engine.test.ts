@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InvariantError, Simulation } from '../../src/engine/simulation.js';
-import { RandomStreams } from '../../src/engine/rng.js';
+import { LogNormalDraws, RandomStreams } from '../../src/engine/rng.js';
 
 describe('Simulation', () => {
   it('runs events in time order and moves the clock to each', () => {
@@ -102,5 +102,13 @@ describe('RandomStreams', () => {
     expect(sum / n).toBeGreaterThan(0.97);
     expect(sum / n).toBeLessThan(1.03);
     expect(s.logNormalMeanOne(0)).toBe(1);
+  });
+
+  it('draws log-normal factors in blocks that equal one draw at a time', () => {
+    const one = new RandomStreams(3).stream('jitter');
+    // A block of 4 so that 11 draws cross block edges; sigma 0 must not use up a draw.
+    const blocks = new LogNormalDraws(new RandomStreams(3).stream('jitter'), 4);
+    const sigmas = [0.2, 0.5, 0, 1, 0.2, 0.2, 0, 0.3, 0.2, 0.7, 0.1, 0.2, 0.4];
+    for (const sigma of sigmas) expect(blocks.meanOne(sigma)).toBe(one.logNormalMeanOne(sigma));
   });
 });
