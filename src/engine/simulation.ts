@@ -35,11 +35,8 @@ export class Simulation {
 
   private time = new Float64Array(INITIAL_CAPACITY);
   private seq = new Float64Array(INITIAL_CAPACITY);
-  private kind = new Int32Array(INITIAL_CAPACITY);
-  private argA = new Float64Array(INITIAL_CAPACITY);
-  private argB = new Float64Array(INITIAL_CAPACITY);
-  private argC = new Float64Array(INITIAL_CAPACITY);
-  private cancelled = new Uint8Array(INITIAL_CAPACITY);
+  /** Per slot, four numbers side by side so a pop reads one cache line, not five: the kind (-1 once cancelled) and the payload. */
+  private payload = new Float64Array(4 * INITIAL_CAPACITY);
   private freeSlots = new Int32Array(INITIAL_CAPACITY);
   private freeCount = 0;
   private capacity = 0;
@@ -93,7 +90,7 @@ export class Simulation {
 
   /** Cancels a pending event; it will be dropped when it reaches the head of the queue. */
   cancel(handle: EventHandle): void {
-    this.cancelled[handle] = 1;
+    this.payload[4 * handle] = -1;
   }
 
   /** Ends the run after the current event: {@link run} returns and pending events stay unrun. */
@@ -109,13 +106,14 @@ export class Simulation {
     while (!this._stopped && this.heap.size > 0) {
       const slot = this.heap.poll() as number;
       const t = this.time[slot];
-      const dead = this.cancelled[slot] === 1;
-      const k = this.kind[slot];
-      const a = this.argA[slot];
-      const b = this.argB[slot];
-      const c = this.argC[slot];
+      const p = this.payload;
+      const at = 4 * slot;
+      const k = p[at];
+      const a = p[at + 1];
+      const b = p[at + 2];
+      const c = p[at + 3];
       this.release(slot);
-      if (dead) continue;
+      if (k < 0) continue;
       if (t < this._now) throw new InvariantError(`clock would go back from ${this._now}ms to ${t}ms`);
       this._now = t;
       this._processed++;
@@ -140,11 +138,12 @@ export class Simulation {
     const slot = this.freeSlots[--this.freeCount];
     this.time[slot] = time;
     this.seq[slot] = this.nextSeq++;
-    this.kind[slot] = kind;
-    this.argA[slot] = a;
-    this.argB[slot] = b;
-    this.argC[slot] = c;
-    this.cancelled[slot] = 0;
+    const p = this.payload;
+    const at = 4 * slot;
+    p[at] = kind;
+    p[at + 1] = a;
+    p[at + 2] = b;
+    p[at + 3] = c;
     this.heap.add(slot);
     return slot;
   }
@@ -165,11 +164,11 @@ export class Simulation {
     };
     this.time = widen(this.time, (n) => new Float64Array(n));
     this.seq = widen(this.seq, (n) => new Float64Array(n));
-    this.kind = widen(this.kind, (n) => new Int32Array(n));
-    this.argA = widen(this.argA, (n) => new Float64Array(n));
-    this.argB = widen(this.argB, (n) => new Float64Array(n));
-    this.argC = widen(this.argC, (n) => new Float64Array(n));
-    this.cancelled = widen(this.cancelled, (n) => new Uint8Array(n));
+    if (this.payload.length < 4 * cap) {
+      const payload = new Float64Array(4 * cap);
+      payload.set(this.payload);
+      this.payload = payload;
+    }
     const free = new Int32Array(cap);
     free.set(this.freeSlots.subarray(0, this.freeCount));
     this.freeSlots = free;
