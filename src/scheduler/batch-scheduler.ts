@@ -69,6 +69,19 @@ export class BatchScheduler implements ClusterListener {
   private readonly busyMs: Float64Array;
   private readonly totalOutput: Float64Array;
   private readonly hasConsumers: Uint8Array;
+  /** The vertex specs' timing numbers, copied out of the spec objects for the deploy path. */
+  private readonly fixedMs: Float64Array;
+  private readonly rate: Float64Array;
+  private readonly sigma: Float64Array;
+  private readonly selectivity: Float64Array;
+  /**
+   * Input bytes of every subtask of a vertex whose inputs split evenly (a source, or only
+   * all-to-all and broadcast inputs without skew); NaN until computed, or for other vertices.
+   */
+  private readonly evenInput: Float64Array;
+  private readonly splitsEvenly: Uint8Array;
+  /** All-to-all and broadcast consumer vertices that are not finished (each edge counted). */
+  private readonly openBlockingConsumers: Int32Array;
   /** Edges by kind, per vertex, so the per-subtask paths loop only over the edges that matter. */
   private readonly pointwiseIn: (readonly JobEdge[])[];
   private readonly pointwiseOut: (readonly JobEdge[])[];
@@ -120,6 +133,13 @@ export class BatchScheduler implements ClusterListener {
     this.busyMs = new Float64Array(n);
     this.totalOutput = new Float64Array(n).fill(NaN);
     this.hasConsumers = new Uint8Array(n);
+    this.fixedMs = Float64Array.from(spec.vertices, (v) => v.fixedMs);
+    this.rate = Float64Array.from(spec.vertices, (v) => v.rate);
+    this.sigma = Float64Array.from(spec.vertices, (v) => v.jitterSigma);
+    this.selectivity = Float64Array.from(spec.vertices, (v) => v.selectivity);
+    this.evenInput = new Float64Array(n).fill(NaN);
+    this.splitsEvenly = new Uint8Array(n);
+    this.openBlockingConsumers = new Int32Array(n);
     this.touched = new Int32Array(n);
     this.decisions = new Array(n).fill(undefined);
     this.shares = spec.vertices.map((v) => v.inputs.map(() => null));
@@ -127,6 +147,7 @@ export class BatchScheduler implements ClusterListener {
     this.pointwiseIn = this.graph.inputs.map((es) => es.filter((e) => e.pattern === 'pointwise'));
     this.pointwiseOut = this.graph.outputs.map((es) => es.filter((e) => e.pattern === 'pointwise'));
     this.blockingOut = this.graph.outputs.map((es) => es.filter((e) => e.pattern !== 'pointwise'));
+    for (let v = 0; v < n; v++) this.openBlockingConsumers[v] = this.blockingOut[v].length;
     this.failoverStrategy = new SubtaskRegionFailover(this.graph, this);
     // With every parallelism known up front, size the per-subtask arrays once.
     if (spec.vertices.every((v) => v.parallelism !== undefined)) {
@@ -194,6 +215,8 @@ export class BatchScheduler implements ClusterListener {
     const p = d.parallelism;
     this.decisions[v] = d.decision;
     this.shares[v] = d.shares;
+    this.splitsEvenly[v] =
+      spec.sourceBytes !== undefined || inputs.every((e, k) => e.pattern !== 'pointwise' && d.shares[k] === null) ? 1 : 0;
     this.parallelism[v] = p;
     const base = this.x.allocate(v, p);
     this.base[v] = base;
@@ -238,6 +261,7 @@ export class BatchScheduler implements ClusterListener {
     const b = this.base[v];
     for (let i = 0; i < this.parallelism[v]; i++) total += this.x.outputBytes[b + i];
     this.totalOutput[v] = total;
+    for (const e of this.graph.outputs[v]) this.evenInput[e.vertex] = NaN;
     // Consumers created from here on count this vertex as finished already, so only
     // those that existed before it finished are told.
     const uninitialized: number[] = [];
@@ -253,7 +277,9 @@ export class BatchScheduler implements ClusterListener {
     this.initializeFrom(uninitialized);
     // Whole-vertex consumers release their all-to-all and broadcast inputs together.
     for (const e of this.graph.inputs[v]) {
-      if (e.pattern !== 'pointwise') this.adjustProducerNeeds(e.vertex, -1);
+      if (e.pattern === 'pointwise') continue;
+      this.openBlockingConsumers[e.vertex]--;
+      this.adjustProducerNeeds(e.vertex, -1);
     }
     if (this.verticesDone === this.spec.vertices.length) this.endJob('FINISHED');
   }
@@ -264,7 +290,9 @@ export class BatchScheduler implements ClusterListener {
       if (e.pattern !== 'pointwise' && this.parallelism[e.vertex] !== 0) this.blockingWaiting[e.vertex]++;
     }
     for (const e of this.graph.inputs[v]) {
-      if (e.pattern !== 'pointwise') this.adjustProducerNeeds(e.vertex, +1);
+      if (e.pattern === 'pointwise') continue;
+      this.openBlockingConsumers[e.vertex]++;
+      this.adjustProducerNeeds(e.vertex, +1);
     }
   }
 
@@ -273,12 +301,10 @@ export class BatchScheduler implements ClusterListener {
   /** How many consumers still need subtask g's output, counted when it finishes. */
   private initialNeed(g: number): number {
     const v = this.x.vertexOf[g];
-    let need = 0;
-    for (const e of this.blockingOut[v]) {
-      const pc = this.parallelism[e.vertex];
-      if (pc === 0 || this.finished[e.vertex] !== pc) need++;
-    }
-    for (const e of this.pointwiseOut[v]) {
+    let need = this.openBlockingConsumers[v];
+    const pointwise = this.pointwiseOut[v];
+    if (pointwise.length === 0) return need;
+    for (const e of pointwise) {
       const c = e.vertex;
       const pc = this.parallelism[c];
       if (pc === 0) {
@@ -337,6 +363,14 @@ export class BatchScheduler implements ClusterListener {
 
   private inputBytesOf(g: number): number {
     const v = this.x.vertexOf[g];
+    const even = this.evenInput[v];
+    if (!Number.isNaN(even)) return even;
+    const bytes = this.sumInputBytes(g, v);
+    if (this.splitsEvenly[v] === 1) this.evenInput[v] = bytes;
+    return bytes;
+  }
+
+  private sumInputBytes(g: number, v: number): number {
     const spec = this.spec.vertices[v];
     const p = this.parallelism[v];
     const j = g - this.base[v];
@@ -366,15 +400,16 @@ export class BatchScheduler implements ClusterListener {
   private deploy(g: number, slot: number): void {
     const x = this.x;
     const v = x.vertexOf[g];
-    const spec = this.spec.vertices[v];
     let input = x.inputBytes[g];
     if (Number.isNaN(input)) {
       input = this.inputBytesOf(g);
       x.inputBytes[g] = input;
-      x.outputBytes[g] = input * spec.selectivity;
+      x.outputBytes[g] = input * this.selectivity[v];
     }
-    let duration = spec.fixedMs + (spec.rate === Infinity ? 0 : (input / spec.rate) * 1000);
-    if (spec.jitterSigma > 0) duration *= this.jitter.meanOne(spec.jitterSigma);
+    const rate = this.rate[v];
+    let duration = this.fixedMs[v] + (rate === Infinity ? 0 : (input / rate) * 1000);
+    const sigma = this.sigma[v];
+    if (sigma > 0) duration *= this.jitter.meanOne(sigma);
     duration = Math.round(duration);
 
     const attempt = x.attemptNo[g]++;
