@@ -1,6 +1,6 @@
 //! TaskManagers created and released on demand: slots, start-up, idle release, local disk and cost.
 
-import type { Simulation } from '../../engine/simulation.js';
+import type { EventHandler, Simulation } from '../../engine/simulation.js';
 import { InvariantError } from '../../engine/simulation.js';
 import { ensureLength } from '../../util/growable.js';
 import type { Recorder } from '../recorder.js';
@@ -104,12 +104,34 @@ class LowestFirstSlots {
   }
 }
 
+/** Fields of a slot's record in `Cluster.slotData`: the running subtask, and its write's rate (bytes/ms), start, end and size. */
+const TASK = 0;
+const RATE = 1;
+const START = 2;
+const END = 3;
+const BYTES = 4;
+/** Record stride: a power of two, so records do not straddle more cache lines than they must. */
+const SLOT_FIELDS = 8;
+
+/** Records for `slots` free slots (no subtask, no write). */
+function emptySlots(slots: number): Float64Array {
+  const data = new Float64Array(slots * SLOT_FIELDS);
+  for (let s = 0; s < slots; s++) data[s * SLOT_FIELDS + TASK] = -1;
+  return data;
+}
+
 /**
  * The elastic cluster. Slots are numbered globally (`tm * slotsPerTm + k`); free slots
  * are handed out lowest TaskManager first, which packs work onto older TaskManagers and
  * lets the others go idle and be released.
  */
 export class Cluster {
+  // Event handlers: written once, not closures per cluster (see EventHandler).
+  private static readonly onReady: EventHandler<Cluster> = (c, tm) => c.ready(tm);
+  private static readonly onIdleTimeout: EventHandler<Cluster> = (c, tm, version) => c.idleTimeout(tm, version);
+  private static readonly onGone: EventHandler<Cluster> = (c, tm) => c.gone(tm);
+  private static readonly onDiskFull: EventHandler<Cluster> = (c, tm, version) => c.diskFull(tm, version);
+
   readonly slotsPerTm: number;
   /** Slots of TaskManagers that are starting, running or releasing. */
   liveSlots = 0;
@@ -135,12 +157,11 @@ export class Cluster {
   private diskProjected = new Float64Array(16);
   private diskPeak = new Float64Array(16);
   private diskVersion = new Int32Array(16);
-  /** Per slot: the subtask running there (-1 when free) and its write. */
-  private slotTask: Int32Array;
-  private writeRate: Float64Array;
-  private writeStart: Float64Array;
-  private writeEnd: Float64Array;
-  private writeBytes: Float64Array;
+  /**
+   * Per slot, side by side so one attempt's start or end touches one cache line: the
+   * subtask running there (-1 when free) and its write (see the field offsets above).
+   */
+  private slotData: Float64Array;
   /** Slots of running TaskManagers. */
   private runningSlots = 0;
 
@@ -165,15 +186,11 @@ export class Cluster {
   ) {
     this.slotsPerTm = spec.slotsPerTaskManager;
     const slots = 16 * this.slotsPerTm;
-    this.slotTask = new Int32Array(slots).fill(-1);
-    this.writeRate = new Float64Array(slots);
-    this.writeStart = new Float64Array(slots);
-    this.writeEnd = new Float64Array(slots);
-    this.writeBytes = new Float64Array(slots);
-    this.evReady = sim.register((tm) => this.ready(tm));
-    this.evIdle = sim.register((tm, version) => this.idleTimeout(tm, version));
-    this.evGone = sim.register((tm) => this.gone(tm));
-    this.evDiskFull = sim.register((tm, version) => this.diskFull(tm, version));
+    this.slotData = emptySlots(slots);
+    this.evReady = sim.register(this, Cluster.onReady);
+    this.evIdle = sim.register(this, Cluster.onIdleTimeout);
+    this.evGone = sim.register(this, Cluster.onGone);
+    this.evDiskFull = sim.register(this, Cluster.onDiskFull);
   }
 
   /** How many more TaskManagers the slot cap allows right now. */
@@ -204,7 +221,7 @@ export class Cluster {
     while (this.freeSlots.size > 0) {
       const slot = this.freeSlots.takeLowest();
       const tm = (slot / this.slotsPerTm) | 0;
-      if (this.state[tm] === TmState.Running && this.slotTask[slot] === -1) return slot;
+      if (this.state[tm] === TmState.Running && this.slotData[slot * SLOT_FIELDS + TASK] === -1) return slot;
     }
     return -1;
   }
@@ -229,7 +246,7 @@ export class Cluster {
 
   /** Subtask running in a slot, or -1. */
   taskInSlot(slot: number): number {
-    return this.slotTask[slot];
+    return this.slotData[slot * SLOT_FIELDS + TASK];
   }
 
   /**
@@ -238,9 +255,9 @@ export class Cluster {
    */
   occupy(slot: number, task: number, bytes: number, endMs: number): void {
     const tm = this.tmOfSlot(slot);
-    if (this.slotTask[slot] !== -1) throw new InvariantError(`slot ${slot} already runs subtask ${this.slotTask[slot]} at t=${this.sim.now}ms`);
+    if (this.slotData[slot * SLOT_FIELDS + TASK] !== -1) throw new InvariantError(`slot ${slot} already runs subtask ${this.slotData[slot * SLOT_FIELDS + TASK]} at t=${this.sim.now}ms`);
     if (this.state[tm] !== TmState.Running) throw new InvariantError(`slot ${slot} of TaskManager ${tm} is not usable at t=${this.sim.now}ms`);
-    this.slotTask[slot] = task;
+    this.slotData[slot * SLOT_FIELDS + TASK] = task;
     this.busy[tm]++;
     this.busySlots++;
     this.idleVersion[tm]++;
@@ -248,10 +265,10 @@ export class Cluster {
       const now = this.sim.now;
       const duration = endMs - now;
       const rate = duration > 0 ? bytes / duration : 0;
-      this.writeRate[slot] = rate;
-      this.writeStart[slot] = now;
-      this.writeEnd[slot] = endMs;
-      this.writeBytes[slot] = bytes;
+      this.slotData[slot * SLOT_FIELDS + RATE] = rate;
+      this.slotData[slot * SLOT_FIELDS + START] = now;
+      this.slotData[slot * SLOT_FIELDS + END] = endMs;
+      this.slotData[slot * SLOT_FIELDS + BYTES] = bytes;
       if (duration > 0) {
         this.diskRate[tm] += rate;
         this.diskOffset[tm] += rate * now;
@@ -264,7 +281,7 @@ export class Cluster {
       this.diskProjected[tm] += bytes;
       this.diskChanged(tm);
     } else {
-      this.writeBytes[slot] = 0;
+      this.slotData[slot * SLOT_FIELDS + BYTES] = 0;
     }
   }
 
@@ -276,17 +293,17 @@ export class Cluster {
    */
   vacate(slot: number, keepOutput: boolean): void {
     const tm = this.tmOfSlot(slot);
-    if (this.slotTask[slot] === -1) throw new InvariantError(`slot ${slot} is already free at t=${this.sim.now}ms`);
-    this.slotTask[slot] = -1;
+    if (this.slotData[slot * SLOT_FIELDS + TASK] === -1) throw new InvariantError(`slot ${slot} is already free at t=${this.sim.now}ms`);
+    this.slotData[slot * SLOT_FIELDS + TASK] = -1;
     this.busy[tm]--;
     this.busySlots--;
-    const bytes = this.writeBytes[slot];
+    const bytes = this.slotData[slot * SLOT_FIELDS + BYTES];
     if (bytes > 0) {
       // Disk use only grows while writes go on, so its peak is taken just before it shrinks.
       if (!keepOutput) this.notePeak(tm);
-      const rate = this.writeRate[slot];
-      const started = this.writeStart[slot];
-      const durationWrite = this.writeEnd[slot] - started;
+      const rate = this.slotData[slot * SLOT_FIELDS + RATE];
+      const started = this.slotData[slot * SLOT_FIELDS + START];
+      const durationWrite = this.slotData[slot * SLOT_FIELDS + END] - started;
       if (durationWrite > 0) {
         this.diskRate[tm] -= rate;
         this.diskOffset[tm] -= rate * started;
@@ -301,7 +318,7 @@ export class Cluster {
         this.totalStatic -= bytes;
       }
       if (!keepOutput) this.diskProjected[tm] -= bytes;
-      this.writeBytes[slot] = 0;
+      this.slotData[slot * SLOT_FIELDS + BYTES] = 0;
       this.diskChanged(tm);
     }
   }
@@ -510,20 +527,20 @@ export class Cluster {
     const ends: number[] = [];
     for (let k = 0; k < this.slotsPerTm; k++) {
       const s = base + k;
-      if (this.slotTask[s] !== -1 && this.writeBytes[s] > 0 && this.writeEnd[s] > now) ends.push(s);
+      if (this.slotData[s * SLOT_FIELDS + TASK] !== -1 && this.slotData[s * SLOT_FIELDS + BYTES] > 0 && this.slotData[s * SLOT_FIELDS + END] > now) ends.push(s);
     }
-    ends.sort((a, b) => this.writeEnd[a] - this.writeEnd[b] || a - b);
+    ends.sort((a, b) => this.slotData[a * SLOT_FIELDS + END] - this.slotData[b * SLOT_FIELDS + END] || a - b);
     let rate = 0;
-    for (const s of ends) rate += this.writeRate[s];
+    for (const s of ends) rate += this.slotData[s * SLOT_FIELDS + RATE];
     let t = now;
     for (const s of ends) {
-      const end = this.writeEnd[s];
+      const end = this.slotData[s * SLOT_FIELDS + END];
       const reach = used + rate * (end - t);
       // Rounded down: the failing write stops at the last whole millisecond the disk still holds it.
       if (reach > cap) return Math.floor(t + (cap - used) / rate);
       used = reach;
       t = end;
-      rate -= this.writeRate[s];
+      rate -= this.slotData[s * SLOT_FIELDS + RATE];
     }
     return null;
   }
@@ -536,11 +553,11 @@ export class Cluster {
     let victim = -1;
     for (let k = 0; k < this.slotsPerTm; k++) {
       const s = base + k;
-      if (this.slotTask[s] === -1 || this.writeBytes[s] === 0 || this.writeEnd[s] <= this.sim.now) continue;
+      if (this.slotData[s * SLOT_FIELDS + TASK] === -1 || this.slotData[s * SLOT_FIELDS + BYTES] === 0 || this.slotData[s * SLOT_FIELDS + END] <= this.sim.now) continue;
       if (
         victim === -1 ||
-        this.writeRate[s] > this.writeRate[victim] ||
-        (this.writeRate[s] === this.writeRate[victim] && this.writeStart[s] >= this.writeStart[victim])
+        this.slotData[s * SLOT_FIELDS + RATE] > this.slotData[victim * SLOT_FIELDS + RATE] ||
+        (this.slotData[s * SLOT_FIELDS + RATE] === this.slotData[victim * SLOT_FIELDS + RATE] && this.slotData[s * SLOT_FIELDS + START] >= this.slotData[victim * SLOT_FIELDS + START])
       ) {
         victim = s;
       }
@@ -549,7 +566,7 @@ export class Cluster {
   }
 
   private ensureTm(n: number): void {
-    if (this.state.length >= n && this.slotTask.length >= n * this.slotsPerTm) return;
+    if (this.state.length >= n && this.slotData.length >= n * this.slotsPerTm * SLOT_FIELDS) return;
     this.state = ensureLength(this.state, n);
     this.requestedAt = ensureLength(this.requestedAt, n);
     this.readyAt = ensureLength(this.readyAt, n);
@@ -565,11 +582,9 @@ export class Cluster {
     this.diskPeak = ensureLength(this.diskPeak, n);
     this.diskVersion = ensureLength(this.diskVersion, n);
     const slots = this.state.length * this.slotsPerTm;
-    if (this.slotTask.length >= slots) return;
-    this.slotTask = ensureLength(this.slotTask, slots, -1);
-    this.writeRate = ensureLength(this.writeRate, slots);
-    this.writeStart = ensureLength(this.writeStart, slots);
-    this.writeEnd = ensureLength(this.writeEnd, slots);
-    this.writeBytes = ensureLength(this.writeBytes, slots);
+    if (this.slotData.length >= slots * SLOT_FIELDS) return;
+    const data = emptySlots(slots);
+    data.set(this.slotData);
+    this.slotData = data;
   }
 }
