@@ -124,7 +124,7 @@ export function replayEngine(shape) {
   const { delays, marks, pops } = shape;
   const sim = new Simulation();
   let sum = 0;
-  const kind = sim.register((a) => {
+  const kind = sim.register(null, (_, a) => {
     sum += a;
   });
   let pushed = 0;

@@ -5,8 +5,13 @@ import FastPriorityQueue from 'fastpriorityqueue';
 /** Simulated time in integer milliseconds since the start of the run. */
 export type SimTime = number;
 
-/** Handles one kind of event; the three numbers are the event's payload. */
-export type EventHandler = (a: number, b: number, c: number) => void;
+/**
+ * Handles one kind of event: it gets the target it was registered with, then the event's
+ * three numbers. Handlers are meant to be functions written once (module functions, static
+ * methods), not closures made per run, so the event loop's one call site sees the same few
+ * callees in every run of a sweep.
+ */
+export type EventHandler<T> = (target: T, a: number, b: number, c: number) => void;
 
 /** An opaque handle to a scheduled event, valid until the event runs or is cancelled. */
 export type EventHandle = number;
@@ -17,6 +22,26 @@ export class InvariantError extends Error {
 }
 
 const INITIAL_CAPACITY = 1024;
+
+/** The heap of pending event slots, holding the keys it orders them by. */
+class EventQueue extends FastPriorityQueue<number> {
+  time = new Float64Array(INITIAL_CAPACITY);
+  seq = new Float64Array(INITIAL_CAPACITY);
+
+  constructor() {
+    super(earlier);
+  }
+}
+
+/**
+ * The event order: earlier time first, then earlier scheduling. One function for every
+ * queue (the queue calls it as its method), not a closure per simulation.
+ */
+function earlier(this: EventQueue, i: number, j: number): boolean {
+  const ti = this.time[i];
+  const tj = this.time[j];
+  return ti < tj || (ti === tj && this.seq[i] < this.seq[j]);
+}
 
 /**
  * A discrete-event loop over numeric events, ordered by (time, sequence number).
@@ -33,20 +58,15 @@ export class Simulation {
   private _stopped = false;
   private nextSeq = 0;
 
-  private time = new Float64Array(INITIAL_CAPACITY);
-  private seq = new Float64Array(INITIAL_CAPACITY);
   /** Per slot, four numbers side by side so a pop reads one cache line, not five: the kind (-1 once cancelled) and the payload. */
   private payload = new Float64Array(4 * INITIAL_CAPACITY);
   private freeSlots = new Int32Array(INITIAL_CAPACITY);
   private freeCount = 0;
   private capacity = 0;
 
-  private readonly handlers: EventHandler[] = [];
-  private readonly heap = new FastPriorityQueue<number>((i, j) => {
-    const ti = this.time[i];
-    const tj = this.time[j];
-    return ti < tj || (ti === tj && this.seq[i] < this.seq[j]);
-  });
+  private readonly handlers: EventHandler<never>[] = [];
+  private readonly targets: unknown[] = [];
+  private readonly heap = new EventQueue();
 
   /** The current simulated time. Only {@link step} moves it. */
   get now(): SimTime {
@@ -64,11 +84,12 @@ export class Simulation {
   }
 
   /**
-   * Registers the handler for a new kind of event.
+   * Registers the handler for a new kind of event, and the target it is called with.
    * @returns the kind number to pass to {@link schedule}
    */
-  register(handler: EventHandler): number {
-    this.handlers.push(handler);
+  register<T>(target: T, handler: EventHandler<T>): number {
+    this.handlers.push(handler as EventHandler<never>);
+    this.targets.push(target);
     return this.handlers.length - 1;
   }
 
@@ -105,7 +126,7 @@ export class Simulation {
   step(): boolean {
     while (!this._stopped && this.heap.size > 0) {
       const slot = this.heap.poll() as number;
-      const t = this.time[slot];
+      const t = this.heap.time[slot];
       const p = this.payload;
       const at = 4 * slot;
       const k = p[at];
@@ -117,7 +138,7 @@ export class Simulation {
       if (t < this._now) throw new InvariantError(`clock would go back from ${this._now}ms to ${t}ms`);
       this._now = t;
       this._processed++;
-      this.handlers[k](a, b, c);
+      (this.handlers[k] as EventHandler<unknown>)(this.targets[k], a, b, c);
       return true;
     }
     return false;
@@ -136,8 +157,8 @@ export class Simulation {
     }
     if (this.freeCount === 0) this.grow();
     const slot = this.freeSlots[--this.freeCount];
-    this.time[slot] = time;
-    this.seq[slot] = this.nextSeq++;
+    this.heap.time[slot] = time;
+    this.heap.seq[slot] = this.nextSeq++;
     const p = this.payload;
     const at = 4 * slot;
     p[at] = kind;
@@ -162,8 +183,8 @@ export class Simulation {
       next.set(arr);
       return next;
     };
-    this.time = widen(this.time, (n) => new Float64Array(n));
-    this.seq = widen(this.seq, (n) => new Float64Array(n));
+    this.heap.time = widen(this.heap.time, (n) => new Float64Array(n));
+    this.heap.seq = widen(this.heap.seq, (n) => new Float64Array(n));
     if (this.payload.length < 4 * cap) {
       const payload = new Float64Array(4 * cap);
       payload.set(this.payload);

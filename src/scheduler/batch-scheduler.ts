@@ -1,7 +1,7 @@
 //! Flink's batch execution: blocking edges, slots asked for as subtasks become ready, region failover.
 
 import type { LogNormalDraws } from '../engine/rng.js';
-import { Simulation } from '../engine/simulation.js';
+import { Simulation, type EventHandler } from '../engine/simulation.js';
 import { INJECTED_FAILURE, RANDOM_FAILURE, type FaultInjector } from '../failure/fault-injector.js';
 import type { RestartBackoff } from '../failure/restart-backoff.js';
 import { SubtaskRegionFailover } from '../failure/subtask-failover.js';
@@ -46,6 +46,11 @@ export interface RunOutput {
  * region failover strategy does, after the restart strategy's delay.
  */
 export class BatchScheduler implements ClusterListener {
+  // Event handlers: written once, not closures per run (see EventHandler).
+  private static readonly onAttemptEnd: EventHandler<BatchScheduler> = (s, g, serial, outcome) => s.attemptEnded(g, serial, outcome);
+  private static readonly onRestart: EventHandler<BatchScheduler> = (s, id) => s.restart(id);
+  private static readonly onTaskManagerFault: EventHandler<BatchScheduler> = (s, i) => s.taskManagerFault(i);
+
   private readonly sim = new Simulation();
   private readonly jitter: LogNormalDraws;
   private readonly faults: FaultInjector;
@@ -155,9 +160,9 @@ export class BatchScheduler implements ClusterListener {
     }
 
 
-    this.evAttemptEnd = this.sim.register((g, serial, outcome) => this.attemptEnded(g, serial, outcome));
-    this.evRestart = this.sim.register((id) => this.restart(id));
-    this.evTmFault = this.sim.register((i) => this.taskManagerFault(i));
+    this.evAttemptEnd = this.sim.register(this, BatchScheduler.onAttemptEnd);
+    this.evRestart = this.sim.register(this, BatchScheduler.onRestart);
+    this.evTmFault = this.sim.register(this, BatchScheduler.onTaskManagerFault);
   }
 
   /** Runs the job to its end and reports. */

@@ -1,7 +1,7 @@
 //! The same job in STREAMING mode, for comparison: all subtasks deployed at once, pipelined edges, full restarts.
 
 import type { LogNormalDraws } from '../engine/rng.js';
-import { Simulation } from '../engine/simulation.js';
+import { Simulation, type EventHandler } from '../engine/simulation.js';
 import type { FaultInjector } from '../failure/fault-injector.js';
 import type { RestartBackoff } from '../failure/restart-backoff.js';
 import { Cluster, type ClusterListener } from '../model/cluster/cluster.js';
@@ -27,6 +27,13 @@ import { buildRunResult, runSetup, spread, type JobEnd } from './run-report.js';
  * subtask, and after the restart strategy's delay the whole job is deployed again.
  */
 export class StreamingScheduler implements ClusterListener {
+  // Event handlers: written once, not closures per run (see EventHandler).
+  private static readonly onDeploymentEnd: EventHandler<StreamingScheduler> = (s, d) => s.deploymentEnded(d);
+  private static readonly onSubtaskFailure: EventHandler<StreamingScheduler> = (s, d, v, j) => s.subtaskFailed(d, v, j);
+  private static readonly onSlotDone: EventHandler<StreamingScheduler> = (s, d, k) => s.slotDone(d, k);
+  private static readonly onTaskManagerFault: EventHandler<StreamingScheduler> = (s, i) => s.taskManagerFault(i);
+  private static readonly onSlotTimeout: EventHandler<StreamingScheduler> = (s, since) => s.slotTimeout(since);
+
   private readonly sim = new Simulation();
   private readonly jitter: LogNormalDraws;
   private readonly faults: FaultInjector;
@@ -77,11 +84,11 @@ export class StreamingScheduler implements ClusterListener {
     this.p = spec.vertices.map((v) => v.parallelism ?? global);
     this.slotsNeeded = this.p.reduce((a, b) => Math.max(a, b), 0);
     this.inputBytes = this.computeInputBytes();
-    this.evEnd = this.sim.register((d) => this.deploymentEnded(d));
-    this.evFail = this.sim.register((d, v, j) => this.subtaskFailed(d, v, j));
-    this.evSlotDone = this.sim.register((d, k) => this.slotDone(d, k));
-    this.evTmFault = this.sim.register((i) => this.taskManagerFault(i));
-    this.evTimeout = this.sim.register((since) => this.slotTimeout(since));
+    this.evEnd = this.sim.register(this, StreamingScheduler.onDeploymentEnd);
+    this.evFail = this.sim.register(this, StreamingScheduler.onSubtaskFailure);
+    this.evSlotDone = this.sim.register(this, StreamingScheduler.onSlotDone);
+    this.evTmFault = this.sim.register(this, StreamingScheduler.onTaskManagerFault);
+    this.evTimeout = this.sim.register(this, StreamingScheduler.onSlotTimeout);
   }
 
   /** Runs the job to its end and reports. */

@@ -6,7 +6,7 @@ describe('Simulation', () => {
   it('runs events in time order and moves the clock to each', () => {
     const sim = new Simulation();
     const seen: [number, number][] = [];
-    const k = sim.register((a) => seen.push([sim.now, a]));
+    const k = sim.register(null, (_, a) => seen.push([sim.now, a]));
     sim.schedule(30, k, 3);
     sim.schedule(10, k, 1);
     sim.schedule(20, k, 2);
@@ -17,7 +17,7 @@ describe('Simulation', () => {
   it('runs events at the same time first in, first out', () => {
     const sim = new Simulation();
     const seen: number[] = [];
-    const k = sim.register((a) => seen.push(a));
+    const k = sim.register(null, (_, a) => seen.push(a));
     for (let i = 0; i < 100; i++) sim.schedule(5, k, i);
     sim.run();
     expect(seen).toEqual(Array.from({ length: 100 }, (_, i) => i));
@@ -26,7 +26,7 @@ describe('Simulation', () => {
   it('drops cancelled events without counting them', () => {
     const sim = new Simulation();
     const seen: number[] = [];
-    const k = sim.register((a) => seen.push(a));
+    const k = sim.register(null, (_, a) => seen.push(a));
     sim.schedule(1, k, 1);
     const h = sim.schedule(2, k, 2);
     sim.schedule(3, k, 3);
@@ -39,8 +39,8 @@ describe('Simulation', () => {
   it('lets handlers schedule more events, including at the current time', () => {
     const sim = new Simulation();
     const seen: string[] = [];
-    const b = sim.register(() => seen.push(`b@${sim.now}`));
-    const a = sim.register(() => {
+    const b = sim.register(null, () => seen.push(`b@${sim.now}`));
+    const a = sim.register(null, () => {
       seen.push(`a@${sim.now}`);
       sim.schedule(0, b);
     });
@@ -52,13 +52,13 @@ describe('Simulation', () => {
 
   it('rejects a negative delay', () => {
     const sim = new Simulation();
-    const k = sim.register(() => {});
+    const k = sim.register(null, () => {});
     expect(() => sim.schedule(-1, k)).toThrow(InvariantError);
   });
 
   it('stops when asked and keeps the rest queued', () => {
     const sim = new Simulation();
-    const k = sim.register((a) => {
+    const k = sim.register(null, (_, a) => {
       if (a === 2) sim.stop();
     });
     for (let i = 1; i <= 4; i++) sim.schedule(i, k, i);
@@ -70,7 +70,7 @@ describe('Simulation', () => {
   it('grows its event pool past the initial capacity', () => {
     const sim = new Simulation();
     let sum = 0;
-    const k = sim.register((a) => (sum += a));
+    const k = sim.register(null, (_, a) => (sum += a));
     for (let i = 0; i < 5000; i++) sim.schedule(5000 - i, k, 1);
     sim.run();
     expect(sum).toBe(5000);
@@ -102,6 +102,18 @@ describe('RandomStreams', () => {
     expect(sum / n).toBeGreaterThan(0.97);
     expect(sum / n).toBeLessThan(1.03);
     expect(s.logNormalMeanOne(0)).toBe(1);
+  });
+
+  it('calls each handler with the target it was registered with', () => {
+    const sim = new Simulation();
+    const seen: string[] = [];
+    const handler = (target: { name: string }, a: number, b: number, c: number) => seen.push(`${target.name}:${a},${b},${c}`);
+    const first = sim.register({ name: 'first' }, handler);
+    const second = sim.register({ name: 'second' }, handler);
+    sim.schedule(2, second, 4, 5, 6);
+    sim.schedule(1, first, 1, 2, 3);
+    sim.run();
+    expect(seen).toEqual(['first:1,2,3', 'second:4,5,6']);
   });
 
   it('draws log-normal factors in blocks that equal one draw at a time', () => {
