@@ -45,12 +45,16 @@ export class SubtaskRegionFailover {
    *   first attempt. Such a vertex and what lies downstream of it through it has nothing to
    *   restart (nothing there can have started, since it reads from the vertex), so the walk
    *   leaves it out; without it the answer is exactly Flink's set.
+   * @param anyUnavailable optional: whether some subtask of a vertex may be `unavailable`;
+   *   false lets the walk skip checking a whole producer vertex, one subtask at a time,
+   *   behind an all-to-all or broadcast edge (it must never be false when one is)
    */
   restartSet(
     seeds: readonly number[],
     vertexOf: Int32Array,
     unavailable: (g: number) => boolean,
     untouched: (v: number) => boolean = () => false,
+    anyUnavailable: (v: number) => boolean = () => true,
   ): Int32Array {
     const id = ++this.walk;
     this.visit = ensureLength(this.visit, vertexOf.length);
@@ -111,6 +115,7 @@ export class SubtaskRegionFailover {
         } else if (this.producerStamp[u] !== id) {
           // Every consumer over this edge reads every producer subtask: check them once.
           this.producerStamp[u] = id;
+          if (!anyUnavailable(u)) continue;
           a = 0;
           b = pu;
         } else {

@@ -1,7 +1,7 @@
 //! Flink's batch execution: blocking edges, slots asked for as subtasks become ready, region failover.
 
 import type { LogNormalDraws } from '../engine/rng.js';
-import { Simulation, type EventHandler } from '../engine/simulation.js';
+import { InvariantError, Simulation, type EventHandler } from '../engine/simulation.js';
 import { INJECTED_FAILURE, RANDOM_FAILURE, type FaultInjector } from '../failure/fault-injector.js';
 import type { RestartBackoff } from '../failure/restart-backoff.js';
 import { SubtaskRegionFailover } from '../failure/subtask-failover.js';
@@ -29,6 +29,8 @@ const TM_LOST = 'TaskManager lost';
 export interface RunOptions {
   /** Record the timeline (attempts, TaskManagers, samples) for traces, metrics and reports. */
   record?: boolean;
+  /** Check incremental bookkeeping against a recount at every failover (slow; for tests). */
+  checkInvariants?: boolean;
 }
 
 /** The outcome of one simulated run. */
@@ -61,6 +63,7 @@ export class BatchScheduler implements ClusterListener {
   private readonly x = new ExecutionState();
   private readonly pending = new PendingRequests();
   private readonly local: boolean;
+  private readonly checkInvariants: boolean;
 
   // Per vertex.
   readonly parallelism: Int32Array;
@@ -93,6 +96,8 @@ export class BatchScheduler implements ClusterListener {
   private readonly blockingOut: (readonly JobEdge[])[];
   /** Subtasks of each vertex that left the Created state (queued, running, finished or restarting). */
   private readonly touched: Int32Array;
+  /** Finished subtasks of each vertex whose output is gone (consumed, deleted or lost). */
+  private readonly outputsGone: Int32Array;
   private readonly failoverStrategy: SubtaskRegionFailover;
   private readonly decisions: (ParallelismDecision | undefined)[];
   /** Share of each all-to-all input's bytes read by each subtask; null means an even split. */
@@ -125,6 +130,7 @@ export class BatchScheduler implements ClusterListener {
     this.recorder = setup.recorder;
     this.backoff = setup.backoff;
     this.local = spec.cluster.shuffle === 'local';
+    this.checkInvariants = options.checkInvariants === true;
     this.cluster = new Cluster(this.sim, spec.cluster, this, this.recorder, this.local);
 
     const n = spec.vertices.length;
@@ -146,6 +152,7 @@ export class BatchScheduler implements ClusterListener {
     this.splitsEvenly = new Uint8Array(n);
     this.openBlockingConsumers = new Int32Array(n);
     this.touched = new Int32Array(n);
+    this.outputsGone = new Int32Array(n);
     this.decisions = new Array(n).fill(undefined);
     this.shares = spec.vertices.map((v) => v.inputs.map(() => null));
     for (let v = 0; v < n; v++) this.hasConsumers[v] = this.graph.outputs[v].length > 0 ? 1 : 0;
@@ -337,7 +344,7 @@ export class BatchScheduler implements ClusterListener {
 
   /** Deletes an output file (consumed, or its producer runs again). */
   private dropFile(g: number): void {
-    this.x.fileAvailable[g] = 0;
+    this.setFileAvailable(g, 0);
     const tm = this.x.fileTm[g];
     if (tm >= 0) this.cluster.deleteFile(tm, this.x.outputBytes[g]);
     this.x.fileTm[g] = -1;
@@ -345,13 +352,26 @@ export class BatchScheduler implements ClusterListener {
 
   // ---------------------------------------------------------------- subtasks
 
-  /** Every state change goes through here, so {@link touched} stays exact. */
+  /** Every state change goes through here, so {@link touched} and {@link outputsGone} stay exact. */
   private setState(g: number, next: SubtaskState): void {
-    const was = this.x.state[g];
+    const x = this.x;
+    const was = x.state[g];
+    const v = x.vertexOf[g];
     if ((was === SubtaskState.Created) !== (next === SubtaskState.Created)) {
-      this.touched[this.x.vertexOf[g]] += next === SubtaskState.Created ? -1 : 1;
+      this.touched[v] += next === SubtaskState.Created ? -1 : 1;
     }
-    this.x.state[g] = next;
+    if (x.fileAvailable[g] === 0 && (was === SubtaskState.Finished) !== (next === SubtaskState.Finished)) {
+      this.outputsGone[v] += next === SubtaskState.Finished ? 1 : -1;
+    }
+    x.state[g] = next;
+  }
+
+  /** Every change of an output's availability goes through here, so {@link outputsGone} stays exact. */
+  private setFileAvailable(g: number, available: 0 | 1): void {
+    const x = this.x;
+    if (x.fileAvailable[g] === available) return;
+    if (x.state[g] === SubtaskState.Finished) this.outputsGone[x.vertexOf[g]] += available === 1 ? -1 : 1;
+    x.fileAvailable[g] = available;
   }
 
   private readyIfPossible(g: number): void {
@@ -484,7 +504,7 @@ export class BatchScheduler implements ClusterListener {
     this.restartsWithoutProgress = 0;
     this.lastEnd[v] = this.sim.now;
     if (this.hasConsumers[v] === 1) {
-      x.fileAvailable[g] = 1;
+      this.setFileAvailable(g, 1);
       x.need[g] = this.initialNeed(g);
       if (this.local) {
         x.fileTm[g] = tm;
@@ -629,7 +649,7 @@ export class BatchScheduler implements ClusterListener {
     if (this.local) {
       for (let g = 0; g < x.size; g++) {
         if (x.fileTm[g] === tm && x.fileAvailable[g] === 1) {
-          x.fileAvailable[g] = 0;
+          this.setFileAvailable(g, 0);
           x.fileTm[g] = -1;
           lostProducers.push(g);
         }
@@ -666,10 +686,11 @@ export class BatchScheduler implements ClusterListener {
       return;
     }
     const id = ++this.failoverCount;
+    if (this.checkInvariants) this.recountOutputsGone();
     const set =
       this.spec.failoverStrategy === 'full'
         ? this.allSubtasks()
-        : this.failoverStrategy.restartSet(seeds, this.x.vertexOf, this.isUnavailable, this.isUntouched);
+        : this.failoverStrategy.restartSet(seeds, this.x.vertexOf, this.isUnavailable, this.isUntouched, this.hasOutputsGone);
     const failedSet = new Set(failedAttempts);
     for (let k = 0; k < set.length; k++) {
       const g = set[k];
@@ -701,6 +722,19 @@ export class BatchScheduler implements ClusterListener {
 
   private readonly isUntouched = (v: number): boolean => this.touched[v] === 0;
 
+  /** {@link outputsGone} against a recount of every subtask. */
+  private recountOutputsGone(): void {
+    const count = new Int32Array(this.outputsGone.length);
+    for (let g = 0; g < this.x.size; g++) if (this.isUnavailable(g)) count[this.x.vertexOf[g]]++;
+    for (let v = 0; v < count.length; v++) {
+      if (count[v] !== this.outputsGone[v]) {
+        throw new InvariantError(`vertex ${this.spec.vertices[v].id}: ${this.outputsGone[v]} outputs counted gone, ${count[v]} are, at t=${this.sim.now}ms`);
+      }
+    }
+  }
+
+  private readonly hasOutputsGone = (v: number): boolean => this.outputsGone[v] > 0;
+
   private readonly isUnavailable = (g: number): boolean =>
     this.x.state[g] === SubtaskState.Finished && this.x.fileAvailable[g] === 0;
 
@@ -725,7 +759,6 @@ export class BatchScheduler implements ClusterListener {
       this.finished[v]--;
       this.finishedSubtasks--;
       if (x.fileAvailable[g] === 1) this.dropFile(g);
-      x.fileAvailable[g] = 0;
       this.releaseInputsOf(g, +1);
       const p = this.parallelism[v];
       for (const e of this.graph.outputs[v]) {

@@ -12,6 +12,12 @@ export interface SimulateOptions {
   seed?: number;
   /** Records the timeline for traces, metrics and reports (costs memory; off by default). */
   recordTimeline?: boolean;
+  /**
+   * Re-derives the scheduler's incremental bookkeeping from scratch at every failover and
+   * throws an InvariantError on any difference. Slow (a scan of every subtask per failure):
+   * for tests.
+   */
+  checkInvariants?: boolean;
 }
 
 /**
@@ -22,8 +28,8 @@ export interface SimulateOptions {
 export function simulate(input: SimulationSpec | { spec: SimulationSpec }, options: SimulateOptions = {}): RunOutput {
   const spec = 'spec' in input ? input.spec : input;
   const s = options.seed === undefined ? spec : { ...spec, seed: options.seed };
-  const record = options.recordTimeline === true;
-  const scheduler = s.mode === 'STREAMING' ? new StreamingScheduler(s, { record }) : new BatchScheduler(s, { record });
+  const run = { record: options.recordTimeline === true, checkInvariants: options.checkInvariants === true };
+  const scheduler = s.mode === 'STREAMING' ? new StreamingScheduler(s, run) : new BatchScheduler(s, run);
   retained.previousRun = scheduler;
   return scheduler.run();
 }

@@ -159,6 +159,10 @@ describe('SubtaskRegionFailover conforms to the generic region failover on the e
           const seeds = q.seeds.map((s) => s % total);
           const gone = new Set(q.unavailable.map((s) => s % total));
           const actual = [...failover.restartSet(seeds, vertexOf, (g) => gone.has(g))].map(label);
+          // Telling the walk which vertices have no gone output must not change the answer.
+          const goneVertices = new Set([...gone].map((g) => vertexOf[g]));
+          const skipping = failover.restartSet(seeds, vertexOf, (g) => gone.has(g), undefined, (v) => goneVertices.has(v));
+          expect([...skipping].map(label)).toEqual(actual);
           // No subtask twice, and the seeds come first, in order.
           expect(new Set(actual).size).toBe(actual.length);
           expect(actual.slice(0, new Set(seeds).size)).toEqual([...new Set(seeds)].map(label));

@@ -82,7 +82,7 @@ function doc(vertices: GenVertex[], cluster: object, config: object, faults: obj
 /** Runs a scenario document with the timeline recorded. */
 function runDoc(d: object): { result: RunResult; timeline: Timeline; spec: ReturnType<typeof scenario> } {
   const spec = scenario(d);
-  const { result, timeline } = simulate(spec, { recordTimeline: true });
+  const { result, timeline } = simulate(spec, { recordTimeline: true, checkInvariants: true });
   if (timeline === undefined) throw new Error('no timeline');
   return { result, timeline, spec };
 }

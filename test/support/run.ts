@@ -12,7 +12,7 @@ export function scenario(doc: string | object) {
 
 /** Loads and runs a scenario, recording the timeline. */
 export function run(doc: string | object, seed?: number): Required<RunOutput> {
-  const out = simulate(scenario(doc), { recordTimeline: true, ...(seed !== undefined && { seed }) });
+  const out = simulate(scenario(doc), { recordTimeline: true, checkInvariants: true, ...(seed !== undefined && { seed }) });
   if (out.timeline === undefined) throw new Error('no timeline');
   return out as Required<RunOutput>;
 }
