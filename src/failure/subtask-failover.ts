@@ -1,6 +1,6 @@
 //! Region failover over subtasks with blocking edges, without materialising all-to-all edges.
 
-import type { JobGraph } from '../model/job/job-graph.js';
+import { endConsumer, endProducer, firstConsumer, firstProducer, type JobGraph } from '../model/job/job-graph.js';
 import { ensureLength } from '../util/growable.js';
 
 /** Where each vertex's subtasks are: vertex v's subtask j is `base[v] + j`; parallelism 0 = not created yet. */
@@ -83,10 +83,8 @@ export class SubtaskRegionFailover {
         if (pc === 0 || untouched(c)) continue;
         const bc = base[c];
         if (e.pattern === 'pointwise') {
-          // Consumers of producer j (see pointwiseConsumers).
-          const c0 = p >= pc ? Math.floor(((j + 1) * pc - 1) / p) : Math.ceil((j * pc) / p);
-          const c1 = p >= pc ? c0 + 1 : Math.ceil(((j + 1) * pc) / p);
-          for (let h = bc + c0; h < bc + c1; h++) {
+          const c1 = bc + endConsumer(p, pc, j);
+          for (let h = bc + firstConsumer(p, pc, j); h < c1; h++) {
             if (visit[h] !== id) {
               visit[h] = id;
               found[n++] = h;
@@ -109,9 +107,8 @@ export class SubtaskRegionFailover {
         let a: number;
         let b: number;
         if (e.pattern === 'pointwise') {
-          // Producers of consumer j (see pointwiseProducers).
-          a = Math.floor((j * pu) / p);
-          b = pu >= p ? Math.floor(((j + 1) * pu) / p) : a + 1;
+          a = firstProducer(pu, p, j);
+          b = endProducer(pu, p, j);
         } else if (this.producerStamp[u] !== id) {
           // Every consumer over this edge reads every producer subtask: check them once.
           this.producerStamp[u] = id;

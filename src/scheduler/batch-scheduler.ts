@@ -6,7 +6,16 @@ import { INJECTED_FAILURE, RANDOM_FAILURE, type FaultInjector } from '../failure
 import type { RestartBackoff } from '../failure/restart-backoff.js';
 import { SubtaskRegionFailover } from '../failure/subtask-failover.js';
 import { Cluster, type ClusterListener } from '../model/cluster/cluster.js';
-import { pointwiseConsumers, pointwiseProducers, type JobEdge, type JobGraph } from '../model/job/job-graph.js';
+import {
+  endConsumer,
+  endProducer,
+  firstConsumer,
+  firstProducer,
+  pointwiseConsumers,
+  pointwiseProducers,
+  type JobEdge,
+  type JobGraph,
+} from '../model/job/job-graph.js';
 import type { Recorder } from '../model/recorder.js';
 import type { FailureResult, ParallelismDecision, RunResult, Timeline, VertexResult } from '../model/run-result.js';
 import type { SimulationSpec } from '../model/spec.js';
@@ -322,8 +331,10 @@ export class BatchScheduler implements ClusterListener {
       if (pc === 0) {
         need++; // placeholder until the consumer's parallelism is known
       } else {
-        const [c0, c1] = pointwiseConsumers(this.parallelism[v], pc, g - this.base[v]);
-        for (let j = c0; j < c1; j++) if (this.x.state[this.base[c] + j] !== SubtaskState.Finished) need++;
+        const p = this.parallelism[v];
+        const i = g - this.base[v];
+        const c1 = endConsumer(p, pc, i);
+        for (let j = firstConsumer(p, pc, i); j < c1; j++) if (this.x.state[this.base[c] + j] !== SubtaskState.Finished) need++;
       }
     }
     return need;
@@ -412,10 +423,9 @@ export class BatchScheduler implements ClusterListener {
         bytes += this.totalOutput[u] * (share === null ? 1 / p : share[j]);
       } else {
         const pu = this.parallelism[u];
-        const [a, b] = pointwiseProducers(pu, p, j);
-        for (let i = a; i < b; i++) {
-          const [c0, c1] = pointwiseConsumers(pu, p, i);
-          bytes += this.x.outputBytes[this.base[u] + i] / (c1 - c0);
+        const b = endProducer(pu, p, j);
+        for (let i = firstProducer(pu, p, j); i < b; i++) {
+          bytes += this.x.outputBytes[this.base[u] + i] / (endConsumer(pu, p, i) - firstConsumer(pu, p, i));
         }
       }
     }
@@ -518,8 +528,9 @@ export class BatchScheduler implements ClusterListener {
       const c = e.vertex;
       const pc = this.parallelism[c];
       if (pc === 0) continue;
-      const [c0, c1] = pointwiseConsumers(p, pc, g - this.base[v]);
-      for (let j = c0; j < c1; j++) {
+      const i = g - this.base[v];
+      const c1 = endConsumer(p, pc, i);
+      for (let j = firstConsumer(p, pc, i); j < c1; j++) {
         const h = this.base[c] + j;
         if (--x.pendingPointwise[h] === 0) this.readyIfPossible(h);
       }
@@ -535,8 +546,10 @@ export class BatchScheduler implements ClusterListener {
     const p = this.parallelism[v];
     for (const e of this.pointwiseIn[v]) {
       const u = e.vertex;
-      const [a, b] = pointwiseProducers(this.parallelism[u], p, g - this.base[v]);
-      for (let i = a; i < b; i++) this.adjustNeed(this.base[u] + i, delta);
+      const pu = this.parallelism[u];
+      const j = g - this.base[v];
+      const b = endProducer(pu, p, j);
+      for (let i = firstProducer(pu, p, j); i < b; i++) this.adjustNeed(this.base[u] + i, delta);
     }
   }
 

@@ -104,12 +104,20 @@ export function findCycle(vertices: readonly Pick<VertexSpec, 'id' | 'inputs'>[]
  * @returns [first, end) producer indices
  */
 export function pointwiseProducers(producers: number, consumers: number, consumer: number): [number, number] {
-  if (producers >= consumers) {
-    return [Math.floor((consumer * producers) / consumers), Math.floor(((consumer + 1) * producers) / consumers)];
-  }
-  // Producer i feeds consumers [ceil(i*c/p), ceil((i+1)*c/p)); invert that for one consumer.
-  const i = Math.floor((consumer * producers) / consumers);
-  return [i, i + 1];
+  return [firstProducer(producers, consumers, consumer), endProducer(producers, consumers, consumer)];
+}
+
+/** The first producer of {@link pointwiseProducers}, without a tuple (for hot loops). */
+export function firstProducer(producers: number, consumers: number, consumer: number): number {
+  // With fewer producers, producer i feeds consumers [ceil(i*c/p), ceil((i+1)*c/p)); the
+  // same floor inverts that for one consumer.
+  return Math.floor((consumer * producers) / consumers);
+}
+
+/** The end (exclusive) of {@link pointwiseProducers}, without a tuple. */
+export function endProducer(producers: number, consumers: number, consumer: number): number {
+  if (producers >= consumers) return Math.floor(((consumer + 1) * producers) / consumers);
+  return Math.floor((consumer * producers) / consumers) + 1;
 }
 
 /**
@@ -117,10 +125,18 @@ export function pointwiseProducers(producers: number, consumers: number, consume
  * @returns [first, end) consumer indices
  */
 export function pointwiseConsumers(producers: number, consumers: number, producer: number): [number, number] {
-  if (producers >= consumers) {
-    // Consumer j reads [floor(j*p/c), floor((j+1)*p/c)); find the j whose block holds `producer`.
-    const j = Math.floor(((producer + 1) * consumers - 1) / producers);
-    return [j, j + 1];
-  }
-  return [Math.ceil((producer * consumers) / producers), Math.ceil(((producer + 1) * consumers) / producers)];
+  return [firstConsumer(producers, consumers, producer), endConsumer(producers, consumers, producer)];
+}
+
+/** The first consumer of {@link pointwiseConsumers}, without a tuple (for hot loops). */
+export function firstConsumer(producers: number, consumers: number, producer: number): number {
+  // With more producers, consumer j reads [floor(j*p/c), floor((j+1)*p/c)); find the j whose block holds `producer`.
+  if (producers >= consumers) return Math.floor(((producer + 1) * consumers - 1) / producers);
+  return Math.ceil((producer * consumers) / producers);
+}
+
+/** The end (exclusive) of {@link pointwiseConsumers}, without a tuple. */
+export function endConsumer(producers: number, consumers: number, producer: number): number {
+  if (producers >= consumers) return Math.floor(((producer + 1) * consumers - 1) / producers) + 1;
+  return Math.ceil(((producer + 1) * consumers) / producers);
 }
