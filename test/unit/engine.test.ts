@@ -104,6 +104,33 @@ describe('RandomStreams', () => {
     expect(s.logNormalMeanOne(0)).toBe(1);
   });
 
+  it('draws standard normals: mean, spread and tails as the normal distribution has them', () => {
+    const s = new RandomStreams(5).stream('normal');
+    const n = 400_000;
+    let sum = 0;
+    let squares = 0;
+    let withinOne = 0;
+    let beyondTwo = 0;
+    let beyondTail = 0;
+    for (let i = 0; i < n; i++) {
+      const z = s.normal();
+      sum += z;
+      squares += z * z;
+      if (Math.abs(z) < 1) withinOne++;
+      if (Math.abs(z) > 2) beyondTwo++;
+      // Beyond the ziggurat's base layer: drawn by the tail method.
+      if (Math.abs(z) > 3.5) beyondTail++;
+    }
+    expect(Math.abs(sum / n)).toBeLessThan(0.01);
+    expect(squares / n).toBeGreaterThan(0.99);
+    expect(squares / n).toBeLessThan(1.01);
+    // P(|Z| < 1) = 0.6827, P(|Z| > 2) = 0.0455, P(|Z| > 3.5) = 0.000465 (186 expected).
+    expect(withinOne / n).toBeCloseTo(0.6827, 2);
+    expect(beyondTwo / n).toBeCloseTo(0.0455, 2);
+    expect(beyondTail).toBeGreaterThan(130);
+    expect(beyondTail).toBeLessThan(250);
+  });
+
   it('calls each handler with the target it was registered with', () => {
     const sim = new Simulation();
     const seen: string[] = [];
