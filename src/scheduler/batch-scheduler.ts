@@ -371,7 +371,7 @@ export class BatchScheduler implements ClusterListener {
     if ((was === SubtaskState.Created) !== (next === SubtaskState.Created)) {
       this.touched[v] += next === SubtaskState.Created ? -1 : 1;
     }
-    if (x.fileAvailable[g] === 0 && (was === SubtaskState.Finished) !== (next === SubtaskState.Finished)) {
+    if ((was === SubtaskState.Finished) !== (next === SubtaskState.Finished) && x.fileAvailable[g] === 0) {
       this.outputsGone[v] += next === SubtaskState.Finished ? 1 : -1;
     }
     x.state[g] = next;
@@ -509,12 +509,15 @@ export class BatchScheduler implements ClusterListener {
     const v = x.vertexOf[g];
     const slot = this.stopAttempt(g, 'finished');
     const tm = this.cluster.tmOfSlot(slot);
+    // The output is available from the moment the subtask counts as finished (set first,
+    // so it is never counted gone in between).
+    const produces = this.hasConsumers[v] === 1;
+    if (produces) this.setFileAvailable(g, 1);
     this.setState(g, SubtaskState.Finished);
     this.finishedSubtasks++;
     this.restartsWithoutProgress = 0;
     this.lastEnd[v] = this.sim.now;
-    if (this.hasConsumers[v] === 1) {
-      this.setFileAvailable(g, 1);
+    if (produces) {
       x.need[g] = this.initialNeed(g);
       if (this.local) {
         x.fileTm[g] = tm;
@@ -836,22 +839,24 @@ export class BatchScheduler implements ClusterListener {
   private report(): RunOutput {
     const spec = this.spec;
     const ended = this.ended as JobEnd;
+    const { inputBytes, outputBytes } = this.x;
+    // One buffer for every vertex's subtask inputs (spread reorders it).
+    const ran = new Float64Array(this.parallelism.reduce((a, p) => Math.max(a, p), 0));
     const vertices: VertexResult[] = spec.vertices.map((vs, v) => {
       const p = this.parallelism[v];
       const b = this.base[v];
-      // Subtasks that never ran have no input yet (NaN).
-      const ran = new Float64Array(p);
       let count = 0;
       let input = 0;
       let output = 0;
-      for (let i = 0; i < p; i++) {
-        const bytes = this.x.inputBytes[b + i];
+      for (let g = b; g < b + p; g++) {
+        const bytes = inputBytes[g];
+        // Subtasks that never ran have no input yet (NaN).
         if (Number.isNaN(bytes)) continue;
         ran[count++] = bytes;
         input += bytes;
+        output += outputBytes[g];
       }
       const inputs = ran.subarray(0, count);
-      for (let i = 0; i < p; i++) if (!Number.isNaN(this.x.inputBytes[b + i])) output += this.x.outputBytes[b + i];
       return {
         id: vs.id,
         parallelism: p,

@@ -58,7 +58,8 @@ export function spread(values: Float64Array): VertexResult['subtaskInputBytes'] 
     if (x < min) min = x;
     if (x > max) max = x;
   }
-  return { min, median: select(values, (n - 1) >> 1), max };
+  // Even splits (every subtask reads the same) need no selection.
+  return { min, median: min === max ? min : select(values, (n - 1) >> 1), max };
 }
 
 /** The k-th smallest value (0-based), by Hoare's selection with a middle pivot. */

@@ -156,6 +156,8 @@ export class Cluster {
   private diskOffset = new Float64Array(16);
   private diskProjected = new Float64Array(16);
   private diskPeak = new Float64Array(16);
+  /** When {@link diskPeak} was last brought up to date (-1: since then, a file appeared at once). */
+  private peakNotedAt = new Float64Array(16).fill(-1);
   private diskVersion = new Int32Array(16);
   /**
    * Per slot, side by side so one attempt's start or end touches one cache line: the
@@ -169,6 +171,7 @@ export class Cluster {
   private totalRate = 0;
   private totalOffset = 0;
   peakDiskTotal = 0;
+  private totalPeakNotedAt = -1;
 
   private readonly freeSlots = new LowestFirstSlots();
   private readonly evReady: number;
@@ -275,8 +278,11 @@ export class Cluster {
         this.totalRate += rate;
         this.totalOffset += rate * now;
       } else {
+        // A file that appears at once: usage jumps within this instant.
         this.diskStatic[tm] += bytes;
         this.totalStatic += bytes;
+        this.peakNotedAt[tm] = -1;
+        this.totalPeakNotedAt = -1;
       }
       this.diskProjected[tm] += bytes;
       this.diskChanged(tm);
@@ -501,11 +507,21 @@ export class Cluster {
 
   /** Records the disk peak before a change (use only grows between changes). */
   private notePeak(tm: number): void {
-    const used = this.diskUsed(tm);
-    if (used > this.diskPeak[tm]) this.diskPeak[tm] = used;
-    const total = this.diskUsedTotal();
-    if (total > this.peakDiskTotal) this.peakDiskTotal = total;
+    // Within one instant usage only shrinks (writes grow it over time; a file that appears
+    // at once resets the marks), so a deletion right after another needs no new look.
+    const now = this.sim.now;
+    if (this.peakNotedAt[tm] !== now) {
+      const used = this.diskUsed(tm);
+      if (used > this.diskPeak[tm]) this.diskPeak[tm] = used;
+      this.peakNotedAt[tm] = now;
+    }
+    if (this.totalPeakNotedAt !== now) {
+      const total = this.diskUsedTotal();
+      if (total > this.peakDiskTotal) this.peakDiskTotal = total;
+      this.totalPeakNotedAt = now;
+    }
   }
+
 
   /** After the set of writes on `tm` changed: record, and foresee the disk filling up. */
   private diskChanged(tm: number): void {
@@ -580,6 +596,7 @@ export class Cluster {
     this.diskOffset = ensureLength(this.diskOffset, n);
     this.diskProjected = ensureLength(this.diskProjected, n);
     this.diskPeak = ensureLength(this.diskPeak, n);
+    this.peakNotedAt = ensureLength(this.peakNotedAt, n, -1);
     this.diskVersion = ensureLength(this.diskVersion, n);
     const slots = this.state.length * this.slotsPerTm;
     if (this.slotData.length >= slots * SLOT_FIELDS) return;
