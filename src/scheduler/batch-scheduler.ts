@@ -58,7 +58,7 @@ export interface RunOutput {
  */
 export class BatchScheduler implements ClusterListener {
   // Event handlers: written once, not closures per run (see EventHandler).
-  private static readonly onAttemptEnd: EventHandler<BatchScheduler> = (s, g, serial, outcome) => s.attemptEnded(g, serial, outcome);
+  private static readonly onAttemptEnd: EventHandler<BatchScheduler> = (s, g, attemptNo, outcome) => s.attemptEnded(g, attemptNo, outcome);
   private static readonly onRestart: EventHandler<BatchScheduler> = (s, id) => s.restart(id);
   private static readonly onTaskManagerFault: EventHandler<BatchScheduler> = (s, i) => s.taskManagerFault(i);
 
@@ -356,9 +356,7 @@ export class BatchScheduler implements ClusterListener {
   /** Deletes an output file (consumed, or its producer runs again). */
   private dropFile(g: number): void {
     this.setFileAvailable(g, 0);
-    const tm = this.x.fileTm[g];
-    if (tm >= 0) this.cluster.deleteFile(tm, this.x.outputBytes[g]);
-    this.x.fileTm[g] = -1;
+    if (this.local) this.cluster.deleteFile(this.x.lastTm[g], this.x.outputBytes[g]);
   }
 
   // ---------------------------------------------------------------- subtasks
@@ -454,20 +452,19 @@ export class BatchScheduler implements ClusterListener {
     const now = this.sim.now;
     this.setState(g, SubtaskState.Running);
     x.slot[g] = slot;
-    x.startMs[g] = now;
     x.lastTm[g] = this.cluster.tmOfSlot(slot);
-    const serial = ++x.serial[g];
     this.attempts[v]++;
     if (Number.isNaN(this.firstStart[v])) this.firstStart[v] = now;
     this.runningSubtasks++;
     const writes = this.local && this.hasConsumers[v] === 1 ? x.outputBytes[g] : 0;
     this.cluster.occupy(slot, g, writes, now + duration);
     const ends = outcome === Outcome.Finish ? duration : Math.round(failAt * duration);
-    this.sim.schedule(ends, this.evAttemptEnd, g, serial, outcome);
+    // The attempt number tells this attempt's end from that of one cancelled before it.
+    this.sim.schedule(ends, this.evAttemptEnd, g, attempt + 1, outcome);
   }
 
-  private attemptEnded(g: number, serial: number, outcome: number): void {
-    if (this.x.serial[g] !== serial || this.x.state[g] !== SubtaskState.Running) return;
+  private attemptEnded(g: number, attemptNo: number, outcome: number): void {
+    if (this.x.attemptNo[g] !== attemptNo || this.x.state[g] !== SubtaskState.Running) return;
     if (outcome === Outcome.Finish) this.finish(g);
     else this.attemptFailed(g, outcome === Outcome.RandomFailure ? RANDOM_FAILURE : INJECTED_FAILURE);
     this.afterChange();
@@ -479,13 +476,13 @@ export class BatchScheduler implements ClusterListener {
     const slot = x.slot[g];
     const v = x.vertexOf[g];
     const now = this.sim.now;
-    const ran = now - x.startMs[g];
+    const started = this.cluster.startOf(slot);
+    const ran = now - started;
     this.busyMs[v] += ran;
     this.slotMs += ran;
     this.runningSubtasks--;
     this.cluster.vacate(slot, outcome === 'finished' && this.local && this.hasConsumers[v] === 1);
     x.slot[g] = -1;
-    x.serial[g]++;
     if (this.recorder !== null) {
       this.recorder.attempts.push({
         vertex: this.spec.vertices[v].id,
@@ -493,7 +490,7 @@ export class BatchScheduler implements ClusterListener {
         attempt: x.attemptNo[g] - 1,
         tm: this.cluster.tmOfSlot(slot),
         slot: slot % this.cluster.slotsPerTm,
-        start: x.startMs[g] / 1000,
+        start: started / 1000,
         end: now / 1000,
         outcome,
         ...(cause !== undefined && { cause }),
@@ -519,10 +516,7 @@ export class BatchScheduler implements ClusterListener {
     this.lastEnd[v] = this.sim.now;
     if (produces) {
       x.need[g] = this.initialNeed(g);
-      if (this.local) {
-        x.fileTm[g] = tm;
-        this.cluster.holdFile(tm);
-      }
+      if (this.local) this.cluster.holdFile(tm);
       if (x.need[g] === 0) this.dropFile(g);
     }
     this.releaseInputsOf(g, -1);
@@ -641,7 +635,8 @@ export class BatchScheduler implements ClusterListener {
       if (this.parallelism[v] > f.hosting.subtask) {
         const g = this.base[v] + f.hosting.subtask;
         const x = this.x;
-        tm = x.fileTm[g] >= 0 ? x.fileTm[g] : x.slot[g] >= 0 ? this.cluster.tmOfSlot(x.slot[g]) : x.lastTm[g];
+        // Where its output is (local shuffle), or where it runs or last ran: all the TaskManager of its latest attempt.
+        tm = x.lastTm[g];
       }
     }
     if (!this.cluster.isActive(tm)) {
@@ -664,9 +659,8 @@ export class BatchScheduler implements ClusterListener {
     const lostProducers: number[] = [];
     if (this.local) {
       for (let g = 0; g < x.size; g++) {
-        if (x.fileTm[g] === tm && x.fileAvailable[g] === 1) {
+        if (x.lastTm[g] === tm && x.fileAvailable[g] === 1) {
           this.setFileAvailable(g, 0);
-          x.fileTm[g] = -1;
           lostProducers.push(g);
         }
       }

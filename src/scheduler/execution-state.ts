@@ -27,8 +27,6 @@ export class ExecutionState {
   attemptNo = new Int32Array(0);
   /** Attempts that failed (not counting cancellations by a failover). */
   failures = new Int32Array(0);
-  /** Bumped at every deploy and cancel, so stale completion events are dropped. */
-  serial = new Int32Array(0);
   /** Pointwise producer subtasks not yet finished. */
   pendingPointwise = new Int32Array(0);
   /** Consumer subtasks (or whole consumer vertices over all-to-all) that still need this subtask's output. */
@@ -38,12 +36,12 @@ export class ExecutionState {
   outputBytes = new Float64Array(0);
   /** Whether the output file exists (finished, not deleted, not lost). */
   fileAvailable = new Uint8Array(0);
-  /** TaskManager holding the output file, -1 for remote shuffle. */
-  fileTm = new Int32Array(0);
   slot = new Int32Array(0);
-  /** TaskManager of the latest attempt, -1 if never run. */
+  /**
+   * TaskManager of the latest attempt, -1 if never run; with local shuffle, where the
+   * output file is while it is available.
+   */
   lastTm = new Int32Array(0);
-  startMs = new Float64Array(0);
   /** Failover that last cancelled the subtask; its restart event revives only matching subtasks. */
   restartId = new Int32Array(0);
   /** Bumped when a queued slot request is withdrawn. */
@@ -67,7 +65,6 @@ export class ExecutionState {
     if (n > this.vertexOf.length) this.resize(n);
     this.vertexOf.fill(v, base, n);
     this.inputBytes.fill(NaN, base, n);
-    this.fileTm.fill(-1, base, n);
     this.slot.fill(-1, base, n);
     this.lastTm.fill(-1, base, n);
     this.size = n;
@@ -80,16 +77,13 @@ export class ExecutionState {
     this.state = ensureLength(this.state, n);
     this.attemptNo = ensureLength(this.attemptNo, n);
     this.failures = ensureLength(this.failures, n);
-    this.serial = ensureLength(this.serial, n);
     this.pendingPointwise = ensureLength(this.pendingPointwise, n);
     this.need = ensureLength(this.need, n);
     this.inputBytes = ensureLength(this.inputBytes, n);
     this.outputBytes = ensureLength(this.outputBytes, n);
     this.fileAvailable = ensureLength(this.fileAvailable, n);
-    this.fileTm = ensureLength(this.fileTm, n);
     this.slot = ensureLength(this.slot, n);
     this.lastTm = ensureLength(this.lastTm, n);
-    this.startMs = ensureLength(this.startMs, n);
     this.restartId = ensureLength(this.restartId, n);
     this.requestStamp = ensureLength(this.requestStamp, n);
   }

@@ -104,7 +104,7 @@ class LowestFirstSlots {
   }
 }
 
-/** Fields of a slot's record in `Cluster.slotData`: the running subtask, and its write's rate (bytes/ms), start, end and size. */
+/** Fields of a slot's record in `Cluster.slotData`: the running subtask and its start (ms), and its write's rate (bytes/ms), end and size. */
 const TASK = 0;
 const RATE = 1;
 const START = 2;
@@ -247,6 +247,11 @@ export class Cluster {
     return tm >= 0 && tm < this.created && (this.state[tm] === TmState.Starting || this.state[tm] === TmState.Running);
   }
 
+  /** When the attempt running in a slot started (ms). */
+  startOf(slot: number): number {
+    return this.slotData[slot * SLOT_FIELDS + START];
+  }
+
   /** Subtask running in a slot, or -1. */
   taskInSlot(slot: number): number {
     return this.slotData[slot * SLOT_FIELDS + TASK];
@@ -261,6 +266,7 @@ export class Cluster {
     if (this.slotData[slot * SLOT_FIELDS + TASK] !== -1) throw new InvariantError(`slot ${slot} already runs subtask ${this.slotData[slot * SLOT_FIELDS + TASK]} at t=${this.sim.now}ms`);
     if (this.state[tm] !== TmState.Running) throw new InvariantError(`slot ${slot} of TaskManager ${tm} is not usable at t=${this.sim.now}ms`);
     this.slotData[slot * SLOT_FIELDS + TASK] = task;
+    this.slotData[slot * SLOT_FIELDS + START] = this.sim.now;
     this.busy[tm]++;
     this.busySlots++;
     this.idleVersion[tm]++;
@@ -269,7 +275,6 @@ export class Cluster {
       const duration = endMs - now;
       const rate = duration > 0 ? bytes / duration : 0;
       this.slotData[slot * SLOT_FIELDS + RATE] = rate;
-      this.slotData[slot * SLOT_FIELDS + START] = now;
       this.slotData[slot * SLOT_FIELDS + END] = endMs;
       this.slotData[slot * SLOT_FIELDS + BYTES] = bytes;
       if (duration > 0) {
