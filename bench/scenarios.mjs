@@ -100,7 +100,7 @@ export const CASES = {
   // The same job without jitter: every attempt of a vertex takes the same time.
   'wide-10x100k-steady': { yaml: () => chain('wide-10x100k-steady', 10, 100_000, {}, '', { sigma: 0 }), subtasks: 1_000_000, target1M: true },
   'grid-1000x1000': { yaml: () => chain('grid-1000x1000', 1000, 1000), subtasks: 1_000_000 },
-  'chain-10000x1': { yaml: () => chain('chain-10000x1', 10_000, 1), subtasks: 10_000 },
+  'chain-10000x1': { yaml: () => chain('chain-10000x1', 10_000, 1), subtasks: 10_000, perVertex: true },
   'tm-churn': { yaml: churn, subtasks: 20 * 5000 + 20 * 500 },
   'failure-heavy': { yaml: failures, subtasks: 5 * 20000 },
   'wide-10x1k': { yaml: () => chain('wide-10x1k', 10, 1000), subtasks: 10_000, growth: true },

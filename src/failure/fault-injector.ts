@@ -25,7 +25,8 @@ export class FaultInjector {
     spec: SimulationSpec,
     private readonly rng: RandomStream,
   ) {
-    const index = new Map(spec.vertices.map((v, i) => [v.id, i]));
+    // Vertex numbers by id, only when a fault names a vertex (a job may have thousands).
+    const index = spec.faults.some((f) => f.type === 'subtask') ? new Map(spec.vertices.map((v, i) => [v.id, i])) : new Map<string, number>();
     this.faultVertices = new Uint8Array(spec.vertices.length);
     let survive = 1;
     for (const f of spec.faults) {

@@ -153,10 +153,16 @@ export class BatchScheduler implements ClusterListener {
     this.busyMs = new Float64Array(n);
     this.totalOutput = new Float64Array(n).fill(NaN);
     this.hasConsumers = new Uint8Array(n);
-    this.fixedMs = Float64Array.from(spec.vertices, (v) => v.fixedMs);
-    this.rate = Float64Array.from(spec.vertices, (v) => v.rate);
-    this.sigma = Float64Array.from(spec.vertices, (v) => v.jitterSigma);
-    this.selectivity = Float64Array.from(spec.vertices, (v) => v.selectivity);
+    this.fixedMs = new Float64Array(n);
+    this.rate = new Float64Array(n);
+    this.sigma = new Float64Array(n);
+    this.selectivity = new Float64Array(n);
+    spec.vertices.forEach((vs, v) => {
+      this.fixedMs[v] = vs.fixedMs;
+      this.rate[v] = vs.rate;
+      this.sigma[v] = vs.jitterSigma;
+      this.selectivity[v] = vs.selectivity;
+    });
     this.evenInput = new Float64Array(n).fill(NaN);
     this.splitsEvenly = new Uint8Array(n);
     this.openBlockingConsumers = new Int32Array(n);
@@ -850,7 +856,6 @@ export class BatchScheduler implements ClusterListener {
         input += bytes;
         output += outputBytes[g];
       }
-      const inputs = ran.subarray(0, count);
       return {
         id: vs.id,
         parallelism: p,
@@ -861,7 +866,7 @@ export class BatchScheduler implements ClusterListener {
         busySlotSeconds: this.busyMs[v] / 1000,
         inputBytes: input,
         outputBytes: output,
-        subtaskInputBytes: spread(inputs),
+        subtaskInputBytes: spread(ran, count),
       };
     });
     const result = buildRunResult({

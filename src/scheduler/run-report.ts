@@ -45,11 +45,10 @@ export function runSetup(spec: SimulationSpec, record: boolean): RunSetup {
 }
 
 /**
- * Smallest, lower median and largest of the values (zeros when there are none), in linear
- * time: the values are reordered in place, not sorted.
+ * Smallest, lower median and largest of the first `n` values (zeros when there are none),
+ * in linear time: the values are reordered in place, not sorted.
  */
-export function spread(values: Float64Array): VertexResult['subtaskInputBytes'] {
-  const n = values.length;
+export function spread(values: Float64Array, n = values.length): VertexResult['subtaskInputBytes'] {
   if (n === 0) return { min: 0, median: 0, max: 0 };
   let min = values[0];
   let max = values[0];
@@ -59,13 +58,13 @@ export function spread(values: Float64Array): VertexResult['subtaskInputBytes'] 
     if (x > max) max = x;
   }
   // Even splits (every subtask reads the same) need no selection.
-  return { min, median: min === max ? min : select(values, (n - 1) >> 1), max };
+  return { min, median: min === max ? min : select(values, n, (n - 1) >> 1), max };
 }
 
-/** The k-th smallest value (0-based), by Hoare's selection with a middle pivot. */
-function select(a: Float64Array, k: number): number {
+/** The k-th smallest (0-based) of the first n values, by Hoare's selection with a middle pivot. */
+function select(a: Float64Array, n: number, k: number): number {
   let lo = 0;
-  let hi = a.length - 1;
+  let hi = n - 1;
   while (lo < hi) {
     const pivot = a[(lo + hi) >> 1];
     let i = lo;

@@ -14,6 +14,12 @@ describe('spread: smallest, lower median and largest in linear time', () => {
     );
   });
 
+  it('looks at the first n values only, and needs no selection when they are all equal', () => {
+    expect(spread(Float64Array.from([5, 1, 9, 100, -3]), 3)).toEqual({ min: 1, median: 5, max: 9 });
+    expect(spread(Float64Array.from([7, 7, 7, 0]), 3)).toEqual({ min: 7, median: 7, max: 7 });
+    expect(spread(Float64Array.from([1, 2]), 0)).toEqual({ min: 0, median: 0, max: 0 });
+  });
+
   it('takes the lower median of an even count', () => {
     expect(spread(Float64Array.from([4, 1, 3, 2]))).toEqual({ min: 1, median: 2, max: 4 });
   });
