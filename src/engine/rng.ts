@@ -98,9 +98,9 @@ class AleaStream implements RandomStream {
  *
  * The factors are exactly those of calling `logNormalMeanOne` once per draw, as long as
  * nothing else draws from the stream: the block holds the stream's own normal sequence.
- * Drawing a block in one tight loop keeps the generator's calls and the logarithms,
- * roots and sines out of the caller; one draw at a time, from deep in a scheduler's hot
- * path, cost more than twice as much as the same draw in a loop of its own.
+ * Drawing a block in one tight loop keeps the generator's calls and the normal method's
+ * work out of the caller; one draw at a time, from deep in a scheduler's hot path, cost
+ * more than twice as much as the same draw in a loop of its own.
  */
 export class LogNormalDraws {
   private readonly block: Float64Array;
