@@ -353,10 +353,13 @@ export class Cluster {
     this.files[tm]--;
     if (bytes > 0 && this.state[tm] !== TmState.Gone) {
       this.notePeak(tm);
+      // A disk-full event can be pending only while the projection is over capacity (see
+      // diskChanged); a deletion only lowers it, so below capacity there is nothing to redo.
+      const mayBePending = this.overCapacity(tm);
       this.diskStatic[tm] -= bytes;
       this.diskProjected[tm] -= bytes;
       this.totalStatic -= bytes;
-      this.diskChanged(tm);
+      if (mayBePending || this.recorder !== null) this.diskChanged(tm);
     }
     if (this.state[tm] === TmState.Running) this.maybeIdle(tm);
   }
@@ -532,9 +535,14 @@ export class Cluster {
   private diskChanged(tm: number): void {
     const version = ++this.diskVersion[tm];
     this.recorder?.diskUsage(this.sim.now, tm, Math.max(0, Math.round(this.diskUsed(tm))));
-    if (this.diskProjected[tm] <= this.spec.diskBytes + 1e-6) return;
+    if (!this.overCapacity(tm)) return;
     const t = this.fullAt(tm);
     if (t !== null) this.sim.schedule(Math.max(0, t - this.sim.now), this.evDiskFull, tm, version);
+  }
+
+  /** Whether the writes under way on `tm`, once done, would take its disk over capacity. */
+  private overCapacity(tm: number): boolean {
+    return this.diskProjected[tm] > this.spec.diskBytes + 1e-6;
   }
 
   /** The first moment the disk of `tm` goes over capacity if nothing changes, in whole ms. */
