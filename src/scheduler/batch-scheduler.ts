@@ -92,11 +92,19 @@ export class BatchScheduler implements ClusterListener {
   private readonly sigma: Float64Array;
   private readonly selectivity: Float64Array;
   /**
-   * Input bytes of every subtask of a vertex whose inputs split evenly (a source, or only
-   * all-to-all and broadcast inputs without skew); NaN until computed, or for other vertices.
+   * Whether a vertex's inputs split evenly (a source, or only all-to-all and broadcast
+   * inputs without skew): then every subtask reads and writes the same bytes, kept once
+   * per vertex in {@link evenInput} and {@link evenOutput} and not per subtask (for a
+   * million subtasks that is 16 MB a run does not write and read back).
+   */
+  private readonly splitsEvenly: Uint8Array;
+  /**
+   * Input and output bytes of each subtask of an evenly split vertex, NaN until its first
+   * attempt. Set when every producer has finished; final, since a producer that runs again
+   * writes the same bytes.
    */
   private readonly evenInput: Float64Array;
-  private readonly splitsEvenly: Uint8Array;
+  private readonly evenOutput: Float64Array;
   /** All-to-all and broadcast consumer vertices that are not finished (each edge counted). */
   private readonly openBlockingConsumers: Int32Array;
   /** Edges by kind, per vertex, so the per-subtask paths loop only over the edges that matter. */
@@ -164,6 +172,7 @@ export class BatchScheduler implements ClusterListener {
       this.selectivity[v] = vs.selectivity;
     });
     this.evenInput = new Float64Array(n).fill(NaN);
+    this.evenOutput = new Float64Array(n).fill(NaN);
     this.splitsEvenly = new Uint8Array(n);
     this.openBlockingConsumers = new Int32Array(n);
     this.touched = new Int32Array(n);
@@ -245,7 +254,7 @@ export class BatchScheduler implements ClusterListener {
     this.splitsEvenly[v] =
       spec.sourceBytes !== undefined || inputs.every((e, k) => e.pattern !== 'pointwise' && d.shares[k] === null) ? 1 : 0;
     this.parallelism[v] = p;
-    const base = this.x.allocate(v, p);
+    const base = this.x.allocate(v, p, this.splitsEvenly[v] === 0);
     this.base[v] = base;
 
     let waiting = 0;
@@ -265,7 +274,7 @@ export class BatchScheduler implements ClusterListener {
           const g = bu + i;
           if (this.x.state[g] === SubtaskState.Finished && this.x.fileAvailable[g] === 1) {
             const [c0, c1] = pointwiseConsumers(pu, p, i);
-            this.adjustNeed(g, c1 - c0 - 1);
+            this.adjustNeed(g, u, c1 - c0 - 1);
           }
         }
       } else if (this.finished[u] !== this.parallelism[u]) {
@@ -279,16 +288,38 @@ export class BatchScheduler implements ClusterListener {
 
   /** Output bytes of each subtask of a finished vertex. */
   private outputsOf(u: number): Float64Array {
-    return this.x.outputBytes.subarray(this.base[u], this.base[u] + this.parallelism[u]);
+    const p = this.parallelism[u];
+    if (this.splitsEvenly[u] === 1) return new Float64Array(p).fill(this.evenOutput[u]);
+    return this.x.outputBytes.subarray(this.base[u], this.base[u] + p);
+  }
+
+  /** Input bytes of subtask g, NaN before its first attempt. */
+  private inputOf(g: number): number {
+    const v = this.x.vertexOf[g];
+    if (this.splitsEvenly[v] === 1) return this.x.attemptNo[g] > 0 ? this.evenInput[v] : NaN;
+    return this.x.inputBytes[g];
+  }
+
+  /** Output bytes of subtask g, 0 before its first attempt. */
+  private outputOf(g: number): number {
+    const v = this.x.vertexOf[g];
+    if (this.splitsEvenly[v] === 1) return this.x.attemptNo[g] > 0 ? this.evenOutput[v] : 0;
+    return this.x.outputBytes[g];
   }
 
   private vertexFinished(v: number): void {
     this.verticesDone++;
     let total = 0;
     const b = this.base[v];
-    for (let i = 0; i < this.parallelism[v]; i++) total += this.x.outputBytes[b + i];
+    const p = this.parallelism[v];
+    if (this.splitsEvenly[v] === 1) {
+      // The same sum, in the same order, as over the subtasks' own numbers.
+      const each = this.evenOutput[v];
+      for (let i = 0; i < p; i++) total += each;
+    } else {
+      for (let i = 0; i < p; i++) total += this.x.outputBytes[b + i];
+    }
     this.totalOutput[v] = total;
-    for (const e of this.graph.outputs[v]) this.evenInput[e.vertex] = NaN;
     // Consumers created from here on count this vertex as finished already, so only
     // those that existed before it finished are told.
     const uninitialized: number[] = [];
@@ -349,20 +380,25 @@ export class BatchScheduler implements ClusterListener {
   private adjustProducerNeeds(u: number, delta: number): void {
     const b = this.base[u];
     for (let i = 0; i < this.parallelism[u]; i++) {
-      if (this.x.fileAvailable[b + i] === 1) this.adjustNeed(b + i, delta);
+      if (this.x.fileAvailable[b + i] === 1) this.adjustNeed(b + i, u, delta);
     }
   }
 
-  private adjustNeed(g: number, delta: number): void {
+  /** Subtask g of vertex v: one consumer more or less needs its output. */
+  private adjustNeed(g: number, v: number, delta: number): void {
     if (this.x.fileAvailable[g] !== 1) return;
     this.x.need[g] += delta;
-    if (this.x.need[g] === 0) this.dropFile(g);
+    if (this.x.need[g] === 0) this.dropFile(g, v);
   }
 
-  /** Deletes an output file (consumed, or its producer runs again). */
-  private dropFile(g: number): void {
-    this.setFileAvailable(g, 0);
-    if (this.local) this.cluster.deleteFile(this.x.lastTm[g], this.x.outputBytes[g]);
+  /** Deletes the output file of subtask g of vertex v (consumed, or its producer runs again). */
+  private dropFile(g: number, v: number): void {
+    this.setFileAvailable(g, v, 0);
+    if (this.local) {
+      // A file exists only for a subtask that ran, so its bytes are known.
+      const bytes = this.splitsEvenly[v] === 1 ? this.evenOutput[v] : this.x.outputBytes[g];
+      this.cluster.deleteFile(this.x.lastTm[g], bytes);
+    }
   }
 
   // ---------------------------------------------------------------- subtasks
@@ -381,11 +417,11 @@ export class BatchScheduler implements ClusterListener {
     x.state[g] = next;
   }
 
-  /** Every change of an output's availability goes through here, so {@link outputsGone} stays exact. */
-  private setFileAvailable(g: number, available: 0 | 1): void {
+  /** Every change of an output's availability (of subtask g of vertex v) goes through here, so {@link outputsGone} stays exact. */
+  private setFileAvailable(g: number, v: number, available: 0 | 1): void {
     const x = this.x;
     if (x.fileAvailable[g] === available) return;
-    if (x.state[g] === SubtaskState.Finished) this.outputsGone[x.vertexOf[g]] += available === 1 ? -1 : 1;
+    if (x.state[g] === SubtaskState.Finished) this.outputsGone[v] += available === 1 ? -1 : 1;
     x.fileAvailable[g] = available;
   }
 
@@ -399,15 +435,6 @@ export class BatchScheduler implements ClusterListener {
       this.setState(g, SubtaskState.Queued);
       this.pending.push(g, this.x.requestStamp[g]);
     }
-  }
-
-  private inputBytesOf(g: number): number {
-    const v = this.x.vertexOf[g];
-    const even = this.evenInput[v];
-    if (!Number.isNaN(even)) return even;
-    const bytes = this.sumInputBytes(g, v);
-    if (this.splitsEvenly[v] === 1) this.evenInput[v] = bytes;
-    return bytes;
   }
 
   private sumInputBytes(g: number, v: number): number {
@@ -429,7 +456,7 @@ export class BatchScheduler implements ClusterListener {
         const pu = this.parallelism[u];
         const b = endProducer(pu, p, j);
         for (let i = firstProducer(pu, p, j); i < b; i++) {
-          bytes += this.x.outputBytes[this.base[u] + i] / (endConsumer(pu, p, i) - firstConsumer(pu, p, i));
+          bytes += this.outputOf(this.base[u] + i) / (endConsumer(pu, p, i) - firstConsumer(pu, p, i));
         }
       }
     }
@@ -439,11 +466,24 @@ export class BatchScheduler implements ClusterListener {
   private deploy(g: number, slot: number): void {
     const x = this.x;
     const v = x.vertexOf[g];
-    let input = x.inputBytes[g];
-    if (Number.isNaN(input)) {
-      input = this.inputBytesOf(g);
-      x.inputBytes[g] = input;
-      x.outputBytes[g] = input * this.selectivity[v];
+    let input: number;
+    let output: number;
+    if (this.splitsEvenly[v] === 1) {
+      input = this.evenInput[v];
+      if (Number.isNaN(input)) {
+        input = this.sumInputBytes(g, v);
+        this.evenInput[v] = input;
+        this.evenOutput[v] = input * this.selectivity[v];
+      }
+      output = this.evenOutput[v];
+    } else {
+      input = x.inputBytes[g];
+      if (Number.isNaN(input)) {
+        input = this.sumInputBytes(g, v);
+        x.inputBytes[g] = input;
+        x.outputBytes[g] = input * this.selectivity[v];
+      }
+      output = x.outputBytes[g];
     }
     const rate = this.rate[v];
     let duration = this.fixedMs[v] + (rate === Infinity ? 0 : (input / rate) * 1000);
@@ -462,7 +502,7 @@ export class BatchScheduler implements ClusterListener {
     this.attempts[v]++;
     if (Number.isNaN(this.firstStart[v])) this.firstStart[v] = now;
     this.runningSubtasks++;
-    const writes = this.local && this.hasConsumers[v] === 1 ? x.outputBytes[g] : 0;
+    const writes = this.local && this.hasConsumers[v] === 1 ? output : 0;
     this.cluster.occupy(slot, g, writes, now + duration);
     const ends = outcome === Outcome.Finish ? duration : Math.round(failAt * duration);
     // The attempt number tells this attempt's end from that of one cancelled before it.
@@ -500,8 +540,8 @@ export class BatchScheduler implements ClusterListener {
         end: now / 1000,
         outcome,
         ...(cause !== undefined && { cause }),
-        inputBytes: x.inputBytes[g],
-        outputBytes: x.outputBytes[g],
+        inputBytes: this.inputOf(g),
+        outputBytes: this.outputOf(g),
       });
     }
     return slot;
@@ -515,7 +555,7 @@ export class BatchScheduler implements ClusterListener {
     // The output is available from the moment the subtask counts as finished (set first,
     // so it is never counted gone in between).
     const produces = this.hasConsumers[v] === 1;
-    if (produces) this.setFileAvailable(g, 1);
+    if (produces) this.setFileAvailable(g, v, 1);
     this.setState(g, SubtaskState.Finished);
     this.finishedSubtasks++;
     this.restartsWithoutProgress = 0;
@@ -523,7 +563,7 @@ export class BatchScheduler implements ClusterListener {
     if (produces) {
       x.need[g] = this.initialNeed(g);
       if (this.local) this.cluster.holdFile(tm);
-      if (x.need[g] === 0) this.dropFile(g);
+      if (x.need[g] === 0) this.dropFile(g, v);
     }
     this.releaseInputsOf(g, -1);
     const p = this.parallelism[v];
@@ -552,7 +592,7 @@ export class BatchScheduler implements ClusterListener {
       const pu = this.parallelism[u];
       const j = g - this.base[v];
       const b = endProducer(pu, p, j);
-      for (let i = firstProducer(pu, p, j); i < b; i++) this.adjustNeed(this.base[u] + i, delta);
+      for (let i = firstProducer(pu, p, j); i < b; i++) this.adjustNeed(this.base[u] + i, u, delta);
     }
   }
 
@@ -666,7 +706,7 @@ export class BatchScheduler implements ClusterListener {
     if (this.local) {
       for (let g = 0; g < x.size; g++) {
         if (x.lastTm[g] === tm && x.fileAvailable[g] === 1) {
-          this.setFileAvailable(g, 0);
+          this.setFileAvailable(g, x.vertexOf[g], 0);
           lostProducers.push(g);
         }
       }
@@ -774,7 +814,7 @@ export class BatchScheduler implements ClusterListener {
       if (this.finished[v] === this.parallelism[v]) this.vertexUnfinished(v);
       this.finished[v]--;
       this.finishedSubtasks--;
-      if (x.fileAvailable[g] === 1) this.dropFile(g);
+      if (x.fileAvailable[g] === 1) this.dropFile(g, v);
       this.releaseInputsOf(g, +1);
       const p = this.parallelism[v];
       for (const e of this.graph.outputs[v]) {
@@ -839,7 +879,6 @@ export class BatchScheduler implements ClusterListener {
   private report(): RunOutput {
     const spec = this.spec;
     const ended = this.ended as JobEnd;
-    const { inputBytes, outputBytes } = this.x;
     // One buffer for every vertex's subtask inputs (spread reorders it).
     const ran = new Float64Array(this.parallelism.reduce((a, p) => Math.max(a, p), 0));
     const vertices: VertexResult[] = spec.vertices.map((vs, v) => {
@@ -848,13 +887,24 @@ export class BatchScheduler implements ClusterListener {
       let count = 0;
       let input = 0;
       let output = 0;
-      for (let g = b; g < b + p; g++) {
-        const bytes = inputBytes[g];
-        // Subtasks that never ran have no input yet (NaN).
-        if (Number.isNaN(bytes)) continue;
-        ran[count++] = bytes;
-        input += bytes;
-        output += outputBytes[g];
+      // Subtasks that never ran have no input yet. Sums in subtask order either way.
+      if (this.splitsEvenly[v] === 1) {
+        const each = this.evenInput[v];
+        const out = this.evenOutput[v];
+        for (let g = b; g < b + p; g++) {
+          if (this.x.attemptNo[g] === 0) continue;
+          ran[count++] = each;
+          input += each;
+          output += out;
+        }
+      } else {
+        for (let g = b; g < b + p; g++) {
+          const bytes = this.x.inputBytes[g];
+          if (Number.isNaN(bytes)) continue;
+          ran[count++] = bytes;
+          input += bytes;
+          output += this.x.outputBytes[g];
+        }
       }
       return {
         id: vs.id,

@@ -31,7 +31,10 @@ export class ExecutionState {
   pendingPointwise = new Int32Array(0);
   /** Consumer subtasks (or whole consumer vertices over all-to-all) that still need this subtask's output. */
   need = new Int32Array(0);
-  /** Input bytes, NaN until first computed. */
+  /**
+   * Input bytes, NaN until first computed; only for subtasks that read unevenly (see
+   * {@link allocate}: the scheduler keeps one number per vertex for the others).
+   */
   inputBytes = new Float64Array(0);
   outputBytes = new Float64Array(0);
   /** Whether the output file exists (finished, not deleted, not lost). */
@@ -58,13 +61,17 @@ export class ExecutionState {
     if (total > this.vertexOf.length) this.resize(total);
   }
 
-  /** Adds `count` subtasks of vertex `v`; returns the first global number. */
-  allocate(v: number, count: number): number {
+  /**
+   * Adds `count` subtasks of vertex `v`; returns the first global number.
+   * @param bytesPerSubtask whether their input and output bytes are kept per subtask (not
+   *   when the vertex reads evenly: those entries stay untouched, and cost no memory)
+   */
+  allocate(v: number, count: number, bytesPerSubtask = true): number {
     const base = this.size;
     const n = base + count;
     if (n > this.vertexOf.length) this.resize(n);
     this.vertexOf.fill(v, base, n);
-    this.inputBytes.fill(NaN, base, n);
+    if (bytesPerSubtask) this.inputBytes.fill(NaN, base, n);
     this.slot.fill(-1, base, n);
     this.lastTm.fill(-1, base, n);
     this.size = n;
