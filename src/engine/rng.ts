@@ -8,8 +8,6 @@ export interface RandomStream {
   next(): number;
   /** A standard normal draw (mean 0, standard deviation 1). */
   normal(): number;
-  /** A log-normal draw with mean 1 whose logarithm has standard deviation `sigma`. */
-  logNormalMeanOne(sigma: number): number;
 }
 
 /**
@@ -86,18 +84,13 @@ class AleaStream implements RandomStream {
       if (Math.abs(hz) < KN[iz]) return hz * WN[iz];
     }
   }
-
-  logNormalMeanOne(sigma: number): number {
-    if (sigma === 0) return 1;
-    return Math.exp(sigma * this.normal() - (sigma * sigma) / 2);
-  }
 }
 
 /**
  * Log-normal factors with mean 1, from a stream's standard normals drawn in blocks.
  *
- * The factors are exactly those of calling `logNormalMeanOne` once per draw, as long as
- * nothing else draws from the stream: the block holds the stream's own normal sequence.
+ * The factors are exactly those of one `normal()` draw per factor, as long as nothing else
+ * draws from the stream: the block holds the stream's own normal sequence.
  * Drawing a block in one tight loop keeps the generator's calls and the normal method's
  * work out of the caller; one draw at a time, from deep in a scheduler's hot path, cost
  * more than twice as much as the same draw in a loop of its own.
