@@ -293,18 +293,14 @@ export class BatchScheduler implements ClusterListener {
     return this.x.outputBytes.subarray(this.base[u], this.base[u] + p);
   }
 
-  /** Input bytes of subtask g, NaN before its first attempt. */
-  private inputOf(g: number): number {
-    const v = this.x.vertexOf[g];
-    if (this.splitsEvenly[v] === 1) return this.x.attemptNo[g] > 0 ? this.evenInput[v] : NaN;
-    return this.x.inputBytes[g];
+  /** Input bytes of subtask g of vertex v, which has started at least once. */
+  private inputOf(g: number, v: number): number {
+    return this.splitsEvenly[v] === 1 ? this.evenInput[v] : this.x.inputBytes[g];
   }
 
-  /** Output bytes of subtask g, 0 before its first attempt. */
-  private outputOf(g: number): number {
-    const v = this.x.vertexOf[g];
-    if (this.splitsEvenly[v] === 1) return this.x.attemptNo[g] > 0 ? this.evenOutput[v] : 0;
-    return this.x.outputBytes[g];
+  /** Output bytes of subtask g of vertex v, which has started at least once. */
+  private outputOf(g: number, v: number): number {
+    return this.splitsEvenly[v] === 1 ? this.evenOutput[v] : this.x.outputBytes[g];
   }
 
   private vertexFinished(v: number): void {
@@ -395,9 +391,8 @@ export class BatchScheduler implements ClusterListener {
   private dropFile(g: number, v: number): void {
     this.setFileAvailable(g, v, 0);
     if (this.local) {
-      // A file exists only for a subtask that ran, so its bytes are known.
-      const bytes = this.splitsEvenly[v] === 1 ? this.evenOutput[v] : this.x.outputBytes[g];
-      this.cluster.deleteFile(this.x.lastTm[g], bytes);
+      // A file exists only for a subtask that ran.
+      this.cluster.deleteFile(this.x.lastTm[g], this.outputOf(g, v));
     }
   }
 
@@ -456,7 +451,8 @@ export class BatchScheduler implements ClusterListener {
         const pu = this.parallelism[u];
         const b = endProducer(pu, p, j);
         for (let i = firstProducer(pu, p, j); i < b; i++) {
-          bytes += this.outputOf(this.base[u] + i) / (endConsumer(pu, p, i) - firstConsumer(pu, p, i));
+          // Producers over a pointwise edge have all finished before their consumer starts.
+          bytes += this.outputOf(this.base[u] + i, u) / (endConsumer(pu, p, i) - firstConsumer(pu, p, i));
         }
       }
     }
@@ -540,8 +536,8 @@ export class BatchScheduler implements ClusterListener {
         end: now / 1000,
         outcome,
         ...(cause !== undefined && { cause }),
-        inputBytes: this.inputOf(g),
-        outputBytes: this.outputOf(g),
+        inputBytes: this.inputOf(g, v),
+        outputBytes: this.outputOf(g, v),
       });
     }
     return slot;
