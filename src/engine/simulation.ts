@@ -1,6 +1,7 @@
 //! The event loop: a simulated clock and a priority queue of timed events.
 
 import FastPriorityQueue from 'fastpriorityqueue';
+import { ensureLength } from '../util/growable.js';
 
 /** Simulated time in integer milliseconds since the start of the run. */
 export type SimTime = number;
@@ -177,19 +178,9 @@ export class Simulation {
   private grow(): void {
     const old = this.capacity;
     const cap = old === 0 ? INITIAL_CAPACITY : old * 2;
-    const widen = <T extends Float64Array | Int32Array | Uint8Array>(arr: T, make: (n: number) => T): T => {
-      if (arr.length >= cap) return arr;
-      const next = make(cap);
-      next.set(arr);
-      return next;
-    };
-    this.heap.time = widen(this.heap.time, (n) => new Float64Array(n));
-    this.heap.seq = widen(this.heap.seq, (n) => new Float64Array(n));
-    if (this.payload.length < 4 * cap) {
-      const payload = new Float64Array(4 * cap);
-      payload.set(this.payload);
-      this.payload = payload;
-    }
+    this.heap.time = ensureLength(this.heap.time, cap);
+    this.heap.seq = ensureLength(this.heap.seq, cap);
+    this.payload = ensureLength(this.payload, 4 * cap);
     const free = new Int32Array(cap);
     free.set(this.freeSlots.subarray(0, this.freeCount));
     this.freeSlots = free;

@@ -1,4 +1,4 @@
-//! Typed arrays that grow by doubling, for per-subtask and per-TaskManager state.
+//! Typed arrays that grow by doubling: event slots, per-subtask and per-TaskManager state.
 
 type TypedArray = Float64Array | Int32Array | Uint32Array | Uint8Array;
 
