@@ -223,7 +223,7 @@ export class Cluster {
   takeFreeSlot(): number {
     while (this.freeSlots.size > 0) {
       const slot = this.freeSlots.takeLowest();
-      const tm = (slot / this.slotsPerTm) | 0;
+      const tm = this.tmOfSlot(slot);
       if (this.state[tm] === TmState.Running && this.slotData[slot * SLOT_FIELDS + TASK] === -1) return slot;
     }
     return -1;
