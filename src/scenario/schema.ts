@@ -1,7 +1,7 @@
 //! The scenario file's schema: structure, types and units, with messages that say what is allowed.
 
 import { z } from 'zod';
-import { describe, parseDuration, parseRate, parseSize } from './units.js';
+import { describe, parseBandwidth, parseDuration, parseRate, parseSize } from './units.js';
 
 type Ctx = z.core.$RefinementCtx;
 
@@ -53,6 +53,14 @@ function oneOf<T extends string>(values: readonly T[]) {
 
 const text = parsed<string>((v) => (typeof v === 'string' && v.length > 0 ? v : new Bad(`Expected a non-empty string, got ${describe(v)}`)));
 
+/** A TaskManager's disk or network bandwidth: a rate, `auto` (the default rule) or `unlimited`. */
+const bandwidth = parsed<number | 'auto'>((v) => {
+  if (v === 'auto') return 'auto';
+  if (v === 'unlimited') return Infinity;
+  const r = parseBandwidth(v);
+  return typeof r === 'string' ? new Bad(`${r}, \`auto\` or \`unlimited\``) : r;
+});
+
 const taskManager = z.strictObject({
   slots: positiveInt.optional(),
   cpuPerSlot: positive.optional(),
@@ -61,6 +69,8 @@ const taskManager = z.strictObject({
   startup: duration.optional(),
   idleTimeout: duration.optional(),
   shutdown: duration.optional(),
+  diskBandwidth: bandwidth.optional(),
+  networkBandwidth: bandwidth.optional(),
 });
 
 const jobManager = z.strictObject({ cpu: positive.optional(), memory: size.optional() });
@@ -76,6 +86,11 @@ export const clusterSchema = z.strictObject({
         : new Bad(`Expected an integer >= 1 or \`unlimited\`, got ${describe(v)}`),
   ).optional(),
   shuffle: oneOf(['local', 'remote'] as const).optional(),
+  shuffleService: z
+    .strictObject({
+      cost: z.strictObject({ perGiBStored: nonNegative.optional(), perGiBTransferred: nonNegative.optional() }).optional(),
+    })
+    .optional(),
 });
 
 const skew = parsed<{ zipf: number; keys?: number } | { weights: number[] }>((v) => {

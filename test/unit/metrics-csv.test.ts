@@ -106,7 +106,7 @@ describe('metricsCsv', () => {
   });
 
   it('is just the header for an empty timeline', () => {
-    expect(metricsCsv({ attempts: [], taskManagers: [], samples: [], disk: [], events: [] })).toBe(`${METRICS_COLUMNS.join(',')}\n`);
+    expect(metricsCsv({ attempts: [], taskManagers: [], samples: [], disk: [], resources: [], events: [] })).toBe(`${METRICS_COLUMNS.join(',')}\n`);
   });
 });
 
