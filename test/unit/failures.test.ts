@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { run, vertex } from '../support/run.js';
+import { runHandComputed as run, vertex } from '../support/run.js';
 
 const noDelay = { 'restart-strategy.type': 'fixed-delay', 'restart-strategy.fixed-delay.attempts': 10, 'restart-strategy.fixed-delay.delay': '0 s' };
 

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { Bound, drainFlows, fillShares } from '../../src/model/cluster/resource-shares.js';
 import { autoDiskBandwidth, autoNetworkBandwidth } from '../../src/model/cluster/resources.js';
-import { loadScenario, ScenarioError } from '../../src/scenario/load.js';
+import { ScenarioError } from '../../src/scenario/issues.js';
+import { loadScenario } from '../../src/scenario/load.js';
 import { run, vertex } from '../support/run.js';
 
 const MiB = 2 ** 20;
