@@ -119,6 +119,7 @@ export function buildRunResult(r: {
       cpu: c.cpuPerSlot * c.slotsPerTaskManager,
       memoryBytes: c.memoryPerSlot * c.slotsPerTaskManager,
       diskBytes: c.diskBytes,
+      memory: c.memory,
     },
     restarts: r.restarts,
     slotSeconds: r.slotMs / 1000,

@@ -1,6 +1,15 @@
 //! Hand-built runs for the report tests: small enough to check every number by hand.
 
+import { memoryLayout } from '../../src/model/cluster/memory-layout.js';
 import type { AttemptRecord, DiskSample, MetricsSample, RunResult, Timeline } from '../../src/model/run-result.js';
+import type { TaskManagerMemorySpec } from '../../src/model/spec.js';
+
+/** Flink's default layout of a TaskManager process of `bytes` with `slots` slots. */
+function memoryOf(bytes: number, slots: number): TaskManagerMemorySpec {
+  const r = memoryLayout(bytes, slots);
+  if (!('memory' in r)) throw new Error(r.error.reason);
+  return r.memory;
+}
 
 /** A run summary with every field filled; tests override what they care about. */
 function baseResult(overrides: Partial<RunResult>): RunResult {
@@ -11,7 +20,7 @@ function baseResult(overrides: Partial<RunResult>): RunResult {
     status: 'FINISHED',
     makespan: 0,
     vertices: [],
-    taskManagers: { created: 0, peak: 0, slotsPerTaskManager: 2, cpu: 2, memoryBytes: 4 * 1024 ** 3, diskBytes: 1000 },
+    taskManagers: { created: 0, peak: 0, slotsPerTaskManager: 2, cpu: 2, memoryBytes: 4 * 1024 ** 3, diskBytes: 1000, memory: memoryOf(4 * 1024 ** 3, 2) },
     restarts: 0,
     slotSeconds: 0,
     cost: { coreSeconds: 0, gibSeconds: 0 },
@@ -120,7 +129,7 @@ export function smallRun(): { result: RunResult; timeline: Timeline } {
         subtaskInputBytes: { min: 900, median: 900, max: 900 },
       },
     ],
-    taskManagers: { created: 2, peak: 2, slotsPerTaskManager: 2, cpu: 2, memoryBytes: 4 * 1024 ** 3, diskBytes: 1000 },
+    taskManagers: { created: 2, peak: 2, slotsPerTaskManager: 2, cpu: 2, memoryBytes: 4 * 1024 ** 3, diskBytes: 1000, memory: memoryOf(4 * 1024 ** 3, 2) },
     restarts: 1,
     slotSeconds: 18,
     cost: { coreSeconds: 53, gibSeconds: 106 },
@@ -215,7 +224,7 @@ export function hostileRun(): { result: RunResult; timeline: Timeline } {
         subtaskInputBytes: { min: 0, median: 0, max: 0 },
       },
     ],
-    taskManagers: { created: 1, peak: 1, slotsPerTaskManager: 2, cpu: 1, memoryBytes: 1024 ** 3, diskBytes: 500 },
+    taskManagers: { created: 1, peak: 1, slotsPerTaskManager: 2, cpu: 1, memoryBytes: 1024 ** 3, diskBytes: 500, memory: memoryOf(1024 ** 3, 2) },
     restarts: 0,
     slotSeconds: 6,
     cost: { coreSeconds: 4, gibSeconds: 4 },
@@ -280,7 +289,7 @@ export function largeRun(tms: number, slots: number, perSlot: number): { result:
       outputBytes: 1,
       subtaskInputBytes: { min: 1, median: 1, max: 1 },
     })),
-    taskManagers: { created: tms, peak: tms, slotsPerTaskManager: slots, cpu: 1, memoryBytes: 1024 ** 3, diskBytes: 1000 },
+    taskManagers: { created: tms, peak: tms, slotsPerTaskManager: slots, cpu: 1, memoryBytes: 1024 ** 3, diskBytes: 1000, memory: memoryOf(1024 ** 3, slots) },
     slotSeconds: attempts.length,
   });
   const timeline: Timeline = {
