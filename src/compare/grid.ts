@@ -174,7 +174,9 @@ export function scenarioForChoice(text: string, file: string, overrides: Partial
   if (overrides.mode !== undefined) config['execution.runtime-mode'] = overrides.mode;
   if (Object.keys(tm).length > 0) cluster.taskmanager = tm;
   doc.cluster = cluster;
+  // A config left empty by the deletions must replace the file's, not leave it in place.
   if (Object.keys(config).length > 0) doc.config = config;
+  else delete doc.config;
   return loadScenario(stringifyYaml(doc), file);
 }
 

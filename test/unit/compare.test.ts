@@ -145,6 +145,11 @@ job:
     expect(scenarioForChoice(text, 'c.yaml', { maxSlots: 4 }).spec.cluster.maxSlots).toBe(4);
   });
 
+  it('wins over a config key that was the only one under config:', () => {
+    const text = `config:\n  taskmanager.numberOfTaskSlots: 3\n${job}`;
+    expect(scenarioForChoice(text, 'c.yaml', { slots: 2 }).spec.cluster.slotsPerTaskManager).toBe(2);
+  });
+
   it('reads JSON scenarios too, and is the plain scenario with no overrides', () => {
     const json = JSON.stringify({ job: { vertices: [{ id: 'A', parallelism: 1, source: { bytes: '1GiB' }, rate: '100MiB/s' }] } });
     expect(scenarioForChoice(json, 'j.json', {}).spec).toEqual(loadScenario(json, 'j.json').spec);
