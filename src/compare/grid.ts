@@ -11,9 +11,10 @@ export type Shuffle = 'local' | 'remote';
 /** Flink's `execution.runtime-mode`. */
 export type RuntimeMode = 'BATCH' | 'STREAMING';
 
-/** The settings a choice fixes. `maxSlots` is Infinity when unlimited; `avgVolume` is bytes. */
+/** The settings a choice fixes. `maxSlots` is Infinity when unlimited; `memoryPerSlot` and `avgVolume` are bytes. */
 export interface ChoiceSettings {
   slots: number;
+  memoryPerSlot: number;
   maxSlots: number;
   shuffle: Shuffle;
   avgVolume: number;
@@ -24,11 +25,12 @@ export interface ChoiceSettings {
 export type Dimension = keyof ChoiceSettings;
 
 /** The sweepable settings, in the order the grid nests them (first = slowest-varying). */
-export const DIMENSIONS: readonly Dimension[] = ['slots', 'maxSlots', 'shuffle', 'avgVolume', 'mode'];
+export const DIMENSIONS: readonly Dimension[] = ['slots', 'memoryPerSlot', 'maxSlots', 'shuffle', 'avgVolume', 'mode'];
 
 /** Values to try per setting; an absent (or empty) list keeps the scenario's own value. */
 export interface GridAxes {
   slots?: readonly number[];
+  memoryPerSlot?: readonly number[];
   maxSlots?: readonly number[];
   shuffle?: readonly Shuffle[];
   avgVolume?: readonly number[];
@@ -59,6 +61,7 @@ export interface GridRun {
 export function baseSettings(spec: SimulationSpec): ChoiceSettings {
   return {
     slots: spec.cluster.slotsPerTaskManager,
+    memoryPerSlot: spec.cluster.memoryPerSlot,
     maxSlots: spec.cluster.maxSlots,
     shuffle: spec.cluster.shuffle,
     avgVolume: spec.parallelism.avgDataVolumePerTask,
@@ -106,6 +109,8 @@ export function describeSetting(d: Dimension, s: ChoiceSettings): string {
   switch (d) {
     case 'slots':
       return `${s.slots} slot${s.slots === 1 ? '' : 's'}`;
+    case 'memoryPerSlot':
+      return `${formatBytes(s.memoryPerSlot)} per slot`;
     case 'maxSlots':
       return `max slots ${formatMaxSlots(s.maxSlots)}`;
     case 'shuffle':
@@ -138,7 +143,8 @@ const isMap = (v: unknown): v is Doc => typeof v === 'object' && v !== null && !
  * The scenario with a choice's settings applied. The change is made in the parsed document
  * and the document is loaded again, rather than patching the resolved spec, because the
  * loader derives values from these settings (the `auto` disk size follows the cores of a
- * TaskManager, hence its slots) and does not keep which of them the file set explicitly.
+ * TaskManager, hence its slots; the memory layout follows the memory per slot) and does not
+ * keep which of them the file set explicitly.
  * The Flink config keys that would override the cluster section are removed so the
  * choice's value is the one that applies.
  * @throws ScenarioError when the text (or the changed document) is not a valid scenario
@@ -161,6 +167,10 @@ export function scenarioForChoice(text: string, file: string, overrides: Partial
   if (overrides.slots !== undefined) {
     tm.slots = overrides.slots;
     delete config['taskmanager.numberOfTaskSlots'];
+  }
+  if (overrides.memoryPerSlot !== undefined) {
+    tm.memoryPerSlot = overrides.memoryPerSlot;
+    delete config['taskmanager.memory.process.size'];
   }
   if (overrides.maxSlots !== undefined) {
     cluster.maxSlots = Number.isFinite(overrides.maxSlots) ? overrides.maxSlots : 'unlimited';

@@ -14,6 +14,7 @@ export const STATISTICS_NOTE =
 
 const DIMENSION_HEADERS: Record<Dimension, string> = {
   slots: 'slots',
+  memoryPerSlot: 'memory/slot',
   maxSlots: 'max slots',
   shuffle: 'shuffle',
   avgVolume: 'avg volume',
@@ -25,6 +26,8 @@ function settingValue(d: Dimension, s: ChoiceSettings): string {
   switch (d) {
     case 'slots':
       return String(s.slots);
+    case 'memoryPerSlot':
+      return formatBytes(s.memoryPerSlot);
     case 'maxSlots':
       return formatMaxSlots(s.maxSlots);
     case 'shuffle':
@@ -161,6 +164,7 @@ function wrap(text: string, width: number): string[] {
 export const COMPARE_CSV_HEADER = [
   'choice',
   'slots',
+  'memory_per_slot_bytes',
   'max_slots',
   'shuffle',
   'avg_volume_bytes',
@@ -193,6 +197,7 @@ export function compareCsv(c: Comparison): string {
       [
         ch.index,
         st.slots,
+        st.memoryPerSlot,
         Number.isFinite(st.maxSlots) ? st.maxSlots : 'inf',
         st.shuffle,
         st.avgVolume,
@@ -217,7 +222,7 @@ export function compareCsv(c: Comparison): string {
 
 /** The JSON form of a choice's settings: an unlimited slot cap as `"unlimited"` (JSON has no Infinity). */
 function jsonSettings(s: ChoiceSettings): Record<string, unknown> {
-  return { slots: s.slots, maxSlots: Number.isFinite(s.maxSlots) ? s.maxSlots : 'unlimited', shuffle: s.shuffle, avgVolumeBytes: s.avgVolume, mode: s.mode };
+  return { slots: s.slots, memoryPerSlotBytes: s.memoryPerSlot, maxSlots: Number.isFinite(s.maxSlots) ? s.maxSlots : 'unlimited', shuffle: s.shuffle, avgVolumeBytes: s.avgVolume, mode: s.mode };
 }
 
 /**

@@ -1,4 +1,4 @@
-//! `batchsim compare`: runs a grid of choices (slots, slot cap, shuffle, volume per task) over seeds and puts them side by side.
+//! `batchsim compare`: runs a grid of choices (slots, memory per slot, slot cap, shuffle, volume per task, mode) over seeds and puts them side by side.
 
 import { readFileSync } from 'node:fs';
 import { InvalidArgumentError, type Command } from 'commander';
@@ -24,6 +24,7 @@ export interface CompareIo {
 
 interface CompareFlags {
   slots?: number[];
+  memoryPerSlot?: number[];
   maxSlots?: number[];
   shuffle?: Shuffle[];
   avgVolume?: number[];
@@ -75,11 +76,17 @@ export const parseShuffleList = listOf<Shuffle>('`local` or `remote`', (s) =>
   s === 'local' || s === 'remote' ? s : { error: `expected \`local\` or \`remote\`, got \`${s}\`` },
 );
 
-/** `--avg-volume 8MiB,16MiB`: Flink's avg-data-volume-per-task, in its size syntax. */
-export const parseAvgVolumeList = listOf('sizes such as `8MiB`', (s) => {
+/** A size > 0 in Flink's MemorySize syntax, or an error message. */
+const positiveSize = (s: string): number | { error: string } => {
   const r = parseSize(s);
   return typeof r === 'string' ? { error: r } : r > 0 ? r : { error: `expected a size > 0, got \`${s}\`` };
-});
+};
+
+/** `--memory-per-slot 2GiB,4GiB,8GiB`: memory per slot (the TaskManager's process memory is that times its slots). */
+export const parseMemoryPerSlotList = listOf('sizes such as `4GiB`', positiveSize);
+
+/** `--avg-volume 8MiB,16MiB`: Flink's avg-data-volume-per-task, in its size syntax. */
+export const parseAvgVolumeList = listOf('sizes such as `8MiB`', positiveSize);
 
 /** `--mode batch,streaming`: Flink's execution.runtime-mode, in any case. */
 export const parseModeList = listOf<RuntimeMode>('`batch` or `streaming`', (s) => {
@@ -111,6 +118,7 @@ export function registerCompareCommand(program: Command, io: CompareIo = {}): vo
     .description('simulate a grid of choices over several seeds and print them side by side')
     .argument('<file>', 'scenario file (.yaml, .yml or .json)')
     .option('--slots <list>', 'slots per TaskManager to try, e.g. 1,2,4', parseSlotsList)
+    .option('--memory-per-slot <list>', 'memory per slot to try, e.g. 2GiB,4GiB,8GiB (Flink splits it into task heap, managed memory, ...)', parseMemoryPerSlotList)
     .option('--max-slots <list>', 'caps on all live slots to try, e.g. 8,16,unlimited', parseMaxSlotsList)
     .option('--shuffle <list>', 'shuffle modes to try: local, remote or both', parseShuffleList)
     .option('--avg-volume <list>', 'adaptive avg-data-volume-per-task values to try, e.g. 8MiB,16MiB', parseAvgVolumeList)
@@ -134,6 +142,7 @@ export function registerCompareCommand(program: Command, io: CompareIo = {}): vo
       const text = readFileSync(file, 'utf8');
       const axes: GridAxes = {
         ...(flags.slots !== undefined && { slots: flags.slots }),
+        ...(flags.memoryPerSlot !== undefined && { memoryPerSlot: flags.memoryPerSlot }),
         ...(flags.maxSlots !== undefined && { maxSlots: flags.maxSlots }),
         ...(flags.shuffle !== undefined && { shuffle: flags.shuffle }),
         ...(flags.avgVolume !== undefined && { avgVolume: flags.avgVolume }),
