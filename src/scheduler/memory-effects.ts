@@ -78,3 +78,35 @@ export const OUT_OF_MEMORY_CAUSE = 'java.lang.OutOfMemoryError: Java heap space'
 export function isOutOfMemory(u: number): boolean {
   return u >= 1;
 }
+
+/** What a slot's memory does to one attempt. */
+export interface AttemptMemoryEffects {
+  /** Bytes written to local disk and read back (0 unless the vertex uses managed memory). */
+  spilledBytes: number;
+  /** The working set over the slot's task heap. */
+  heapOccupancy: number;
+  /** GC seconds per second of the operator's own CPU work; Infinity when out of memory. */
+  gcSlowdown: number;
+  /** The attempt fails with {@link OUT_OF_MEMORY_CAUSE}. */
+  outOfMemory: boolean;
+}
+
+/**
+ * Everything memory does to one attempt of a vertex in a slot, in one call.
+ * @param vertex its `managedMemory` flag and `heapBytes` working set
+ * @param inputBytes the attempt's input, bytes
+ * @param slot the slot's `managedPerSlot` and `taskHeapPerSlot`, bytes (from `spec.cluster.memory`)
+ */
+export function attemptMemoryEffects(
+  vertex: { managedMemory: boolean; heapBytes: number },
+  inputBytes: number,
+  slot: { managedPerSlot: number; taskHeapPerSlot: number },
+): AttemptMemoryEffects {
+  const u = heapOccupancy(vertex.heapBytes, slot.taskHeapPerSlot);
+  return {
+    spilledBytes: vertex.managedMemory ? spilledBytes(inputBytes, slot.managedPerSlot) : 0,
+    heapOccupancy: u,
+    gcSlowdown: gcSlowdown(u),
+    outOfMemory: isOutOfMemory(u),
+  };
+}

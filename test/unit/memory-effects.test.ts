@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { memoryLayout } from '../../src/model/cluster/memory-layout.js';
-import { GC_COST, gcSlowdown, heapOccupancy, isOutOfMemory, occupancyForSlowdown, spilledBytes } from '../../src/scheduler/memory-effects.js';
+import { attemptMemoryEffects, GC_COST, gcSlowdown, heapOccupancy, isOutOfMemory, occupancyForSlowdown, spilledBytes } from '../../src/scheduler/memory-effects.js';
 
 const MIB = 2 ** 20;
 const GIB = 2 ** 30;
@@ -59,5 +59,32 @@ describe('heap occupancy, GC overhead and OutOfMemoryError', () => {
     expect(isOutOfMemory(1.01)).toBe(true);
     // A 1 GiB slot has only 25.6 MiB of task heap: a 32 MiB working set does not fit.
     expect(isOutOfMemory(heapOccupancy(32 * MIB, slotOf(GIB).taskHeapPerSlot))).toBe(true);
+  });
+});
+
+describe('all memory effects of one attempt', () => {
+  const slot = { managedPerSlot: 1_438_814_063, taskHeapPerSlot: 1_530_082_070 }; // a 4 GiB slot
+
+  it('a hash aggregate with 2 GiB of input and half the task heap as working set', () => {
+    const e = attemptMemoryEffects({ managedMemory: true, heapBytes: 765_041_035 }, 2 * GIB, slot);
+    expect(e.spilledBytes).toBe(708_669_585);
+    expect(e.heapOccupancy).toBe(0.5);
+    expect(e.gcSlowdown).toBeCloseTo(0.6, 12);
+    expect(e.outOfMemory).toBe(false);
+  });
+
+  it('no spilling without managed memory, nothing at all without a working set', () => {
+    expect(attemptMemoryEffects({ managedMemory: false, heapBytes: 0 }, 2 * GIB, slot)).toEqual({
+      spilledBytes: 0,
+      heapOccupancy: 0,
+      gcSlowdown: 0,
+      outOfMemory: false,
+    });
+  });
+
+  it('a working set larger than the task heap is out of memory', () => {
+    const e = attemptMemoryEffects({ managedMemory: false, heapBytes: 2 * GIB }, 0, slot);
+    expect(e.outOfMemory).toBe(true);
+    expect(e.gcSlowdown).toBe(Infinity);
   });
 });

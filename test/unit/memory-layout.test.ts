@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { human, memoryLayout, multiplyLikeFlink, type MemoryOptions } from '../../src/model/cluster/memory-layout.js';
+import { human, memoryLayout, multiplyLikeFlink, smallestMemoryPerSlot, type MemoryOptions } from '../../src/model/cluster/memory-layout.js';
 import type { TaskManagerMemorySpec } from '../../src/model/spec.js';
 
 const MIB = 2 ** 20;
@@ -226,5 +226,25 @@ describe('layouts Flink rejects', () => {
     const e = rejection(4 * GIB, { networkMin: 2 * GIB });
     expect(e.option).toBe('networkMin');
     expect(e.reason).toMatch(/min value must be less or equal to max value/);
+  });
+});
+
+describe('the smallest memory per slot that gives a slot what it needs', () => {
+  it('a 4 GiB slot is the first whole GiB with 1459.20 MiB of task heap or 1372.16 MiB managed', () => {
+    expect(smallestMemoryPerSlot({ taskHeapPerSlot: 1_530_082_070 }, 1)).toBe(4 * GIB);
+    expect(smallestMemoryPerSlot({ taskHeapPerSlot: 1_530_082_071 }, 1)).toBe(5 * GIB);
+    expect(smallestMemoryPerSlot({ managedPerSlot: 1_438_814_063 }, 1)).toBe(4 * GIB);
+    expect(smallestMemoryPerSlot({ managedPerSlot: 1_438_814_063, taskHeapPerSlot: 1_530_082_071 }, 1)).toBe(5 * GIB);
+  });
+
+  it('skips sizes Flink rejects and counts per slot with several slots', () => {
+    // 1 GiB with one slot leaves 25.6 MiB of task heap; half a GiB is rejected.
+    expect(smallestMemoryPerSlot({ taskHeapPerSlot: MIB }, 1, {}, GIB / 2)).toBe(GIB);
+    // Two 4 GiB slots: 1731408660 bytes of task heap each (the 8 GiB layout, halved).
+    expect(smallestMemoryPerSlot({ taskHeapPerSlot: 1_731_408_660 }, 2)).toBe(4 * GIB);
+  });
+
+  it('is undefined when a set task heap size caps what more memory can give', () => {
+    expect(smallestMemoryPerSlot({ taskHeapPerSlot: 2 * GIB }, 1, { taskHeap: GIB, processSize: 64 * GIB }, GIB, 64 * GIB)).toBeUndefined();
   });
 });

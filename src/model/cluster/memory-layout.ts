@@ -280,3 +280,36 @@ export function human(bytes: number): string {
   const unit = units.find(([m]) => Math.abs(bytes) >= m);
   return unit === undefined ? `${bytes} bytes` : `${(bytes / unit[0]).toFixed(3)}${unit[1]} (${bytes} bytes)`;
 }
+
+/** What a slot must have: at least this much task heap and (or) managed memory, bytes. */
+export interface SlotMemoryNeed {
+  taskHeapPerSlot?: number;
+  managedPerSlot?: number;
+}
+
+/**
+ * The smallest memory per slot, in whole steps, whose layout gives a slot what it needs:
+ * what to tell a user whose job spills or collects garbage too much. Sizes are tried
+ * upwards from one step, so explicit options that cap a component (a set task heap size)
+ * are respected: when no size up to `limit` is enough, the answer is undefined.
+ * @param need the per-slot task heap and managed memory wanted, bytes
+ * @param slots slots per TaskManager
+ * @param options the `taskmanager.memory.*` options that were set (a process size among them is ignored)
+ * @param step granularity of the answer, bytes (default 1 GiB)
+ * @param limit largest memory per slot to try, bytes (default 1 TiB)
+ */
+export function smallestMemoryPerSlot(
+  need: SlotMemoryNeed,
+  slots: number,
+  options: MemoryOptions = {},
+  step = GIB,
+  limit = 1024 * GIB,
+): number | undefined {
+  const { processSize: _ignored, ...rest } = options;
+  for (let perSlot = step; perSlot <= limit; perSlot += step) {
+    const r = memoryLayout(perSlot * slots, slots, rest);
+    if (!('memory' in r)) continue;
+    if ((need.taskHeapPerSlot ?? 0) <= r.memory.taskHeapPerSlot && (need.managedPerSlot ?? 0) <= r.memory.managedPerSlot) return perSlot;
+  }
+  return undefined;
+}
