@@ -130,6 +130,11 @@ describe('explicit memory options', () => {
     expectConsistent(m);
   });
 
+  it('with a managed size, the managed fraction is not read at all, as in Flink', () => {
+    expect(layout(4 * GIB, 1, { managedSize: 512 * MIB, managedFraction: 1.5 }).managed).toBe(512 * MIB);
+    expect(rejection(4 * GIB, { managedFraction: 1.5 }).option).toBe('managedFraction');
+  });
+
   it('a managed fraction of 0.25 is exact in a float', () => {
     expect(layout(4 * GIB, 1, { managedFraction: 0.25 }).managed).toBe(3_597_035_104 / 4);
   });

@@ -103,8 +103,6 @@ function derive(process: number, slots: number, o: MemoryOptions): TaskManagerMe
   const overheadRange = rangeFraction(o, 'jvmOverheadMin', 'jvmOverheadMax', 'jvmOverheadFraction');
   const networkRange = rangeFraction(o, 'networkMin', 'networkMax', 'networkFraction');
   const fixed = { frameworkHeap: size('frameworkHeap'), frameworkOffHeap: size('frameworkOffHeap'), taskOffHeap: size('taskOffHeap') };
-  // Read (and so checked) even when a managed size makes it unused, as Flink does.
-  const managedRange = rangeFraction(o, undefined, undefined, 'managedFraction');
 
   let flink: FlinkMemory;
   let overhead: number;
@@ -122,7 +120,7 @@ function derive(process: number, slots: number, o: MemoryOptions): TaskManagerMe
     flink = { ...fixed, taskHeap: o.taskHeap, managed: o.managedSize, network, total: withoutNetwork + network };
     overhead = overheadLeft(o, process, flink.total, metaspace, overheadRange);
   } else if (o.flinkSize !== undefined) {
-    flink = fromTotalFlinkMemory(o.flinkSize, fixed, o, managedRange, networkRange);
+    flink = fromTotalFlinkMemory(o.flinkSize, fixed, o, networkRange);
     overhead = overheadLeft(o, process, flink.total, metaspace, overheadRange);
   } else {
     overhead = capToRange(multiplyLikeFlink(process, overheadRange.fraction), overheadRange);
@@ -132,7 +130,7 @@ function derive(process: number, slots: number, o: MemoryOptions): TaskManagerMe
         `Sum of configured JVM Metaspace (${human(metaspace)}) and JVM Overhead (${human(overhead)}) exceed configured Total Process Memory (${human(process)}).`,
       );
     }
-    flink = fromTotalFlinkMemory(process - metaspace - overhead, fixed, o, managedRange, networkRange);
+    flink = fromTotalFlinkMemory(process - metaspace - overhead, fixed, o, networkRange);
   }
   return {
     process,
@@ -168,10 +166,10 @@ function fromTotalFlinkMemory(
   total: number,
   fixed: FixedComponents,
   o: MemoryOptions,
-  managedRange: RangeFraction,
   networkRange: RangeFraction,
 ): FlinkMemory {
-  const managed = o.managedSize ?? capToRange(multiplyLikeFlink(total, managedRange.fraction), managedRange);
+  // As in Flink, the managed fraction is read (and checked) only when no managed size is set.
+  const managed = o.managedSize ?? multiplyLikeFlink(total, rangeFraction(o, undefined, undefined, 'managedFraction').fraction);
   if (o.taskHeap !== undefined) {
     // A given task heap leaves the rest to network, which must then fit its range.
     const withoutNetwork = fixed.frameworkHeap + fixed.frameworkOffHeap + o.taskHeap + fixed.taskOffHeap + managed;
