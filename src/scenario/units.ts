@@ -37,7 +37,8 @@ export function parseSize(value: unknown): number | string {
   const m = NUMBER_AND_UNIT.exec(value);
   const unit = m === null ? undefined : SIZE_UNITS.get(m[2].toLowerCase());
   if (m === null || unit === undefined) return `Expected ${SIZE_UNIT_HINT}, got \`${value}\``;
-  return Number(m[1]) * unit;
+  const bytes = Number(m[1]) * unit;
+  return Number.isFinite(bytes) ? bytes : `Expected a finite size, got \`${value}\``;
 }
 
 /**
