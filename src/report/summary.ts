@@ -55,8 +55,8 @@ export function formatSummary(r: RunResult): string {
     `TaskManagers  ${tms.created} created, peak ${tms.peak} live (${tms.slotsPerTaskManager} slot${tms.slotsPerTaskManager === 1 ? '' : 's'}, ` +
       `${tms.cpu} cores, ${formatBytes(tms.memoryBytes)} memory, ${formatBytes(tms.diskBytes)} disk each)`,
   );
-  out.push(`bandwidth     disk ${bandwidth(tms.diskBandwidth)}, network ${bandwidth(tms.networkBandwidth)} per TaskManager, shared by its slots`);
   out.push(...memoryLines(tms.memory));
+  out.push(`bandwidth     disk ${bandwidth(tms.diskBandwidth)}, network ${bandwidth(tms.networkBandwidth)} per TaskManager, shared by its slots`);
   out.push(`slot-seconds  ${r.slotSeconds.toFixed(1)} busy`);
   out.push(`cost          ${r.cost.coreSeconds.toFixed(1)} core-seconds, ${r.cost.gibSeconds.toFixed(1)} GiB-seconds (TaskManagers and JobManager)`);
   if (r.mode === 'BATCH') {
