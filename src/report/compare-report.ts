@@ -1,6 +1,6 @@
 //! A comparison as text (the table `batchsim compare` prints), CSV, a JSON document and a self-contained HTML page.
 
-import type { ComparedChoice, Comparison } from '../compare/aggregate.js';
+import type { ComparedChoice, Comparison, MarkedStats, RunSummary } from '../compare/aggregate.js';
 import { DIMENSIONS, describeSetting, formatMaxSlots, type ChoiceSettings, type Dimension } from '../compare/grid.js';
 import { formatBytes } from '../scenario/units.js';
 import { escapeHtml, formatDuration, jsonForScript, pageHead, vertexColor } from './html-report.js';
@@ -220,11 +220,44 @@ function jsonSettings(s: ChoiceSettings): Record<string, unknown> {
   return { slots: s.slots, maxSlots: Number.isFinite(s.maxSlots) ? s.maxSlots : 'unlimited', shuffle: s.shuffle, avgVolumeBytes: s.avgVolume, mode: s.mode };
 }
 
+/** A run of a comparison under the names `run --json` gives the same quantities. */
+function jsonRun(r: RunSummary): Record<string, unknown> {
+  return {
+    seed: r.seed,
+    status: r.status,
+    failureCause: r.failureCause,
+    makespan: r.makespan,
+    taskManagers: { created: r.tmsCreated, peak: r.tmsPeak },
+    cost: { coreSeconds: r.coreSeconds, gibSeconds: r.gibSeconds },
+    disk: { peakBytesOneTaskManager: r.peakDiskBytes },
+    restarts: r.restarts,
+  };
+}
+
 /**
- * The comparison as one JSON-ready object: scenario, seeds, swept dimensions, how the
- * statistics are computed, and per choice its settings, statistics, marks and every run's
- * numbers. It holds nothing about how the runs were scheduled (threads, wall time), so it
- * is the same for any number of workers.
+ * A choice's statistics under the names `run --json` gives the quantities, each holding
+ * the statistic taken over the seeds: `makespan.median`, `taskManagers.created.median`,
+ * `disk.peakBytesOneTaskManager.max`.
+ */
+function jsonStats(s: MarkedStats): Record<string, unknown> {
+  return {
+    failed: s.failed,
+    makespan: { median: s.makespanMedian, p95: s.makespanP95 },
+    taskManagers: { created: { median: s.tmsCreatedMedian }, peak: { max: s.tmsPeakMax } },
+    cost: { coreSeconds: { median: s.coreSecondsMedian }, gibSeconds: { median: s.gibSecondsMedian } },
+    disk: { peakBytesOneTaskManager: { max: s.peakDiskBytesMax } },
+    restarts: { total: s.restartsTotal },
+    fastest: s.fastest,
+    cheapest: s.cheapest,
+  };
+}
+
+/**
+ * The comparison as one JSON-ready object (`batchsim schema compare` describes it):
+ * scenario, seeds, swept dimensions, how the statistics are computed, and per choice its
+ * settings, statistics, marks and every run's numbers, named as `run --json` names them.
+ * It holds nothing about how the runs were scheduled (threads, wall time), so it is the
+ * same for any number of workers.
  */
 export function compareJson(c: Comparison): Record<string, unknown> {
   return {
@@ -238,8 +271,8 @@ export function compareJson(c: Comparison): Record<string, unknown> {
       choice: ch.index,
       label: ch.label,
       settings: jsonSettings(ch.settings),
-      ...ch.stats,
-      runs: ch.runs,
+      ...jsonStats(ch.stats),
+      runs: ch.runs.map(jsonRun),
     })),
   };
 }

@@ -59,9 +59,6 @@ export function formatSummary(r: RunResult): string {
       out.push(`  t=${f.time.toFixed(1)}s  ${who} on TM ${f.taskManager ?? '-'}: ${f.cause} -> ${what}`);
     }
   }
-  if (r.warnings.length > 0) {
-    out.push('');
-    for (const w of r.warnings) out.push(`warning: ${w}`);
-  }
+  // Warnings are not part of the summary: the CLI prints them on stderr.
   return out.join('\n');
 }

@@ -42,10 +42,10 @@ async function compare(args: string[], opts: { register?: Register; stdoutTty?: 
 
 interface JsonChoice {
   settings: { slots: number; shuffle: string };
-  makespanMedian: number;
-  tmsCreatedMedian: number;
+  makespan: { median: number; p95: number };
+  taskManagers: { created: { median: number } };
   failed: number;
-  restartsTotal: number;
+  restarts: { total: number };
   fastest: boolean;
   cheapest: boolean;
   runs: { status: string; failureCause: string | null; restarts: number }[];
@@ -83,9 +83,9 @@ describe('the brief: slots per TaskManager', () => {
     expect(one.settings.slots).toBe(1);
     expect(two.settings.slots).toBe(2);
     expect(one.failed + two.failed).toBe(0);
-    expect(two.tmsCreatedMedian).toBeLessThan(one.tmsCreatedMedian);
+    expect(two.taskManagers.created.median).toBeLessThan(one.taskManagers.created.median);
     // Every step up from one subtask to two costs a 20 s start-up with 1 slot: well over 30 s in all.
-    expect(one.makespanMedian - two.makespanMedian).toBeGreaterThan(30);
+    expect(one.makespan.median - two.makespan.median).toBeGreaterThan(30);
     expect(two.fastest).toBe(true);
     expect(two.cheapest).toBe(true);
     expect(stdout).toMatch(/^\s*2\s.*fastest, cheapest$/m);
@@ -95,7 +95,7 @@ describe('the brief: slots per TaskManager', () => {
     const { choices, stdout } = await compareJson([scenarioFile, '--slots', '1,2,4', '--shuffle', 'local', '--seeds', '3'], 'disk.json');
     const four = choices.find((c) => c.settings.slots === 4) as JsonChoice;
     expect(four.failed).toBeGreaterThan(0);
-    expect(four.restartsTotal).toBeGreaterThan(0);
+    expect(four.restarts.total).toBeGreaterThan(0);
     expect(four.runs.some((r) => r.failureCause?.includes('No space left on device'))).toBe(true);
     expect(four.fastest || four.cheapest).toBe(false);
     for (const c of choices.filter((x) => x.settings.slots < 4)) expect(c.failed).toBe(0);
