@@ -121,3 +121,29 @@ describe('bad input: exit 2, the file, the field path, no stack trace', () => {
     expect(r.stdout).not.toContain('warning');
   });
 });
+
+describe('warnings go to stderr in every command, never into stdout', () => {
+  const text = `config:\n  taskmanager.numberOfTaskSlot: 2\n${ok}`;
+  const warning = /warn-all\.yaml: warning: config\["taskmanager\.numberOfTaskSlot"\]: unknown key, ignored \(did you mean `taskmanager\.numberOfTaskSlots`\?\)/;
+  it.each([
+    ['run', []],
+    ['run', ['--json']],
+    ['validate', []],
+    ['report', ['-o', join(dir, 'warn.html')]],
+    ['compare', ['--slots', '1,2', '--seeds', '1']],
+    ['compare', ['--seeds', '1', '--json']],
+  ])('%s %s', (command, extra) => {
+    const r = batchsim([command, file('warn-all.yaml', text), ...extra]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(warning);
+    expect(r.stderr.match(/warning:/g)).toHaveLength(1);
+    // The JSON of a run keeps its `warnings` list; any other stdout holds no warning.
+    if (extra.includes('--json')) expect(() => JSON.parse(r.stdout)).not.toThrow();
+    else expect(r.stdout).not.toContain('warning');
+  });
+
+  it('a compare choice that adds a warning names the choice', () => {
+    const r = batchsim(['compare', file('warn-choice.yaml', ok), '--slots', '2', '--max-slots', '1', '--seeds', '1']);
+    expect(r.stderr).toMatch(/warn-choice\.yaml \(2 slots, max slots 1\): warning: cluster\.maxSlots: 1 is smaller than the 2 slots/);
+  });
+});
