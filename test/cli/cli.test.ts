@@ -147,3 +147,16 @@ describe('warnings go to stderr in every command, never into stdout', () => {
     expect(r.stderr).toMatch(/warn-choice\.yaml \(2 slots, max slots 1\): warning: cluster\.maxSlots: 1 is smaller than the 2 slots/);
   });
 });
+
+describe('compare: every choice takes effect', () => {
+  it('--slots with the slots set only by config taskmanager.numberOfTaskSlots', () => {
+    const f = file('slots-by-config.yaml', `config:\n  taskmanager.numberOfTaskSlots: 4\njob:\n  vertices:\n    - { id: A, parallelism: 4, source: { bytes: 4GiB }, rate: 100MiB/s }\n`);
+    const r = batchsim(['compare', f, '--slots', '1,2', '--seeds', '1', '--json']);
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.stdout);
+    // 4 subtasks: 4 TaskManagers of 1 slot, 2 of 2 slots (the file's 4 slots would give 1).
+    expect(doc.choices.map((c: { taskManagers: { created: { median: number } } }) => c.taskManagers.created.median)).toEqual([4, 2]);
+    const peakSlots = doc.choices.map((c: { runs: { taskManagers: { peak: number } }[] }) => c.runs[0].taskManagers.peak);
+    expect(peakSlots).toEqual([4, 2]);
+  });
+});
