@@ -22,7 +22,7 @@ export function formatSummary(r: RunResult): string {
   out.push(`makespan      ${formatSeconds(r.makespan)}`);
   out.push(
     `TaskManagers  ${tms.created} created, peak ${tms.peak} live (${tms.slotsPerTaskManager} slot${tms.slotsPerTaskManager === 1 ? '' : 's'}, ` +
-      `${tms.cpu} cores, ${formatBytes(tms.memoryBytes)} memory, ${formatBytes(tms.diskBytes)} disk each)`,
+      `${tms.cpu} core${tms.cpu === 1 ? '' : 's'}, ${formatBytes(tms.memoryBytes)} memory, ${formatBytes(tms.diskBytes)} disk each)`,
   );
   out.push(`slot-seconds  ${r.slotSeconds.toFixed(1)} busy`);
   out.push(`cost          ${r.cost.coreSeconds.toFixed(1)} core-seconds, ${r.cost.gibSeconds.toFixed(1)} GiB-seconds (TaskManagers and JobManager)`);

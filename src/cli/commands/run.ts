@@ -75,7 +75,7 @@ export function registerRunCommands(program: Command): void {
       printWarnings(label, result.warnings);
       writeOutputs({ report: flags.output }, result, timeline);
       const where = flags.output === STDIO ? process.stderr : process.stdout;
-      where.write(`${flags.output === STDIO ? 'report' : flags.output}: ${result.status} in ${result.makespan.toFixed(1)} s, ${result.taskManagers.created} TaskManagers\n`);
+      where.write(`${flags.output === STDIO ? 'report' : flags.output}: ${result.status} in ${result.makespan.toFixed(1)} s, ${result.taskManagers.created} TaskManager${result.taskManagers.created === 1 ? '' : 's'}\n`);
     });
 
   program
