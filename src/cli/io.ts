@@ -1,9 +1,9 @@
 //! Reading inputs and writing outputs for the command line: `-` for standard input and output, and file errors as exit-2 messages.
 
 import { accessSync, constants, readFileSync, statSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { InvalidArgumentError } from 'commander';
-import { writeFileAtomic } from '../report/write-file.js';
+import { isSpecialFile, writeFileAtomic } from '../report/write-file.js';
 import { loadScenario, type Scenario } from '../scenario/load.js';
 import { ScenarioError } from '../scenario/issues.js';
 
@@ -124,11 +124,34 @@ export function checkOutputPath(path: string, option: string): void {
   }
 }
 
-/** Checks every output of a command at once; at most one may be standard output. @throws ScenarioError */
-export function checkOutputPaths(outputs: Record<string, string | undefined>): void {
+/** The file a path names, links followed, for comparing two paths; the path itself when it does not exist. */
+function identity(path: string): string {
+  try {
+    const st = statSync(path);
+    return `${st.dev}:${st.ino}`;
+  } catch {
+    return resolve(path);
+  }
+}
+
+/**
+ * Checks every output of a command at once: at most one may be standard output, none may
+ * be the input (`run --json a.yaml b.yaml` would otherwise write JSON over the scenario
+ * a.yaml) and none may be named twice. @throws ScenarioError
+ */
+export function checkOutputPaths(outputs: Record<string, string | undefined>, input?: string): void {
   const toStdout = Object.entries(outputs).filter(([, p]) => p === STDIO);
   if (toStdout.length > 1) {
     throw new ScenarioError(STDIO, [{ path: '', message: `only one output can go to standard output, got ${toStdout.map(([o]) => o).join(' and ')}` }]);
+  }
+  const seen = new Map<string, string>();
+  if (input !== undefined && input !== STDIO) seen.set(identity(input), 'the input');
+  for (const [option, path] of Object.entries(outputs)) {
+    if (path === undefined || path === STDIO || isSpecialFile(path)) continue;
+    const id = identity(path);
+    const other = seen.get(id);
+    if (other !== undefined) throw new ScenarioError(path, [{ path: '', message: `${option} would overwrite ${other}` }]);
+    seen.set(id, option);
   }
   for (const [option, path] of Object.entries(outputs)) if (path !== undefined) checkOutputPath(path, option);
 }
@@ -160,9 +183,9 @@ export function writeOutput(path: string, content: string, stdout: NodeJS.Writab
  * a reader that has seen enough is not an error.
  */
 export function exitQuietlyOnClosedStdout(): void {
-  const onError = (err: NodeJS.ErrnoException): void => {
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
     if (err.code === 'EPIPE') process.exit(0);
-    throw err;
-  };
-  process.stdout.on('error', onError);
+    process.stderr.write(`batchsim: cannot write to standard output: ${reason(err)}\n`);
+    process.exit(1);
+  });
 }

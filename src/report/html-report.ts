@@ -886,7 +886,7 @@ export function renderHtmlReport(result: RunResult, timeline: Timeline, opts: Ht
 <body>
 <main>
 <header><h1 id="title">${escapeHtml(title)}</h1>
-<p class="meta">Scenario <strong id="scenario-name">${escapeHtml(result.scenario)}</strong> · seed ${escapeHtml(String(result.seed))} · ${escapeHtml(result.mode)} mode · ${groupThousands(result.vertices.length)} vertices · ${groupThousands(g.total)} attempts</p></header>
+<p class="meta">Scenario <strong id="scenario-name">${escapeHtml(result.scenario)}</strong> · seed ${escapeHtml(String(result.seed))} · ${escapeHtml(result.mode)} mode · ${groupThousands(result.vertices.length)} vert${result.vertices.length === 1 ? 'ex' : 'ices'} · ${groupThousands(g.total)} attempt${g.total === 1 ? '' : 's'}</p></header>
 ${summarySection(result)}
 <section id="timeline"><h2>Attempts by TaskManager and slot</h2>
 <p class="sub">Each bar is one subtask attempt, coloured by vertex; hover a bar for details, a legend entry to highlight its vertex.</p>

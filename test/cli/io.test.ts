@@ -107,6 +107,27 @@ describe('outputs that cannot be written: exit 2 naming the path and why, before
     }
   });
 
+  it('an output that is the input, or another output, is refused before anything is written', () => {
+    const copy = join(dir, 'own.yaml');
+    writeFileSync(copy, readFileSync(scenarioFile, 'utf8'));
+    const link = join(dir, 'own-link.yaml');
+    execFileSync('ln', ['-s', copy, link]);
+    for (const args of [
+      ['run', copy, '--json', copy],
+      ['report', link, '-o', copy],
+      ['compare', copy, '--seeds', '1', '--report', link],
+    ]) {
+      const r = batchsim(args);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr).toMatch(/would overwrite the input/);
+    }
+    expect(readFileSync(copy, 'utf8')).toBe(readFileSync(scenarioFile, 'utf8'));
+    const twice = batchsim(['run', copy, '--json', join(dir, 'same.out'), '--trace', join(dir, 'same.out')]);
+    expect(twice.code).toBe(2);
+    expect(twice.stderr).toMatch(/same\.out: --trace would overwrite --json/);
+    expect(existsSync(join(dir, 'same.out'))).toBe(false);
+  });
+
   it('a final name at the 255-byte limit is written: the temporary name fits too', () => {
     const name = `${'m'.repeat(250)}.json`;
     const r = batchsim(['run', scenarioFile, '--json', join(dir, name)]);

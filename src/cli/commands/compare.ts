@@ -134,7 +134,7 @@ export function registerCompareCommand(program: Command, io: CompareIo = {}): vo
       const env = io.env ?? process.env;
       const json = jsonTarget(flags.json);
       const outputs = { '--json': json, '--csv': flags.csv, '--report': flags.report };
-      checkOutputPaths(outputs);
+      checkOutputPaths(outputs, file);
       const { label, text, scenario } = readScenarioInput(file);
       const axes: GridAxes = {
         ...(flags.slots !== undefined && { slots: flags.slots }),

@@ -40,7 +40,7 @@ export function registerRunCommands(program: Command): void {
     .action((file: string, flags: RunFlags) => {
       const json = jsonTarget(flags.json);
       const outputs = { '--json': json, ...outputOptions(flags) };
-      checkOutputPaths(outputs);
+      checkOutputPaths(outputs, file);
       const { label, scenario } = readScenarioInput(file);
       const record = needsTimeline(flags);
       const t0 = performance.now();
@@ -69,7 +69,7 @@ export function registerRunCommands(program: Command): void {
     .requiredOption('-o, --output <file>', 'the HTML file to write (`-` for standard output)')
     .option('--seed <n>', "override the scenario's seed", parseSeed)
     .action((file: string, flags: { output: string; seed?: number }) => {
-      checkOutputPaths({ '--output': flags.output });
+      checkOutputPaths({ '--output': flags.output }, file);
       const { label, scenario } = readScenarioInput(file);
       const { result, timeline } = simulate(scenario.spec, { ...(flags.seed !== undefined && { seed: flags.seed }), recordTimeline: true });
       printWarnings(label, result.warnings);
