@@ -53,7 +53,7 @@ export function formatSummary(r: RunResult): string {
   out.push(`makespan      ${formatSeconds(r.makespan)}`);
   out.push(
     `TaskManagers  ${tms.created} created, peak ${tms.peak} live (${tms.slotsPerTaskManager} slot${tms.slotsPerTaskManager === 1 ? '' : 's'}, ` +
-      `${tms.cpu} cores, ${formatBytes(tms.memoryBytes)} memory, ${formatBytes(tms.diskBytes)} disk each)`,
+      `${tms.cpu} core${tms.cpu === 1 ? '' : 's'}, ${formatBytes(tms.memoryBytes)} memory, ${formatBytes(tms.diskBytes)} disk each)`,
   );
   out.push(...memoryLines(tms.memory));
   out.push(`bandwidth     disk ${bandwidth(tms.diskBandwidth)}, network ${bandwidth(tms.networkBandwidth)} per TaskManager, shared by its slots`);
@@ -101,9 +101,6 @@ export function formatSummary(r: RunResult): string {
       out.push(`  t=${f.time.toFixed(1)}s  ${who} on TM ${f.taskManager ?? '-'}: ${f.cause} -> ${what}`);
     }
   }
-  if (r.warnings.length > 0) {
-    out.push('');
-    for (const w of r.warnings) out.push(`warning: ${w}`);
-  }
+  // Warnings are not part of the summary: the CLI prints them on stderr.
   return out.join('\n');
 }
