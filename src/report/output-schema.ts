@@ -62,6 +62,10 @@ const vertex = object('one vertex of the job', {
     network: nonNegative("by the TaskManager's network bandwidth"),
   }),
   boundBy: { enum: ['cpu', 'disk', 'network', null], description: 'the resource that held it back longest, or null when it moved no data' },
+  spilledBytes: nonNegative('bytes its attempts spilled to local disk (input beyond the managed memory of a slot), written and read back once'),
+  gcSeconds: nonNegative('CPU-seconds its attempts spent in garbage collection'),
+  cpuSeconds: nonNegative('CPU-seconds its attempts spent on their own work'),
+  heapOccupancy: nonNegative('the highest heap occupancy of its attempts: working set / task heap per slot'),
 });
 
 const bytes = (description: string): Schema => ({ type: 'integer', minimum: 0, description });

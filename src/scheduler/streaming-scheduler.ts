@@ -488,6 +488,11 @@ export class StreamingScheduler implements ClusterListener {
     this.sim.stop();
   }
 
+  /** STREAMING keeps no memory model yet: nothing spills, collects garbage or runs out of heap. */
+  private memoryUse(_v: number): Pick<VertexResult, 'spilledBytes' | 'gcSeconds' | 'cpuSeconds' | 'heapOccupancy'> {
+    return { spilledBytes: 0, gcSeconds: 0, cpuSeconds: 0, heapOccupancy: 0 };
+  }
+
   private report(): RunOutput {
     const spec = this.spec;
     const ended = this.ended as JobEnd;
@@ -508,6 +513,7 @@ export class StreamingScheduler implements ClusterListener {
         outputBytes: input * vs.selectivity,
         subtaskInputBytes: spread(this.inputBytes[v].slice()),
         ...heldBack(this.cpuBoundMs[v], this.diskBoundMs[v], this.netBoundMs[v]),
+        ...this.memoryUse(v),
       };
     });
     const result = buildRunResult({
