@@ -1,5 +1,7 @@
 //! What a simulated run reports: the summary (the `run --json` document) and the optional timeline.
 
+import type { Diagnosis } from '../report/diagnosis.js';
+
 import type { TaskManagerMemorySpec } from './spec.js';
 
 /** How the job ended. */
@@ -96,6 +98,10 @@ export interface RunResult {
   /** With `shuffle: remote`: what the shuffle service held and moved. */
   shuffleService?: { bytesTransferred: number; peakBytesStored: number; gibSecondsStored: number };
   failures: FailureResult[];
+  /** The longest time no subtask finished while the job ran (from its start, or a finish, to the next finish or its end), and the vertex whose finish ended it; null in STREAMING. */
+  longestStall: { from: number; to: number; vertex: string | null } | null;
+  /** The symptoms of the brief's FAQ ("What do I do if a batch job is stuck?") found in the run, with evidence and action. */
+  diagnosis: Diagnosis[];
   warnings: string[];
   stats: { events: number };
 }

@@ -69,8 +69,8 @@ function count(n: number): string {
 const oneDecimal = (n: number): string => n.toFixed(1);
 
 /**
- * With remote shuffle, or in streaming mode, nothing is written to local disks: a dash says
- * "not applicable" better than 0 B.
+ * With remote shuffle, or in streaming mode, no shuffle file is written to local disks (only a
+ * spill could be): when nothing was, a dash says "not applicable" better than 0 B.
  */
 function diskCell(ch: ComparedChoice): string {
   const noDisk = ch.settings.shuffle === 'remote' || ch.settings.mode === 'STREAMING';

@@ -589,10 +589,15 @@ function summarySection(result: RunResult): string {
   const cause = result.failureCause
     ? `<p class="cause" id="failure-cause"><strong>Cause:</strong> ${escapeHtml(result.failureCause)}</p>`
     : '';
+  const diagnosis = result.diagnosis.length
+    ? `<div class="diagnosis" id="diagnosis"><h3>Diagnosis</h3><p class="sub">The brief's FAQ, "What do I do if a batch job is stuck?", on this run.</p><ul>${result.diagnosis
+        .map((d) => `<li><strong>${escapeHtml(d.symptom)}.</strong> ${escapeHtml(d.evidence)}.<br><span class="action">→ ${escapeHtml(d.action)}.</span></li>`)
+        .join('')}</ul></div>`
+    : '';
   const warnings = result.warnings.length
     ? `<div class="warnings"><h3>Warnings</h3><ul>${result.warnings.map((w) => `<li>${escapeHtml(w)}</li>`).join('')}</ul></div>`
     : '';
-  return `<section id="summary"><div class="cards">${cards.join('')}</div>${cause}${warnings}</section>`;
+  return `<section id="summary"><div class="cards">${cards.join('')}</div>${cause}${diagnosis}${warnings}</section>`;
 }
 
 function verticesTable(result: RunResult, vertexIndex: Map<string, number>): string {
@@ -770,6 +775,10 @@ td.vertex{font-weight:560;overflow-wrap:anywhere;min-width:120px}
 td.vertex .swatch{margin-right:7px;vertical-align:-1px}
 td.decision{min-width:180px}
 td.held{white-space:nowrap}
+.diagnosis{background:#fff8e6;border:1px solid #f0d48a;border-radius:10px;padding:10px 16px;margin-top:12px}
+.diagnosis h3{margin:2px 0}
+.diagnosis ul{margin:6px 0;padding-left:20px}
+.diagnosis .action{color:#5b4a12}
 .origin{display:inline-block;font-size:11.5px;background:#eef2f8;color:#3d4a60;border-radius:5px;padding:0 6px;margin-right:4px}
 .reason{color:var(--muted)}
 td.cause-cell,td.restarted{overflow-wrap:anywhere;max-width:340px}

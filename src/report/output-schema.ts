@@ -145,6 +145,22 @@ export const RUN_SCHEMA: Schema = {
         gibSecondsStored: nonNegative('GiB held, times seconds'),
       }),
       failures: list('every failure, in time order', failure),
+      longestStall: orNull(
+        object('the longest time no subtask finished while the job ran', {
+          from: nonNegative('seconds: the start, or the finish before it'),
+          to: nonNegative('seconds: the finish that ended it, or the end of the job'),
+          vertex: orNull(text('the vertex whose finish ended it, or null when the job ended first')),
+        }),
+      ),
+      diagnosis: list(
+        'the symptoms of the brief\'s FAQ "What do I do if a batch job is stuck?" found in the run',
+        object('one symptom', {
+          kind: { enum: ['memory', 'hot-cpu', 'no-progress', 'disk-full', 'too-many-taskmanagers'], description: 'which symptom' },
+          symptom: text("the symptom, in the brief's words"),
+          evidence: text('what in the run shows it, with numbers'),
+          action: text("what to do: the brief's action, made concrete for this job"),
+        }),
+      ),
       warnings: list('warnings about the scenario (also printed on stderr)', { type: 'string' }),
       stats: object('how the simulation itself went', { events: count('events processed') }),
     },

@@ -1,6 +1,7 @@
 //! The short human summary `batchsim run` prints by default.
 
 import type { RunResult } from '../model/run-result.js';
+import { formatDiagnosis } from './diagnosis.js';
 import type { TaskManagerMemorySpec } from '../model/spec.js';
 import { formatBytes, formatSeconds } from '../scenario/units.js';
 
@@ -102,5 +103,7 @@ export function formatSummary(r: RunResult): string {
     }
   }
   // Warnings are not part of the summary: the CLI prints them on stderr.
+  const diagnosis = formatDiagnosis(r.diagnosis);
+  if (diagnosis !== '') out.push(diagnosis);
   return out.join('\n');
 }

@@ -140,6 +140,9 @@ export class BatchScheduler implements ClusterListener {
    */
   private readonly filesOnTm: (Float64Array | undefined)[] | null;
   private readonly shuffle = new ShuffleServiceUse();
+  /** The longest stretch without a subtask finishing: when it began and ended (ms), and the vertex whose finish ended it (-1: the job's end). */
+  private lastFinishAt = 0;
+  private stall = { from: 0, to: 0, vertex: -1 };
 
   private readonly evRestart: number;
   private readonly evTmFault: number;
@@ -693,6 +696,7 @@ export class BatchScheduler implements ClusterListener {
     this.setState(g, SubtaskState.Finished);
     this.finishedSubtasks++;
     this.restartsWithoutProgress = 0;
+    this.noteFinishAt(v);
     this.lastEnd[v] = this.sim.now;
     if (produces) {
       x.need[g] = this.initialNeed(g);
@@ -715,6 +719,13 @@ export class BatchScheduler implements ClusterListener {
     if (++this.finished[v] === p) this.vertexFinished(v);
     // Freed last, so subtasks this finish made ready queue up behind older requests first.
     this.slotFreed(slot);
+  }
+
+  /** Keeps the longest time between two finishes (or from the start to the first). */
+  private noteFinishAt(v: number): void {
+    const now = this.sim.now;
+    if (now - this.lastFinishAt > this.stall.to - this.stall.from) this.stall = { from: this.lastFinishAt, to: now, vertex: v };
+    this.lastFinishAt = now;
   }
 
   /** A pointwise consumer that finished (or is reset) releases (or takes back) its producers' files. */
@@ -1010,6 +1021,13 @@ export class BatchScheduler implements ClusterListener {
     return `${this.spec.vertices[v].id}[${g - this.base[v]}]`;
   }
 
+  /** {@link stall}, counting the time from the last finish to the job's end when it ended without one. */
+  private longestStall(): RunResult['longestStall'] {
+    const now = this.sim.now;
+    const s = now - this.lastFinishAt > this.stall.to - this.stall.from ? { from: this.lastFinishAt, to: now, vertex: -1 } : this.stall;
+    return { from: s.from / 1000, to: s.to / 1000, vertex: s.vertex >= 0 ? this.spec.vertices[s.vertex].id : null };
+  }
+
   /** Per vertex: bytes spilled, CPU-seconds of GC and of its own work, and the highest heap occupancy. */
   private memoryUse(v: number): Pick<VertexResult, 'spilledBytes' | 'gcSeconds' | 'cpuSeconds' | 'heapOccupancy'> {
     return {
@@ -1074,10 +1092,10 @@ export class BatchScheduler implements ClusterListener {
       cluster: this.cluster,
       restarts: this.restarts,
       slotMs: this.slotMs,
-      localDisk: this.local,
       failures: this.failures,
       events: this.sim.processed,
       ...(!this.local && { shuffle: this.shuffle }),
+      longestStall: this.longestStall(),
     });
     return this.recorder === null ? { result } : { result, timeline: this.recorder };
   }

@@ -103,12 +103,11 @@ export function buildRunResult(r: {
   cluster: Cluster;
   restarts: number;
   slotMs: number;
-  /** Whether shuffle files went to the TaskManagers' disks. */
-  localDisk: boolean;
   failures: FailureResult[];
   events: number;
   /** The remote shuffle service's use, when the job used one. */
   shuffle?: ShuffleServiceUse;
+  longestStall?: RunResult['longestStall'];
 }): RunResult {
   const { spec, cluster } = r;
   const c = spec.cluster;
@@ -154,11 +153,13 @@ export function buildRunResult(r: {
     },
     // Whole bytes: the disk is tracked in floating point as writes grow linearly.
     disk: {
-      peakBytesOneTaskManager: r.localDisk ? Math.round(cluster.peakDiskOneTm()) : 0,
-      peakBytesTotal: r.localDisk ? Math.round(cluster.peakDiskTotal) : 0,
+      peakBytesOneTaskManager: Math.round(cluster.peakDiskOneTm()),
+      peakBytesTotal: Math.round(cluster.peakDiskTotal),
     },
     ...(service !== undefined && { shuffleService: service }),
     failures: r.failures,
+    longestStall: r.longestStall ?? null,
+    diagnosis: [],
     warnings: spec.warnings,
     stats: { events: r.events },
   };

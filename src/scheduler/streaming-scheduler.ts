@@ -525,7 +525,6 @@ export class StreamingScheduler implements ClusterListener {
       cluster: this.cluster,
       restarts: this.restarts,
       slotMs: this.slotMs,
-      localDisk: false,
       failures: this.failures,
       events: this.sim.processed,
     });

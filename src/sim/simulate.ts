@@ -1,6 +1,7 @@
 //! The simulator's entry point: one scenario in, one run's result (and optionally its timeline) out.
 
 import type { SimulationSpec } from '../model/spec.js';
+import { diagnose } from '../report/diagnosis.js';
 import { BatchScheduler, type RunOutput } from '../scheduler/batch-scheduler.js';
 import { StreamingScheduler } from '../scheduler/streaming-scheduler.js';
 
@@ -31,7 +32,9 @@ export function simulate(input: SimulationSpec | { spec: SimulationSpec }, optio
   const run = { record: options.recordTimeline === true, checkInvariants: options.checkInvariants === true };
   const scheduler = s.mode === 'STREAMING' ? new StreamingScheduler(s, run) : new BatchScheduler(s, run);
   retained.previousRun = scheduler;
-  return scheduler.run();
+  const out = scheduler.run();
+  out.result.diagnosis = diagnose(s, out.result);
+  return out;
 }
 
 /**

@@ -26,6 +26,8 @@ function baseResult(overrides: Partial<RunResult>): RunResult {
     cost: { coreSeconds: 0, gibSeconds: 0, shuffleServiceCuSeconds: 0 },
     disk: { peakBytesOneTaskManager: 0, peakBytesTotal: 0 },
     failures: [],
+    longestStall: null,
+    diagnosis: [],
     warnings: [],
     stats: { events: 0 },
     ...overrides,
