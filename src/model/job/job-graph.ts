@@ -44,21 +44,64 @@ export function buildJobGraph(vertices: readonly VertexSpec[]): JobGraph {
   return { vertices, indexOf, inputs, outputs, topological: order };
 }
 
-/** Kahn's algorithm, always taking the lowest ready index so the order is stable. */
+/**
+ * Kahn's algorithm, always taking the lowest ready index so the order is stable. The ready
+ * vertices wait in a binary min-heap: a source fanned out to N vertices makes N of them
+ * ready at once, and re-sorting that list for every vertex taken cost O(N^2 log N).
+ */
 function topologicalOrder(n: number, inputs: readonly (readonly JobEdge[])[]): number[] | null {
   const indegree = inputs.map((e) => e.length);
   const consumers: number[][] = Array.from({ length: n }, () => []);
   inputs.forEach((edges, c) => edges.forEach((e) => consumers[e.vertex].push(c)));
-  const ready: number[] = [];
+  const ready = new MinIndexHeap(n);
   for (let v = 0; v < n; v++) if (indegree[v] === 0) ready.push(v);
   const order: number[] = [];
-  while (ready.length > 0) {
-    ready.sort((a, b) => b - a);
-    const v = ready.pop() as number;
+  while (ready.size > 0) {
+    const v = ready.pop();
     order.push(v);
     for (const c of consumers[v]) if (--indegree[c] === 0) ready.push(c);
   }
   return order.length === n ? order : null;
+}
+
+/** A binary min-heap of vertex indices, each pushed at most once (so `capacity` slots suffice). */
+class MinIndexHeap {
+  private readonly items: Int32Array;
+  size = 0;
+
+  constructor(capacity: number) {
+    this.items = new Int32Array(capacity);
+  }
+
+  push(v: number): void {
+    const a = this.items;
+    let i = this.size++;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (a[parent] <= v) break;
+      a[i] = a[parent];
+      i = parent;
+    }
+    a[i] = v;
+  }
+
+  /** Removes and returns the smallest index; the heap must not be empty. */
+  pop(): number {
+    const a = this.items;
+    const top = a[0];
+    const last = a[--this.size];
+    let i = 0;
+    for (;;) {
+      let child = 2 * i + 1;
+      if (child >= this.size) break;
+      if (child + 1 < this.size && a[child + 1] < a[child]) child++;
+      if (a[child] >= last) break;
+      a[i] = a[child];
+      i = child;
+    }
+    if (this.size > 0) a[i] = last;
+    return top;
+  }
 }
 
 /**
