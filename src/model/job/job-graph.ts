@@ -1,5 +1,6 @@
 //! The job graph: vertices and edges by index, in topological order.
 
+import { MinIndexHeap } from '../../util/min-index-heap.js';
 import type { EdgePattern, VertexSpec } from '../spec.js';
 
 /** An edge seen from one end: the vertex at the other end and how data flows. */
@@ -62,46 +63,6 @@ function topologicalOrder(n: number, inputs: readonly (readonly JobEdge[])[]): n
     for (const c of consumers[v]) if (--indegree[c] === 0) ready.push(c);
   }
   return order.length === n ? order : null;
-}
-
-/** A binary min-heap of vertex indices, each pushed at most once (so `capacity` slots suffice). */
-class MinIndexHeap {
-  private readonly items: Int32Array;
-  size = 0;
-
-  constructor(capacity: number) {
-    this.items = new Int32Array(capacity);
-  }
-
-  push(v: number): void {
-    const a = this.items;
-    let i = this.size++;
-    while (i > 0) {
-      const parent = (i - 1) >> 1;
-      if (a[parent] <= v) break;
-      a[i] = a[parent];
-      i = parent;
-    }
-    a[i] = v;
-  }
-
-  /** Removes and returns the smallest index; the heap must not be empty. */
-  pop(): number {
-    const a = this.items;
-    const top = a[0];
-    const last = a[--this.size];
-    let i = 0;
-    for (;;) {
-      let child = 2 * i + 1;
-      if (child >= this.size) break;
-      if (child + 1 < this.size && a[child + 1] < a[child]) child++;
-      if (a[child] >= last) break;
-      a[i] = a[child];
-      i = child;
-    }
-    if (this.size > 0) a[i] = last;
-    return top;
-  }
 }
 
 /**
