@@ -1,7 +1,5 @@
 //! `batchsim import FILE [-o scenario.yaml] [--source-bytes SIZE] [--rate RATE] [--check]`
 
-import { readFileSync } from 'node:fs';
-
 import { InvalidArgumentError, type Command } from 'commander';
 
 import { importPlan, type ImportResult, type Measured } from '../../import/index.js';
@@ -9,6 +7,7 @@ import type { RunResult } from '../../model/run-result.js';
 import { writeFileAtomic } from '../../report/write-file.js';
 import { ScenarioError } from '../../scenario/issues.js';
 import { parseRate, parseSize } from '../../scenario/units.js';
+import { readInputFile } from '../io.js';
 
 /** Options of the command, as commander hands them over. */
 export interface ImportCommandOptions {
@@ -67,14 +66,7 @@ function rateOption(value: string): number {
  * @throws ScenarioError for a file that cannot be read or imported
  */
 export async function runImport(file: string, options: ImportCommandOptions, io: ImportIo = processIo): Promise<ImportResult> {
-  let text: string;
-  try {
-    text = readFileSync(file === '-' ? 0 : file, 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (err as Error).message;
-    throw new ScenarioError(file, [{ path: '', message: `cannot read the plan: ${why}` }]);
-  }
+  const text = readInputFile(file, 'plan');
   const result = importPlan(text, file, { sourceBytes: options.sourceBytes, rate: options.rate });
   for (const w of result.warnings) io.stderr(`${file}: warning: ${w}\n`);
   if (options.output !== undefined) {
