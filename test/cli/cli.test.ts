@@ -151,6 +151,7 @@ describe('input limits: exit 2 naming the file or flag and the limit', () => {
 
   it('reads a scenario from standard input as `-`, up to the limit', () => {
     expect(batchsimIn(['validate', '-'], ok)).toMatchObject({ code: 0, stdout: '-: OK (2 vertices)\n' });
+    expect(batchsimIn(['run', '-', '--json'], ok)).toMatchObject({ code: 0, stdout: expect.stringContaining('"scenario": "stdin"') });
     const big = Buffer.alloc(64 * 2 ** 20 + 1, 0x20);
     const r = batchsimIn(['validate', '-'], big);
     expect(r.code).toBe(2);
