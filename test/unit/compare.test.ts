@@ -13,7 +13,7 @@ import {
   type RunSummary,
 } from '../../src/compare/aggregate.js';
 import { baseSettings, buildGrid, buildRuns, scenarioForChoice, seedList, sweptDimensions, type ChoiceSettings } from '../../src/compare/grid.js';
-import { parseAvgVolumeList, parseCount, parseMaxSlotsList, parseModeList, parseShuffleList, parseSlotsList } from '../../src/cli/commands/compare.js';
+import { parseAvgVolumeList, parseMaxSlotsList, parseModeList, parseSeedCount, parseShuffleList, parseSlotsList, parseWorkers } from '../../src/cli/commands/compare.js';
 import { COMPARE_CSV_HEADER, compareCsv, compareJson, formatCompareTable } from '../../src/report/compare-report.js';
 import { loadScenario } from '../../src/scenario/load.js';
 
@@ -277,7 +277,10 @@ describe('option parsers', () => {
     expect(parseShuffleList('local,remote')).toEqual(['local', 'remote']);
     expect(parseAvgVolumeList('8MiB,16m,1gb')).toEqual([8 * MIB, 16 * MIB, GIB]);
     expect(parseModeList('batch,STREAMING')).toEqual(['BATCH', 'STREAMING']);
-    expect(parseCount('20')).toBe(20);
+    expect(parseSeedCount('20')).toBe(20);
+    expect(parseSeedCount('100000')).toBe(100_000);
+    expect(parseSlotsList('1024')).toEqual([1024]);
+    expect(parseWorkers('256')).toBe(256);
   });
 
   it.each([
@@ -290,8 +293,11 @@ describe('option parsers', () => {
     ['--mode', 'automatic', parseModeList],
     ['--avg-volume', '0', parseAvgVolumeList],
     ['--avg-volume', '16 parsecs', parseAvgVolumeList],
-    ['--seeds', '0', parseCount],
-    ['--seeds', 'x', parseCount],
+    ['--seeds', '0', parseSeedCount],
+    ['--seeds', 'x', parseSeedCount],
+    ['--seeds', '100001', parseSeedCount],
+    ['--slots', '1025', parseSlotsList],
+    ['--workers', '257', parseWorkers],
   ] as [string, string, (v: string) => unknown][])('rejects %s %s', (_option, value, parse) => {
     expect(() => parse(value)).toThrow(InvalidArgumentError);
   });

@@ -79,9 +79,6 @@ function listOf<T>(what: string, item: (s: string) => T | { error: string }, key
   };
 }
 
-const positiveInt = (s: string): number | { error: string } =>
-  /^\d+$/.test(s) && Number(s) >= 1 ? Number(s) : { error: `expected an integer >= 1, got \`${s}\`` };
-
 /** An integer from 1 to `max`, checked on the digits so that no huge value is rounded first. */
 const intUpTo = (max: number, what: string) => (s: string): number | { error: string } => {
   if (!/^\d+$/.test(s) || Number(s) < 1) return { error: `expected an integer >= 1, got \`${s}\`` };
@@ -112,13 +109,6 @@ export const parseModeList = listOf<RuntimeMode>('`batch` or `streaming`', (s) =
   const m = s.toUpperCase();
   return m === 'BATCH' || m === 'STREAMING' ? m : { error: `expected \`batch\` or \`streaming\`, got \`${s}\`` };
 });
-
-/** A commander parser for an integer >= 1. */
-export function parseCount(value: string): number {
-  const v = positiveInt(value.trim());
-  if (typeof v !== 'number') throw new InvalidArgumentError(v.error);
-  return v;
-}
 
 /** A commander parser for `--seeds`: 1 to {@link SWEEP_LIMITS}.seeds. */
 export function parseSeedCount(value: string): number {
