@@ -1,11 +1,12 @@
 // Runs one benchmark case in a fresh process and prints its measurements as one JSON line.
 //
-// Usage: node --expose-gc bench/case.mjs <case> [--bare] | compare-inline
+// Usage: node --expose-gc bench/case.mjs <case> [--bare] | compare-inline | <scale cliff>
 // A process per case keeps peak RSS (a high-water mark the process cannot reset) per case.
 
-import { loadScenario, simulate } from '../dist/index.js';
+import { loadScenario, ScenarioError, simulate } from '../dist/index.js';
+import { importPlan } from '../dist/import/index.js';
 import { recordEventShape, replayBare, replayEngine } from './baseline.mjs';
-import { CASES, COMPARE, compareScenario } from './scenarios.mjs';
+import { CASES, CLIFFS, COMPARE, compareScenario } from './scenarios.mjs';
 
 const gc = globalThis.gc ?? (() => {});
 const maxRssBytes = () => process.resourceUsage().maxRSS * 1024;
@@ -110,6 +111,39 @@ function compareInline() {
   return { case: 'compare-inline', runs, events, wallMs: performance.now() - t0, peakRssBytes: maxRssBytes() };
 }
 
+/**
+ * A scale cliff: the whole operation (load and simulate, import, or rejection) timed cold,
+ * then warm (best of three in the same process).
+ */
+function runCliff(name) {
+  const c = CLIFFS[name];
+  const text = c.text();
+  const once = () => {
+    if (c.kind === 'simulate') return simulate(loadScenario(text, c.file).spec).result.status;
+    if (c.kind === 'import') return `${importPlan(text, c.file).scenario.job.vertices.length} vertices`;
+    try {
+      loadScenario(text, c.file);
+    } catch (err) {
+      if (err instanceof ScenarioError) return err.issues[0].message;
+      throw err;
+    }
+    throw new Error(`${name}: the loader accepted what it must reject`);
+  };
+  gc();
+  const t0 = performance.now();
+  const outcome = once();
+  const coldMs = performance.now() - t0;
+  let warmMs = Infinity;
+  for (let i = 0; i < 3; i++) {
+    gc();
+    const w0 = performance.now();
+    once();
+    warmMs = Math.min(warmMs, performance.now() - w0);
+  }
+  return { case: name, series: c.series, n: c.n, kind: c.kind, inputBytes: text.length, outcome, coldMs, warmMs, peakRssBytes: maxRssBytes() };
+}
+
 const name = process.argv[2];
-const out = name === 'compare-inline' ? compareInline() : runCase(name, process.argv.includes('--bare'));
+const out =
+  name === 'compare-inline' ? compareInline() : CLIFFS[name] !== undefined ? runCliff(name) : runCase(name, process.argv.includes('--bare'));
 process.stdout.write(`${JSON.stringify(out)}\n`);

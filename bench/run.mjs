@@ -9,7 +9,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { availableParallelism, cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CASES, COMPARE, compareScenario } from './scenarios.mjs';
+import { CASES, CLIFFS, COMPARE, compareScenario } from './scenarios.mjs';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const root = join(here, '..');
@@ -23,6 +23,9 @@ const flag = (name) => {
 const reps = Number(flag('--reps') ?? 3);
 const only = flag('--only')?.split(',');
 const names = Object.keys(CASES).filter((n) => only === undefined || only.includes(n));
+const cliffNames = Object.keys(CLIFFS).filter((n) => only === undefined || only.includes(n));
+// `--only` with scale cliffs alone (or other cases) leaves the compare sweep out unless it names it.
+const withCompare = only === undefined || only.includes('compare-3x20');
 
 /** Runs one case in a child process; returns its JSON, or the error it died of. */
 function child(caseName, extra = []) {
@@ -125,6 +128,47 @@ function measureCompare() {
   return out;
 }
 
+/** A scale cliff `reps` times, each in a fresh process: the best cold and warm times, the highest RSS. */
+function measureCliff(name) {
+  const runs = [];
+  for (let i = 0; i < reps; i++) {
+    const r = child(name);
+    if (r.error !== undefined) return { case: name, series: CLIFFS[name].series, n: CLIFFS[name].n, error: r.error };
+    runs.push(r);
+    process.stderr.write(`  ${name} #${i + 1}: ${r.coldMs.toFixed(0)} ms cold, ${r.warmMs.toFixed(0)} ms warm\n`);
+  }
+  return {
+    ...runs[0],
+    coldMs: Math.min(...runs.map((r) => r.coldMs)),
+    warmMs: Math.min(...runs.map((r) => r.warmMs)),
+    peakRssBytes: Math.max(...runs.map((r) => r.peakRssBytes)),
+    reps: runs.length,
+  };
+}
+
+/** Growth of each scale cliff's series from its smallest to its largest size (warm and cold). */
+function cliffGrowth(cliffs) {
+  const bySeries = new Map();
+  for (const r of cliffs) if (r.error === undefined) bySeries.set(r.series, [...(bySeries.get(r.series) ?? []), r]);
+  const out = [];
+  for (const [series, rs] of bySeries) {
+    if (rs.length < 2) continue;
+    rs.sort((a, b) => a.n - b.n);
+    const [lo, hi] = [rs[0], rs[rs.length - 1]];
+    out.push({
+      series,
+      from: lo.n,
+      to: hi.n,
+      warmTimeRatio: hi.warmMs / lo.warmMs,
+      coldTimeRatio: hi.coldMs / lo.coldMs,
+      nlognRatio: (hi.n * Math.log(hi.n)) / (lo.n * Math.log(lo.n)),
+      warmExponent: exponent(lo.n, lo.warmMs, hi.n, hi.warmMs),
+      coldExponent: exponent(lo.n, lo.coldMs, hi.n, hi.coldMs),
+    });
+  }
+  return out;
+}
+
 /** Exponent k in time ~ n^k between two sizes. */
 const exponent = (n1, t1, n2, t2) => Math.log(t2 / t1) / Math.log(n2 / n1);
 
@@ -158,8 +202,15 @@ function growthFit(results) {
   };
 }
 
-function targets(results, growth, compare) {
+function targets(results, growth, compare, cliffSeries = []) {
   const t = [];
+  for (const g of cliffSeries) {
+    t.push({
+      target: `scale cliff ${g.series}: cost grows no faster than n log n from ${g.from} to ${g.to}`,
+      value: `x${g.warmTimeRatio.toFixed(1)} warm, x${g.coldTimeRatio.toFixed(1)} cold for x${g.to / g.from} (n log n: x${g.nlognRatio.toFixed(1)})`,
+      met: g.warmTimeRatio <= g.nlognRatio,
+    });
+  }
   const big = results.find((r) => CASES[r.case]?.target1M);
   if (big !== undefined && big.error === undefined) {
     t.push({ target: '1M-subtask job end to end (load + simulate, cold process) < 5 s', value: `${(big.wallMs / 1000).toFixed(2)} s`, met: big.wallMs < 5000 });
@@ -184,7 +235,7 @@ function targets(results, growth, compare) {
       met: o.warmTimeRatio <= o.nlognRatio,
     });
   }
-  if (compare.wallMs !== undefined) {
+  if (compare?.wallMs !== undefined) {
     t.push({ target: 'compare 3 slot choices x 20 seeds on 10,000 subtasks < 10 s', value: `${(compare.wallMs / 1000).toFixed(2)} s (${compare.how})`, met: compare.wallMs < 10_000 });
   }
   return t;
@@ -223,6 +274,7 @@ function table(results, compare) {
       ].join(' '),
     );
   }
+  if (compare === null) return lines.join('\n');
   lines.push('');
   lines.push(`compare 3x20 (10k subtasks): ${compare.wallMs === undefined ? 'not measured' : `${fmt(compare.wallMs)} ms`} via ${compare.how ?? '-'}`);
   if (compare.inlineMs !== undefined) lines.push(`  one thread, 60 sequential simulate() calls: ${fmt(compare.inlineMs)} ms, ${compare.events} events`);
@@ -231,7 +283,7 @@ function table(results, compare) {
 }
 
 const started = new Date();
-process.stderr.write(`batchsim bench: ${names.length} cases x ${reps} processes\n`);
+process.stderr.write(`batchsim bench: ${names.length + cliffNames.length} cases x ${reps} processes\n`);
 const emptyRss = emptyNodeRss();
 const results = [];
 for (const name of names) {
@@ -248,10 +300,15 @@ for (const name of names) {
   }
   results.push(r);
 }
-process.stderr.write('  compare sweep\n');
-const compare = measureCompare();
+const cliffs = cliffNames.map(measureCliff);
+const cliffSeries = cliffGrowth(cliffs);
+let compare = null;
+if (withCompare) {
+  process.stderr.write('  compare sweep\n');
+  compare = measureCompare();
+}
 const growth = growthFit(results);
-const tgs = targets(results, growth, compare);
+const tgs = targets(results, growth, compare, cliffSeries);
 
 const report = {
   date: started.toISOString(),
@@ -269,6 +326,8 @@ const report = {
   ],
   cases: results,
   growth,
+  cliffs,
+  cliffGrowth: cliffSeries,
   compare,
   targets: tgs,
 };
@@ -277,7 +336,17 @@ writeFileSync(join(here, 'results.json'), `${JSON.stringify(report, null, 2)}\n`
 const m = report.machine;
 console.log(`batchsim bench, ${report.date}, ${m.cpu}, ${m.nproc} cores, Node ${m.node}; best of ${reps} processes per case`);
 console.log(`empty node process peak RSS: ${(emptyRss / 2 ** 20).toFixed(1)} MiB\n`);
-console.log(table(results, compare));
+if (results.length > 0 || compare !== null) console.log(table(results, compare));
+if (cliffs.length > 0) {
+  console.log('\nscale cliffs (whole operation: cold = first in a fresh process, warm = best of 3 after):');
+  for (const r of cliffs) {
+    if (r.error !== undefined) console.log(`  ${r.case.padEnd(22)} ERROR ${r.error}`);
+    else console.log(`  ${r.case.padEnd(22)} ${r.kind.padEnd(8)} n=${String(r.n).padStart(6)}  cold ${fmt(r.coldMs, 1).padStart(8)} ms  warm ${fmt(r.warmMs, 1).padStart(8)} ms  RSS ${fmt(r.peakRssBytes / 2 ** 20)} MiB`);
+  }
+  for (const g of cliffSeries) {
+    console.log(`  growth ${g.series}: x${g.to / g.from} n -> x${g.warmTimeRatio.toFixed(2)} warm (exponent ${g.warmExponent.toFixed(2)}), x${g.coldTimeRatio.toFixed(2)} cold (exponent ${g.coldExponent.toFixed(2)}); n log n: x${g.nlognRatio.toFixed(1)}`);
+  }
+}
 if (growth !== null) {
   console.log('\ngrowth (wide-10xN, warm simulate):');
   for (const p of growth.pairs) console.log(`  ${p.from} -> ${p.to} subtasks: exponent ${p.warmExponent.toFixed(2)} warm, ${p.coldExponent.toFixed(2)} cold`);

@@ -133,3 +133,40 @@ export function compareScenario() {
 
 /** The compare sweep: slots per TaskManager to try, and seeds per choice. */
 export const COMPARE = { slots: [1, 2, 4], seeds: 20 };
+
+/** One source read all-to-all by `n` vertices of one subtask each, as JSON (the YAML parser would dominate). */
+function fanOut(n) {
+  const vertices = [{ id: 'src', parallelism: 1, rate: '100MiB/s', source: { bytes: '1GiB' } }];
+  for (let i = 0; i < n; i++) vertices.push({ id: `v${i}`, parallelism: 1, rate: '100MiB/s', inputs: [{ from: 'src' }] });
+  return JSON.stringify({
+    name: `fan-out-${n}`,
+    seed: 1,
+    cluster: { taskmanager: { slots: 4, startup: '5s', idleTimeout: '30s' }, maxSlots: 1000 },
+    job: { vertices },
+  });
+}
+
+/** A Flink REST job plan: one source and `n` operators all described as `Map`, each reading the source over HASH. */
+function sameNamePlan(n) {
+  const hex = (i) => i.toString(16).padStart(32, '0');
+  const nodes = [{ id: hex(0), parallelism: 1, description: 'Source: s', inputs: [] }];
+  for (let i = 1; i <= n; i++) nodes.push({ id: hex(i), parallelism: 1, description: 'Map', inputs: [{ num: 0, id: hex(0), ship_strategy: 'HASH' }] });
+  return JSON.stringify({ jid: hex(n + 1), name: `same-name-${n}`, nodes });
+}
+
+/**
+ * Scale cliffs: inputs whose cost once grew quadratically, each at two sizes of one `series`
+ * so the growth shows. `kind` is what a fresh process times: `simulate` (load the scenario and
+ * simulate it), `import` (turn the plan into a scenario) or `reject` (the loader must refuse it).
+ */
+export const CLIFFS = {
+  // The topological order re-sorted its ready list for every vertex: 37 s at 40,000.
+  'fan-out-10k': { series: 'fan-out', n: 10_000, kind: 'simulate', file: 'fan-out.json', text: () => fanOut(10_000) },
+  'fan-out-40k': { series: 'fan-out', n: 40_000, kind: 'simulate', file: 'fan-out.json', text: () => fanOut(40_000) },
+  // Ids probed map-2, map-3, ... from 2 for every operator, and the plan's order re-sorted: 85 s at 16,000.
+  'import-same-name-4k': { series: 'import-same-name', n: 4000, kind: 'import', file: 'plan.json', text: () => sameNamePlan(4000) },
+  'import-same-name-16k': { series: 'import-same-name', n: 16_000, kind: 'import', file: 'plan.json', text: () => sameNamePlan(16_000) },
+  // The YAML parser recursed per bracket until out of stack: 1 to 60 s to reject 128 KB.
+  'nested-16k': { series: 'nested-brackets', n: 16 * 1024, kind: 'reject', file: 'nested.yaml', text: () => '['.repeat(16 * 1024) },
+  'nested-128k': { series: 'nested-brackets', n: 128 * 1024, kind: 'reject', file: 'nested.yaml', text: () => '['.repeat(128 * 1024) },
+};

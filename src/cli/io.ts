@@ -1,11 +1,12 @@
 //! Reading inputs and writing outputs for the command line: `-` for standard input and output, and file errors as exit-2 messages.
 
-import { accessSync, constants, readFileSync, statSync } from 'node:fs';
+import { accessSync, closeSync, constants, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { InvalidArgumentError } from 'commander';
 import { isSpecialFile, writeFileAtomic } from '../report/write-file.js';
 import { loadScenario, type Scenario } from '../scenario/load.js';
 import { ScenarioError } from '../scenario/issues.js';
+import { INPUT_LIMIT_TEXT, MAX_INPUT_BYTES, MAX_SEED, SEED_RANGE_TEXT } from '../scenario/limits.js';
 
 /** The command-line spelling of standard input or output. */
 export const STDIO = '-';
@@ -37,18 +38,69 @@ function reason(err: unknown): string {
   }
 }
 
+const CHUNK_BYTES = 1 << 20;
+
 /**
- * The text of an input file, or of standard input for `-`. `prefix` starts the message when it cannot be read.
- * @throws ScenarioError naming the file and why it cannot be read
+ * The text of an input file, or of standard input for `-`, reading at most
+ * {@link MAX_INPUT_BYTES}: a device or pipe that never ends (`/dev/zero`) is rejected after
+ * that many bytes instead of filling memory.
+ * @param what what the file should hold, for messages (`scenario`, `plan`)
+ * @throws ScenarioError naming the file: missing, a directory, unreadable, or over the limit
  */
-export function readInput(file: string, prefix?: string): string {
+export function readInput(file: string, what: string): string {
+  let fd: number;
   try {
-    return readFileSync(file === STDIO ? 0 : file, 'utf8');
+    fd = file === STDIO ? 0 : openSync(file, 'r');
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : `cannot read it: ${reason(err)}`;
-    throw new ScenarioError(inputLabel(file), [{ path: '', message: prefix === undefined ? why : `${prefix}: ${why}` }]);
+    throw cannotRead(file, what, err);
   }
+  try {
+    const stat = fstatSync(fd);
+    if (stat.isDirectory()) throw cannotRead(file, what, { code: 'EISDIR' });
+    if (stat.isFile() && stat.size > MAX_INPUT_BYTES) throw tooLarge(file, what);
+    const chunks: Buffer[] = [];
+    const buffer = Buffer.allocUnsafe(CHUNK_BYTES);
+    let total = 0;
+    for (;;) {
+      const n = readChunk(fd, buffer);
+      if (n === 0) break;
+      total += n;
+      if (total > MAX_INPUT_BYTES) throw tooLarge(file, what);
+      chunks.push(Buffer.from(buffer.subarray(0, n)));
+    }
+    return Buffer.concat(chunks, total).toString('utf8');
+  } catch (err) {
+    if (err instanceof ScenarioError) throw err;
+    throw cannotRead(file, what, err);
+  } finally {
+    if (fd !== 0) closeSync(fd);
+  }
+}
+
+/** One read; standard input may be non-blocking (a terminal, some pipes): wait for it then. */
+function readChunk(fd: number, buffer: Buffer): number {
+  for (;;) {
+    try {
+      return readSync(fd, buffer, 0, buffer.length, null);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'EOF') return 0;
+      if (code !== 'EAGAIN') throw err;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10);
+    }
+  }
+}
+
+function tooLarge(file: string, what: string): ScenarioError {
+  return new ScenarioError(inputLabel(file), [
+    { path: '', message: `more than ${INPUT_LIMIT_TEXT}: batchsim reads ${what} files of at most ${INPUT_LIMIT_TEXT} (${MAX_INPUT_BYTES} bytes)` },
+  ]);
+}
+
+function cannotRead(file: string, what: string, err: unknown): ScenarioError {
+  const code = (err as NodeJS.ErrnoException).code;
+  const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : reason(err);
+  return new ScenarioError(inputLabel(file), [{ path: '', message: `cannot read the ${what}: ${why}` }]);
 }
 
 /** The name a file is given in messages: `<stdin>` for `-`. */
@@ -66,7 +118,7 @@ export interface ScenarioInput {
 
 /** Reads and validates a scenario file (`-`: standard input). @throws ScenarioError, also when the file cannot be read */
 export function readScenarioInput(file: string): ScenarioInput {
-  const text = readInput(file);
+  const text = readInput(file, 'scenario');
   const label = inputLabel(file);
   return { label, text, scenario: loadScenario(text, label) };
 }
@@ -76,9 +128,16 @@ export function readScenario(file: string): Scenario {
   return readScenarioInput(file).scenario;
 }
 
-/** Commander argument parser for an integer seed. */
+/**
+ * Commander argument parser for a seed: an integer a double holds exactly, so the run uses
+ * the seed asked for (`9007199254740993` would silently become `...992`).
+ */
 export function parseSeed(value: string): number {
-  if (!/^-?\d+$/.test(value)) throw new InvalidArgumentError(`expected an integer, got \`${value}\``);
+  if (!/^-?\d+$/.test(value)) throw new InvalidArgumentError(`expected ${SEED_RANGE_TEXT}, got \`${value}\``);
+  const exact = BigInt(value);
+  if (exact > BigInt(MAX_SEED) || exact < -BigInt(MAX_SEED)) {
+    throw new InvalidArgumentError(`\`${value}\` is out of range: expected ${SEED_RANGE_TEXT}`);
+  }
   return Number(value);
 }
 

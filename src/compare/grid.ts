@@ -104,6 +104,11 @@ export function buildGrid(base: ChoiceSettings, axes: GridAxes): Choice[] {
   });
 }
 
+/** How many choices {@link buildGrid} makes of `axes`, without making them. */
+export function gridSize(axes: GridAxes): number {
+  return sweptDimensions(axes).reduce((n, d) => n * (axes[d] as readonly unknown[]).length, 1);
+}
+
 /** `count` consecutive seeds from `first`: the scenario's seed, then +1, +2, ... */
 export function seedList(first: number, count: number): number[] {
   return Array.from({ length: count }, (_, i) => first + i);

@@ -4,6 +4,7 @@
 import { Document, isMap, isSeq, type Node as YamlNode } from 'yaml';
 
 import { ScenarioError } from '../scenario/issues.js';
+import { MinIndexHeap } from '../util/min-index-heap.js';
 import { FORMAT_LABELS, type PlanFormat } from './detect.js';
 import type { EdgePattern } from './ship-strategy.js';
 
@@ -136,14 +137,24 @@ export function slugify(text: string): string {
   return s === '' ? 'vertex' : s;
 }
 
-/** Assigns unique readable ids in vertex order: `source-t2`, `source-t2-2`, ... */
+/**
+ * Assigns unique readable ids in vertex order: `source-t2`, `source-t2-2`, ... Each name's
+ * next suffix is kept: the ids taken only grow, so the lowest free suffix of a name never
+ * goes below the last one given, and N operators of one name cost O(N), not O(N^2) probes.
+ */
 export function assignIds(vertices: readonly ImportVertex[]): Map<string, string> {
   const taken = new Set<string>();
+  const nextSuffix = new Map<string, number>();
   const ids = new Map<string, string>();
   for (const v of vertices) {
     const base = slugify(v.idHint);
     let id = base;
-    for (let n = 2; taken.has(id); n++) id = `${base}-${n}`;
+    if (taken.has(id)) {
+      let n = nextSuffix.get(base) ?? 2;
+      while (taken.has(`${base}-${n}`)) n++;
+      id = `${base}-${n}`;
+      nextSuffix.set(base, n + 1);
+    }
     taken.add(id);
     ids.set(v.key, id);
   }
@@ -181,16 +192,20 @@ export function checkGraph(vertices: readonly ImportVertex[], file: string): Imp
   const missing = new Map(vertices.map((v) => [v.key, new Set(v.inputs.map((e) => e.from)).size]));
   const consumers = new Map<string, string[]>(vertices.map((v) => [v.key, []]));
   for (const v of vertices) for (const from of new Set(v.inputs.map((e) => e.from))) consumers.get(from)!.push(v.key);
-  const ready = vertices.filter((v) => missing.get(v.key) === 0).map((v) => v.key);
+  // The lowest ready file position first, from a heap: sorting the ready list for every vertex
+  // taken was quadratic when one node fans out to thousands.
+  const ready = new MinIndexHeap(vertices.length);
+  vertices.forEach((v, i) => {
+    if (missing.get(v.key) === 0) ready.push(i);
+  });
   const order: ImportVertex[] = [];
-  while (ready.length > 0) {
-    ready.sort((a, b) => index.get(a)! - index.get(b)!);
-    const key = ready.shift()!;
-    order.push(byKey.get(key)!);
-    for (const c of consumers.get(key)!) {
+  while (ready.size > 0) {
+    const v = vertices[ready.pop()];
+    order.push(v);
+    for (const c of consumers.get(v.key)!) {
       const left = missing.get(c)! - 1;
       missing.set(c, left);
-      if (left === 0) ready.push(c);
+      if (left === 0) ready.push(index.get(c)!);
     }
   }
   if (order.length < vertices.length) {

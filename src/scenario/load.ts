@@ -8,6 +8,7 @@ import { findCycle } from '../model/job/job-graph.js';
 import { resolveConfig, type ResolvedConfig } from './config.js';
 import { resolveMemoryLayout } from './memory-config.js';
 import { childPath, ScenarioError, type ScenarioIssue } from './issues.js';
+import { checkScenarioText } from './limits.js';
 import { scenarioSchema, type ScenarioDocument } from './schema.js';
 import { describe } from './units.js';
 
@@ -32,6 +33,7 @@ export interface Scenario {
  * @throws ScenarioError with every problem found
  */
 export function loadScenario(text: string, file: string): Scenario {
+  checkScenarioText(text, file);
   // JSON is YAML too, but the native parser reads a generated 10,000-vertex job 20 times
   // faster; anything it rejects goes to the YAML parser, which says what is wrong.
   let raw: unknown = /\.json$/i.test(file) ? parseJsonOrUndefined(text) : undefined;
@@ -46,7 +48,10 @@ export function loadScenario(text: string, file: string): Scenario {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     throw new ScenarioError(file, [{ path: '', message: `expected a map with a \`job\` key, got ${describe(raw)}` }]);
   }
-  const parsed = scenarioSchema.safeParse(expandDottedKeys(raw as Record<string, unknown>), { reportInput: true });
+  const twins: ScenarioIssue[] = [];
+  const expanded = expandDottedKeys(raw as Record<string, unknown>, twins);
+  if (twins.length > 0) throw new ScenarioError(file, twins);
+  const parsed = scenarioSchema.safeParse(expanded, { reportInput: true });
   if (!parsed.success) {
     throw new ScenarioError(file, parsed.error.issues.map(toScenarioIssue));
   }
@@ -64,33 +69,52 @@ function parseJsonOrUndefined(text: string): unknown {
   }
 }
 
-/** Accepts `taskmanager.slots: 2` as well as the nested form, in `cluster` and in each vertex. */
-function expandDottedKeys(doc: Record<string, unknown>): Record<string, unknown> {
-  const nest = (o: unknown): unknown => {
-    if (typeof o !== 'object' || o === null || Array.isArray(o)) return o;
+/**
+ * Accepts `taskmanager.slots: 2` as well as the nested form, in `cluster` and in each vertex.
+ * A dotted key that sets what its nested twin already sets (`source: 7` beside `source.bytes`,
+ * `taskmanager: { slots: 7 }` beside `taskmanager.slots: 2`) is an issue naming both
+ * spellings: whichever came later in the file would otherwise win silently.
+ */
+function expandDottedKeys(doc: Record<string, unknown>, issues: ScenarioIssue[]): Record<string, unknown> {
+  const nest = (o: unknown, path: string): unknown => {
+    if (!isMap(o)) return o;
     const out: Record<string, unknown> = {};
+    const dotted: [key: string, head: string, rest: string, value: unknown][] = [];
     for (const [k, v] of Object.entries(o)) {
       const dot = k.indexOf('.');
-      if (dot <= 0) {
-        out[k] = v;
-        continue;
-      }
-      const head = k.slice(0, dot);
+      if (dot <= 0) out[k] = v;
+      else dotted.push([k, k.slice(0, dot), k.slice(dot + 1), v]);
+    }
+    const nestedHeads = new Set(Object.keys(out));
+    for (const [key, head, rest, v] of dotted) {
       const prev = out[head];
-      const inner = typeof prev === 'object' && prev !== null && !Array.isArray(prev) ? { ...prev } : {};
-      (inner as Record<string, unknown>)[k.slice(dot + 1)] = v;
-      out[head] = inner;
+      if (nestedHeads.has(head)) {
+        if (!isMap(prev)) {
+          issues.push({ path: childPath(path, head), message: `set twice, as \`${head}\` and as \`${key}\`; keep one of the two spellings` });
+          continue;
+        }
+        if (Object.hasOwn(prev, rest)) {
+          issues.push({
+            path: childPath(childPath(path, head), rest),
+            message: `set twice, as \`${head}: { ${rest} }\` and as \`${key}\`; keep one of the two spellings`,
+          });
+          continue;
+        }
+      }
+      out[head] = { ...(isMap(prev) ? prev : {}), [rest]: v };
     }
     return out;
   };
   const out = { ...doc };
-  if (out.cluster !== undefined) out.cluster = nest(out.cluster);
+  if (out.cluster !== undefined) out.cluster = nest(out.cluster, 'cluster');
   const job = out.job as Record<string, unknown> | undefined;
   if (typeof job === 'object' && job !== null && Array.isArray(job.vertices)) {
-    out.job = { ...job, vertices: job.vertices.map(nest) };
+    out.job = { ...job, vertices: job.vertices.map((v, i) => nest(v, `job.vertices[${i}]`)) };
   }
   return out;
 }
+
+const isMap = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Turns a zod issue into a path and a message a person can act on. */
 function toScenarioIssue(issue: z.core.$ZodIssue): ScenarioIssue {
@@ -159,7 +183,7 @@ function resolve(doc: ScenarioDocument, file: string, issues: ScenarioIssue[]): 
   const vertices = resolveVertices(doc, issues);
   const faults = resolveFaults(doc, vertices, issues);
   return {
-    name: doc.name ?? file.replace(/^.*[\\/]/, '').replace(/\.(ya?ml|json)$/i, ''),
+    name: doc.name ?? (file === '-' ? 'stdin' : file.replace(/^.*[\\/]/, '').replace(/\.(ya?ml|json)$/i, '')),
     seed: doc.seed ?? 0,
     mode: cfg.mode,
     cluster,

@@ -1,6 +1,7 @@
 //! The scenario file's schema: structure, types and units, with messages that say what is allowed.
 
 import { z } from 'zod';
+import { isExactSeed, SEED_RANGE_TEXT } from './limits.js';
 import { describe, parseBandwidth, parseDuration, parseRate, parseSize } from './units.js';
 
 type Ctx = z.core.$RefinementCtx;
@@ -41,7 +42,7 @@ const nonNegInt = num('an integer >= 0', (n) => Number.isInteger(n) && n >= 0);
 const positive = num('a number > 0', (n) => Number.isFinite(n) && n > 0);
 const nonNegative = num('a number >= 0', (n) => Number.isFinite(n) && n >= 0);
 const fraction = num('a number from 0 to 1', (n) => n >= 0 && n <= 1);
-const integer = num('an integer', (n) => Number.isInteger(n));
+const seed = num(SEED_RANGE_TEXT, isExactSeed);
 
 function oneOf<T extends string>(values: readonly T[]) {
   return parsed<T>((v) =>
@@ -143,7 +144,7 @@ export const faultSchema = z.discriminatedUnion('type', [
 export const scenarioSchema = z.strictObject({
   name: z.string().optional(),
   description: z.string().optional(),
-  seed: integer.optional(),
+  seed: seed.optional(),
   cluster: clusterSchema.optional(),
   config: z.record(z.string(), z.unknown()).optional(),
   job: z.strictObject({ vertices: z.array(vertexSchema).min(1) }),

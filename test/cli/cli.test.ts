@@ -104,7 +104,7 @@ describe('bad input: exit 2, the file, the field path, no stack trace', () => {
   it('a missing file', () => {
     const r = batchsim(['run', join(dir, 'nope.yaml')]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/nope\.yaml: no such file/);
+    expect(r.stderr).toMatch(/nope\.yaml: cannot read the scenario: no such file/);
   });
 
   it('a bad flag value', () => {
@@ -161,5 +161,87 @@ describe('compare: every choice takes effect', () => {
     expect(doc.choices.map((c: { taskManagers: { created: { median: number } } }) => c.taskManagers.created.median)).toEqual([4, 2]);
     const peakSlots = doc.choices.map((c: { runs: { taskManagers: { peak: number } }[] }) => c.runs[0].taskManagers.peak);
     expect(peakSlots).toEqual([4, 2]);
+  });
+});
+
+describe('input limits: exit 2 naming the file or flag and the limit', () => {
+  function batchsimIn(args: string[], input: string | Buffer) {
+    const r = spawnSync(process.execPath, [cli, ...args], { cwd: root, encoding: 'utf8', input, maxBuffer: 16 * 2 ** 20 });
+    return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+  }
+
+  it.each([
+    ['run', 'scenario'],
+    ['validate', 'scenario'],
+    ['compare', 'scenario'],
+    ['import', 'plan'],
+  ])('%s /dev/zero stops after 64 MiB', (command, what) => {
+    const t0 = Date.now();
+    const r = batchsim([command, '/dev/zero']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`/dev/zero: more than 64 MiB: batchsim reads ${what} files of at most 64 MiB (67108864 bytes)\n`);
+    // Reading until killed took 9 to 16 s and 3 GiB.
+    expect(Date.now() - t0).toBeLessThan(8000);
+  });
+
+  it('report /dev/zero too, and no report is written', () => {
+    const out = join(dir, 'zero.html');
+    const r = batchsim(['report', '/dev/zero', '-o', out]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^\/dev\/zero: more than 64 MiB/);
+    expect(spawnSync('test', ['-e', out]).status).toBe(1);
+  });
+
+  it('reads a scenario from standard input as `-`, up to the limit', () => {
+    expect(batchsimIn(['validate', '-'], ok)).toMatchObject({ code: 0, stdout: '-: OK (2 vertices)\n' });
+    expect(batchsimIn(['run', '-', '--json'], ok)).toMatchObject({ code: 0, stdout: expect.stringContaining('"scenario": "stdin"') });
+    const big = Buffer.alloc(64 * 2 ** 20 + 1, 0x20);
+    const r = batchsimIn(['validate', '-'], big);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('-: more than 64 MiB: batchsim reads scenario files of at most 64 MiB (67108864 bytes)\n');
+  });
+
+  it('rejects seeds a double cannot hold exactly', () => {
+    const f = file('seeds.yaml', ok);
+    for (const seed of ['9007199254740993', '99999999999999999999999']) {
+      const r = batchsim(['run', f, '--seed', seed]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain(`\`${seed}\` is out of range: expected an integer from -9007199254740991 to 9007199254740991`);
+    }
+    const r = batchsim(['run', file('seed-in-file.yaml', `seed: 99999999999999999999999\n${ok}`)]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/seed: Expected an integer from -9007199254740991 to 9007199254740991/);
+  });
+
+  it.each([
+    ['--seeds', '99999999999', 'at most 100000 seeds per choice'],
+    ['--slots', '99999999999', 'at most 1024 slots per TaskManager'],
+    ['--slots', '1,2,1025', 'at most 1024 slots per TaskManager'],
+    ['--workers', '99999999999', 'at most 256 worker threads'],
+  ])('compare %s %s is too large', (flag, value, bound) => {
+    const r = batchsim(['compare', file('sweep.yaml', ok), flag, value]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`option '${flag} <`);
+    expect(r.stderr).toContain(bound);
+    expect(r.stderr).not.toMatch(/internal error|\n\s+at /);
+  });
+
+  it('compare: seeds past 2^53-1 and grids past a million runs are refused before any run', () => {
+    const f = file('sweep2.yaml', ok);
+    let r = batchsim(['compare', f, '--seed', '9007199254740990', '--seeds', '3']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('error: --seeds 3 from seed 9007199254740990 goes past 9007199254740991 (2^53-1), the largest seed');
+    const slots = Array.from({ length: 20 }, (_, i) => i + 1).join(',');
+    r = batchsim(['compare', f, '--slots', slots, '--max-slots', slots, '--seeds', '100000']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('error: 400 choices x 100000 seeds (--seeds) make 40000000 runs; a comparison makes at most 1000000');
+  });
+
+  it('compare says up front how many runs a large grid makes', () => {
+    const tiny = file('tiny.yaml', 'job:\n  vertices:\n    - { id: A, parallelism: 1, source: { bytes: 1 } }\n');
+    const r = batchsim(['compare', tiny, '--slots', '1,2', '--seeds', '500', '--workers', '1']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('compare: 2 choices x 500 seeds = 1000 runs\n');
+    expect(batchsim(['compare', tiny, '--seeds', '999', '--workers', '1']).stderr).toBe('');
   });
 });

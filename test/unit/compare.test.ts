@@ -13,7 +13,7 @@ import {
   type RunSummary,
 } from '../../src/compare/aggregate.js';
 import { baseSettings, buildGrid, buildRuns, scenarioForChoice, seedList, sweptDimensions, type ChoiceSettings } from '../../src/compare/grid.js';
-import { parseAvgVolumeList, parseCount, parseMaxSlotsList, parseMemoryPerSlotList, parseModeList, parseShuffleList, parseSlotsList } from '../../src/cli/commands/compare.js';
+import { parseAvgVolumeList, parseMaxSlotsList, parseMemoryPerSlotList, parseModeList, parseSeedCount, parseShuffleList, parseSlotsList, parseWorkers } from '../../src/cli/commands/compare.js';
 import { COMPARE_CSV_HEADER, compareCsv, compareJson, formatCompareTable } from '../../src/report/compare-report.js';
 import { loadScenario } from '../../src/scenario/load.js';
 
@@ -329,7 +329,10 @@ describe('option parsers', () => {
     expect(parseAvgVolumeList('8MiB,16m,1gb')).toEqual([8 * MIB, 16 * MIB, GIB]);
     expect(parseMemoryPerSlotList('2GiB,4g, 8 gb')).toEqual([2 * GIB, 4 * GIB, 8 * GIB]);
     expect(parseModeList('batch,STREAMING')).toEqual(['BATCH', 'STREAMING']);
-    expect(parseCount('20')).toBe(20);
+    expect(parseSeedCount('20')).toBe(20);
+    expect(parseSeedCount('100000')).toBe(100_000);
+    expect(parseSlotsList('1024')).toEqual([1024]);
+    expect(parseWorkers('256')).toBe(256);
   });
 
   it.each([
@@ -345,8 +348,11 @@ describe('option parsers', () => {
     ['--memory-per-slot', '4GiB,4g', parseMemoryPerSlotList],
     ['--memory-per-slot', 'lots', parseMemoryPerSlotList],
     ['--avg-volume', '16 parsecs', parseAvgVolumeList],
-    ['--seeds', '0', parseCount],
-    ['--seeds', 'x', parseCount],
+    ['--seeds', '0', parseSeedCount],
+    ['--seeds', 'x', parseSeedCount],
+    ['--seeds', '100001', parseSeedCount],
+    ['--slots', '1025', parseSlotsList],
+    ['--workers', '257', parseWorkers],
   ] as [string, string, (v: string) => unknown][])('rejects %s %s', (_option, value, parse) => {
     expect(() => parse(value)).toThrow(InvalidArgumentError);
   });

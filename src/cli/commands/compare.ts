@@ -3,9 +3,10 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { Presets, SingleBar } from 'cli-progress';
 import { buildComparison } from '../../compare/aggregate.js';
-import { baseSettings, buildGrid, buildRuns, scenarioForChoice, seedList, sweptDimensions, type GridAxes, type RuntimeMode, type Shuffle } from '../../compare/grid.js';
+import { baseSettings, buildGrid, buildRuns, gridSize, scenarioForChoice, seedList, sweptDimensions, type GridAxes, type RuntimeMode, type Shuffle } from '../../compare/grid.js';
 import { defaultWorkers, runGrid } from '../../compare/run-grid.js';
 import { compareCsv, compareJson, formatCompareTable, renderCompareHtml } from '../../report/compare-report.js';
+import { MAX_SEED } from '../../scenario/limits.js';
 import { parseBandwidth, parseSize } from '../../scenario/units.js';
 import { checkOutputPaths, parseSeed, readScenarioInput, STDIO, writeOutput } from '../io.js';
 import { printWarnings } from '../outputs.js';
@@ -14,6 +15,25 @@ import type { SimulationSpec } from '../../model/spec.js';
 
 /** Seeds per choice when `--seeds` is not given: enough for a median and a p95 worth reading. */
 export const DEFAULT_SEEDS = 10;
+
+/**
+ * Bounds on a sweep, so that a typo (`--seeds 99999999999`) is an error naming the flag and
+ * not an allocation that fails halfway. `--slots` is bounded as a setting: a TaskManager of
+ * more than 1,024 slots is far past any real one (Flink sizes them by cores).
+ */
+export const SWEEP_LIMITS = {
+  /** `--seeds`: runs per choice. */
+  seeds: 100_000,
+  /** `--slots`: slots per TaskManager. */
+  slots: 1024,
+  /** `--workers`: threads. */
+  workers: 256,
+  /** Choices x seeds. */
+  runs: 1_000_000,
+} as const;
+
+/** From this many runs on, the command says on stderr how many it will make before it starts. */
+export const ANNOUNCED_RUNS = 1000;
 
 /** Where the command writes, and the environment it reads; tests pass their own. */
 export interface CompareIo {
@@ -64,11 +84,14 @@ function listOf<T>(what: string, item: (s: string) => T | { error: string }, key
   };
 }
 
-const positiveInt = (s: string): number | { error: string } =>
-  /^\d+$/.test(s) && Number(s) >= 1 ? Number(s) : { error: `expected an integer >= 1, got \`${s}\`` };
+/** An integer from 1 to `max`, checked on the digits so that no huge value is rounded first. */
+const intUpTo = (max: number, what: string) => (s: string): number | { error: string } => {
+  if (!/^\d+$/.test(s) || Number(s) < 1) return { error: `expected an integer >= 1, got \`${s}\`` };
+  return BigInt(s) <= BigInt(max) ? Number(s) : { error: `\`${s}\` is too large: at most ${max} ${what}` };
+};
 
 /** `--slots 1,2,4`: slots per TaskManager. */
-export const parseSlotsList = listOf('integers >= 1', positiveInt);
+export const parseSlotsList = listOf(`integers from 1 to ${SWEEP_LIMITS.slots}`, intUpTo(SWEEP_LIMITS.slots, 'slots per TaskManager'));
 
 /** `--cpu-per-slot 0.5,1,2`: cores per slot. */
 export const parseCpuPerSlotList = listOf('numbers > 0', (s) =>
@@ -110,9 +133,16 @@ export const parseModeList = listOf<RuntimeMode>('`batch` or `streaming`', (s) =
   return m === 'BATCH' || m === 'STREAMING' ? m : { error: `expected \`batch\` or \`streaming\`, got \`${s}\`` };
 });
 
-/** A commander parser for an integer >= 1 (`--seeds`, `--workers`). */
-export function parseCount(value: string): number {
-  const v = positiveInt(value.trim());
+/** A commander parser for `--seeds`: 1 to {@link SWEEP_LIMITS}.seeds. */
+export function parseSeedCount(value: string): number {
+  const v = intUpTo(SWEEP_LIMITS.seeds, 'seeds per choice')(value.trim());
+  if (typeof v !== 'number') throw new InvalidArgumentError(v.error);
+  return v;
+}
+
+/** A commander parser for `--workers`: 1 to {@link SWEEP_LIMITS}.workers. */
+export function parseWorkers(value: string): number {
+  const v = intUpTo(SWEEP_LIMITS.workers, 'worker threads')(value.trim());
   if (typeof v !== 'number') throw new InvalidArgumentError(v.error);
   return v;
 }
@@ -133,7 +163,7 @@ export function registerCompareCommand(program: Command, io: CompareIo = {}): vo
     .command('compare')
     .description('simulate a grid of choices over several seeds and print them side by side')
     .argument('<file>', 'scenario file (.yaml, .yml or .json; `-` for standard input)')
-    .option('--slots <list>', 'slots per TaskManager to try, e.g. 1,2,4', parseSlotsList)
+    .option('--slots <list>', `slots per TaskManager to try, e.g. 1,2,4 (at most ${SWEEP_LIMITS.slots})`, parseSlotsList)
     .option('--cpu-per-slot <list>', 'cores per slot to try, e.g. 0.5,1,2', parseCpuPerSlotList)
     .option('--disk-bandwidth <list>', 'disk bandwidths per TaskManager to try, e.g. 100MiB/s,400MiB/s,unlimited', parseBandwidthList)
     .option('--network-bandwidth <list>', 'network bandwidths per TaskManager to try, e.g. 1Gbit/s,10Gbit/s', parseBandwidthList)
@@ -142,9 +172,9 @@ export function registerCompareCommand(program: Command, io: CompareIo = {}): vo
     .option('--shuffle <list>', 'shuffle modes to try: local, remote or both', parseShuffleList)
     .option('--avg-volume <list>', 'adaptive avg-data-volume-per-task values to try, e.g. 8MiB,16MiB', parseAvgVolumeList)
     .option('--mode <list>', 'runtime modes to try: batch, streaming or both (streaming: all slots up front, full restarts)', parseModeList)
-    .option('--seeds <n>', `seeds per choice: the scenario's seed and the next ones (default ${DEFAULT_SEEDS})`, parseCount)
+    .option('--seeds <n>', `seeds per choice: the scenario's seed and the next ones (default ${DEFAULT_SEEDS}, at most ${SWEEP_LIMITS.seeds})`, parseSeedCount)
     .option('--seed <n>', "first seed, instead of the scenario's", parseSeed)
-    .option('--workers <n>', 'worker threads (default: one per core for big grids, else 1; 1 runs without threads)', parseCount)
+    .option('--workers <n>', `worker threads (default: one per core for big grids, else 1; 1 runs without threads; at most ${SWEEP_LIMITS.workers})`, parseWorkers)
     .option('--json [file]', 'write every choice, statistic and run as JSON (to standard output when no file is given)')
     .option('--csv <file>', 'write one row per choice as CSV')
     .option('--report <file>', 'write a self-contained HTML page with the table and charts')
@@ -154,7 +184,7 @@ export function registerCompareCommand(program: Command, io: CompareIo = {}): vo
         'core-seconds among choices where no run failed. Every output option takes `-` for standard output (one at a\n' +
         'time); the table then goes to stderr. Example:\n  batchsim compare sim-scenarios/compare-slots-per-tm.yaml --slots 1,2,4 --shuffle remote,local',
     )
-    .action(async (file: string, flags: CompareFlags) => {
+    .action(async (file: string, flags: CompareFlags, command: Command) => {
       const stdout = io.stdout ?? process.stdout;
       const stderr = io.stderr ?? process.stderr;
       const env = io.env ?? process.env;
@@ -173,6 +203,23 @@ export function registerCompareCommand(program: Command, io: CompareIo = {}): vo
         ...(flags.avgVolume !== undefined && { avgVolume: flags.avgVolume }),
         ...(flags.mode !== undefined && { mode: flags.mode }),
       };
+      const firstSeed = flags.seed ?? scenario.spec.seed;
+      const seedCount = flags.seeds ?? DEFAULT_SEEDS;
+      if (firstSeed > MAX_SEED - (seedCount - 1)) {
+        command.error(
+          `error: --seeds ${seedCount} from seed ${firstSeed} goes past ${MAX_SEED} (2^53-1), the largest seed; start lower with --seed`,
+          { exitCode: 2, code: 'batchsim.seedRange' },
+        );
+      }
+      const choiceCount = gridSize(axes);
+      const runCount = choiceCount * seedCount;
+      if (runCount > SWEEP_LIMITS.runs) {
+        command.error(
+          `error: ${choiceCount} choices x ${seedCount} seeds (--seeds) make ${runCount} runs; a comparison makes at most ${SWEEP_LIMITS.runs}`,
+          { exitCode: 2, code: 'batchsim.sweepSize' },
+        );
+      }
+      if (runCount >= ANNOUNCED_RUNS) stderr.write(`compare: ${choiceCount} choice${choiceCount === 1 ? '' : 's'} x ${seedCount} seeds = ${runCount} runs\n`);
       const base = baseSettings(scenario.spec);
       const choices = buildGrid(base, axes);
       // Load every choice once here, so a choice the loader rejects is reported as a
@@ -185,7 +232,7 @@ export function registerCompareCommand(program: Command, io: CompareIo = {}): vo
         fresh.forEach((w) => said.add(w));
         printWarnings(`${label} (${ch.label})`, fresh, stderr);
       }
-      const seeds = seedList(flags.seed ?? scenario.spec.seed, flags.seeds ?? DEFAULT_SEEDS);
+      const seeds = seedList(firstSeed, seedCount);
       const runs = buildRuns(choices, seeds);
 
       const color = colorAllowed(env);

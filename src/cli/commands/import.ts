@@ -66,7 +66,7 @@ function rateOption(value: string): number {
 export async function runImport(file: string, options: ImportCommandOptions, io: ImportIo = processIo): Promise<ImportResult> {
   const toFile = options.output !== undefined && options.output !== STDIO ? options.output : undefined;
   if (toFile !== undefined) checkOutputPaths({ '--output': toFile }, file);
-  const text = readInput(file, 'cannot read the plan');
+  const text = readInput(file, 'plan');
   // The importer names standard input itself (`-`, and `standard input` in the YAML).
   const label = file;
   const result = importPlan(text, label, { sourceBytes: options.sourceBytes, rate: options.rate });

@@ -1,5 +1,6 @@
 //! The job graph: vertices and edges by index, in topological order.
 
+import { MinIndexHeap } from '../../util/min-index-heap.js';
 import type { EdgePattern, VertexSpec } from '../spec.js';
 
 /** An edge seen from one end: the vertex at the other end and how data flows. */
@@ -44,17 +45,20 @@ export function buildJobGraph(vertices: readonly VertexSpec[]): JobGraph {
   return { vertices, indexOf, inputs, outputs, topological: order };
 }
 
-/** Kahn's algorithm, always taking the lowest ready index so the order is stable. */
+/**
+ * Kahn's algorithm, always taking the lowest ready index so the order is stable. The ready
+ * vertices wait in a binary min-heap: a source fanned out to N vertices makes N of them
+ * ready at once, and re-sorting that list for every vertex taken cost O(N^2 log N).
+ */
 function topologicalOrder(n: number, inputs: readonly (readonly JobEdge[])[]): number[] | null {
   const indegree = inputs.map((e) => e.length);
   const consumers: number[][] = Array.from({ length: n }, () => []);
   inputs.forEach((edges, c) => edges.forEach((e) => consumers[e.vertex].push(c)));
-  const ready: number[] = [];
+  const ready = new MinIndexHeap(n);
   for (let v = 0; v < n; v++) if (indegree[v] === 0) ready.push(v);
   const order: number[] = [];
-  while (ready.length > 0) {
-    ready.sort((a, b) => b - a);
-    const v = ready.pop() as number;
+  while (ready.size > 0) {
+    const v = ready.pop();
     order.push(v);
     for (const c of consumers[v]) if (--indegree[c] === 0) ready.push(c);
   }
