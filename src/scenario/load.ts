@@ -183,7 +183,7 @@ function resolve(doc: ScenarioDocument, file: string, issues: ScenarioIssue[]): 
   const vertices = resolveVertices(doc, issues);
   const faults = resolveFaults(doc, vertices, issues);
   return {
-    name: doc.name ?? (file === '-' ? 'stdin' : file.replace(/^.*[\\/]/, '').replace(/\.(ya?ml|json)$/i, '')),
+    name: doc.name ?? (file === '-' || file === '<stdin>' ? 'stdin' : file.replace(/^.*[\\/]/, '').replace(/\.(ya?ml|json)$/i, '')),
     seed: doc.seed ?? 0,
     mode: cfg.mode,
     cluster,

@@ -141,9 +141,12 @@ export class StreamingScheduler implements ClusterListener {
       for (let j = 0; j < e.length; j++) if (e[j] <= now) done++;
     }
     const finished = this.ended?.status === 'FINISHED' ? total : this.deployed ? done : 0;
+    const cluster = this.cluster.snapshot();
     this.recorder.sample({
       time: now / 1000,
-      ...this.cluster.snapshot(),
+      ...cluster,
+      // Slots allocated to the waiting job are taken, but run nothing yet.
+      busySlots: cluster.busySlots - this.reserved.length,
       pendingRequests: this.waiting ? this.slotsNeeded : 0,
       runningSubtasks: this.deployed ? total - done : 0,
       finishedSubtasks: finished,

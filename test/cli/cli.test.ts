@@ -193,12 +193,12 @@ describe('input limits: exit 2 naming the file or flag and the limit', () => {
   });
 
   it('reads a scenario from standard input as `-`, up to the limit', () => {
-    expect(batchsimIn(['validate', '-'], ok)).toMatchObject({ code: 0, stdout: '-: OK (2 vertices)\n' });
+    expect(batchsimIn(['validate', '-'], ok)).toMatchObject({ code: 0, stdout: '<stdin>: OK (2 vertices)\n' });
     expect(batchsimIn(['run', '-', '--json'], ok)).toMatchObject({ code: 0, stdout: expect.stringContaining('"scenario": "stdin"') });
     const big = Buffer.alloc(64 * 2 ** 20 + 1, 0x20);
     const r = batchsimIn(['validate', '-'], big);
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe('-: more than 64 MiB: batchsim reads scenario files of at most 64 MiB (67108864 bytes)\n');
+    expect(r.stderr).toBe('<stdin>: more than 64 MiB: batchsim reads scenario files of at most 64 MiB (67108864 bytes)\n');
   });
 
   it('rejects seeds a double cannot hold exactly', () => {
