@@ -7,8 +7,15 @@ import { Command, CommanderError } from 'commander';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 
-import { formatCheckReport, registerImportCommand } from '../../src/cli/commands/import.js';
-import { DEFAULT_RATE, DEFAULT_SOURCE_BYTES, importPlan, type ImportOptions, type ImportResult } from '../../src/import/index.js';
+import { formatCheckReport, registerImportCommand, simulatorChargesIo } from '../../src/cli/commands/import.js';
+import {
+  DEFAULT_RATE,
+  DEFAULT_SOURCE_BYTES,
+  IMPORTED_TASKMANAGER,
+  importPlan,
+  type ImportOptions,
+  type ImportResult,
+} from '../../src/import/index.js';
 import { patternOf } from '../../src/import/ship-strategy.js';
 import { decodeEntities, flattenName, slugify, type ImportedVertex } from '../../src/import/to-scenario.js';
 import type { RunResult, VertexResult } from '../../src/model/run-result.js';
@@ -175,24 +182,31 @@ describe.skipIf(!haveSamples)("Flink's real samples", () => {
   it('batch hash join (job details): calibrated per vertex from the measured run', () => {
     const r = load('rest-jobdetails-iceberg-hashjoin-batch-flink1.16.json');
     expect(r.format).toBe('job-details');
-    expect(r.warnings).toEqual([]);
     expect(r.scenario.name).toBe('insert-into_cat2.cat2_db2.t4');
     expect(r.scenario.config).toEqual({ 'execution.runtime-mode': 'BATCH' });
     expect(ids(r)).toEqual(['source-t2', 'source-t2-2', 'hashjoin', 'icebergfilescommitter']);
     expect(vertex(r, 'source-t2').name).toBe('Source: t2[19]');
     expect(inputs(r, 'hashjoin')).toEqual(['source-t2:all-to-all', 'source-t2-2:all-to-all']);
     expect(inputs(r, 'icebergfilescommitter')).toEqual(['hashjoin:pointwise']);
-    // Sources: source.bytes = write-bytes; rate = bytes / duration (p = 1).
+    // One run, a few bytes each: as rates these would be 264.706 B/s and the like, far below any CPU, so each
+    // vertex's measured time becomes `fixed` (less the bytes at the default 100 MiB/s, and the model's I/O).
+    // The model's I/O: input read at 1 Gbit/s = 125e6 B/s, output written at 130e6 B/s (20 GiB disk).
+    const fixedOf = (id: string) => parseDuration(vertex(r, id).fixed) / 1000;
+    const io = (read: number, written: number) => read / 125e6 + written / 130e6;
     expect(vertex(r, 'source-t2').source).toEqual({ bytes: 72 });
-    expect(rate(vertex(r, 'source-t2'))).toBeCloseTo(72 / 0.272, 2);
+    expect(fixedOf('source-t2')).toBeCloseTo(0.272 - 72 / (100 * MiB) - io(72, 72), 6);
+    expect(vertex(r, 'source-t2').rate).toBe('100MiB/s');
     expect(vertex(r, 'source-t2-2').source).toEqual({ bytes: 88 });
-    expect(rate(vertex(r, 'source-t2-2'))).toBeCloseTo(88 / 0.271, 2);
+    expect(fixedOf('source-t2-2')).toBeCloseTo(0.271 - 88 / (100 * MiB) - io(88, 88), 6);
     // Join: input = 72 + 88 = 160 bytes in 101 ms; wrote 730 bytes.
-    expect(rate(vertex(r, 'hashjoin')) / (160 / 0.101)).toBeCloseTo(1, 5);
+    expect(fixedOf('hashjoin')).toBeCloseTo(0.101 - 160 / (100 * MiB) - io(160, 730), 6);
     expect(vertex(r, 'hashjoin').selectivity).toBe(4.5625);
     // Committer: 730 bytes in 181 ms; a sink, so no selectivity.
-    expect(rate(vertex(r, 'icebergfilescommitter')) / (730 / 0.181)).toBeCloseTo(1, 5);
+    // A sink writes nothing to local disk.
+    expect(fixedOf('icebergfilescommitter')).toBeCloseTo(0.181 - 730 / (100 * MiB) - io(730, 0), 6);
     expect(vertex(r, 'icebergfilescommitter').selectivity).toBeUndefined();
+    expect(r.warnings).toHaveLength(4);
+    expect(r.warnings[0]).toMatch(/^vertex `source-t2`: 72 B per subtask in 27[12]\.\d+ms would be a rate of 264\.7\d*B\/s, below 1 MiB\/s per core: .*overhead/);
     // TaskManager startup: first vertex deployed 222 ms after the job started.
     expect(r.scenario.cluster.taskmanager.startup).toBe('222ms');
     expect(r.measured).toEqual({
@@ -353,18 +367,21 @@ describe('REST job plan (format B)', () => {
 });
 
 describe('REST job details (format C): calibration', () => {
-  it('computes rate, selectivity, source.bytes and startup by hand-checked formulas', () => {
-    const r = importFixture('job-details-calibration.json');
+  it('computes rate, selectivity, source.bytes and startup by hand-checked formulas (no I/O charged)', () => {
+    const r = importFixture('job-details-calibration.json', { io: null });
     expect(r.format).toBe('job-details');
-    expect(r.warnings).toEqual([]);
+    // One run without subtask details: everything on the rate, except source-dims, too slow for that.
+    expect(r.warnings).toHaveLength(2);
+    expect(r.warnings[0]).toMatch(/^vertex `source-dims`: 1 MiB per subtask in 2s would be a rate of 512KiB\/s/);
+    expect(r.warnings[1]).toMatch(/^one run at one size cannot tell fixed overhead from throughput/);
     expect(ids(r)).toEqual(['source-orders', 'source-dims', 'join', 'sink-out']);
     expect(vertex(r, 'join').name).toBe('Join[3] -> Calc[4]');
     expect(inputs(r, 'join')).toEqual(['source-orders:all-to-all', 'source-dims:broadcast']);
     expect(inputs(r, 'sink-out')).toEqual(['join:all-to-all']);
     // source-orders: p = "4", wrote 4 GiB in 10 s -> 1 GiB per subtask / 10 s = 102.4 MiB/s.
     expect(vertex(r, 'source-orders')).toMatchObject({ parallelism: 4, source: { bytes: '4GiB' }, rate: '102.4MiB/s' });
-    // source-dims: 1 MiB in 2 s -> 512 KiB/s.
-    expect(vertex(r, 'source-dims')).toMatchObject({ parallelism: 1, source: { bytes: '1MiB' }, rate: '512KiB/s' });
+    // source-dims: 1 MiB in 2 s would be 512 KiB/s: fixed = 2 s - 1 MiB / 100 MiB/s = 1.99 s, default rate.
+    expect(vertex(r, 'source-dims')).toMatchObject({ parallelism: 1, source: { bytes: '1MiB' }, rate: '100MiB/s', fixed: '1.99s' });
     // join: input = 4 GiB + 4 x 1 MiB (broadcast to 4 subtasks) = 4299161600 B; / 4 / 20 s = 51.25 MiB/s;
     // wrote 2149580800 B -> selectivity 0.5.
     expect(vertex(r, 'join')).toMatchObject({ parallelism: 4, rate: '51.25MiB/s', selectivity: 0.5 });
@@ -387,7 +404,7 @@ describe('REST job details (format C): calibration', () => {
   });
 
   it('falls back to defaults for NaN, incomplete and unfinished metrics, naming each vertex', () => {
-    const r = importFixture('job-details-missing.json', { sourceBytes: 2 * GiB, rate: 50 * MiB });
+    const r = importFixture('job-details-missing.json', { sourceBytes: 2 * GiB, rate: 50 * MiB, io: null });
     expect(ids(r)).toEqual(['source-clicks', 'map', 'sink-db']);
     // write-bytes "NaN": default source.bytes; the rate still comes from the measured 10 s.
     expect(vertex(r, 'source-clicks')).toMatchObject({ source: { bytes: '2GiB' }, rate: '102.4MiB/s' });
@@ -396,22 +413,23 @@ describe('REST job details (format C): calibration', () => {
     // RUNNING: the default rate.
     expect(vertex(r, 'sink-db').rate).toBe('50MiB/s');
     expect(r.measured).toBeUndefined();
-    expect(r.warnings).toHaveLength(4);
+    expect(r.warnings).toHaveLength(5);
     expect(r.warnings[0]).toMatch(/the job is RUNNING/);
     expect(r.warnings[1]).toMatch(/^vertex `source-clicks` .*write-bytes "NaN".*default source\.bytes 2 GiB/);
     expect(r.warnings[2]).toMatch(/^vertex `map` .*incomplete write-bytes.*selectivity 1/);
     expect(r.warnings[3]).toMatch(/^vertex `sink-db` .*RUNNING, not FINISHED.*rate 50MiB\/s/);
+    expect(r.warnings[4]).toMatch(/^one run at one size/);
     expect(r.yaml).toContain('source: { bytes: 2GiB } # assumption: edit me');
     expect(r.yaml).toContain('selectivity: 1 # assumption: edit me');
     expect(r.yaml).toContain('rate: 50MiB/s # assumption: edit me');
     expectRunnable(r);
   });
 
-  it('round trip: job details made from a simulated run import into a scenario that runs the same', () => {
+  it('round trip: job details made from a simulated run import into a scenario that runs the same', async () => {
     const original = `
 name: roundtrip
 cluster:
-  taskmanager: { slots: 2, startup: 5s }
+  taskmanager: { slots: 1, startup: 5s }
 job:
   vertices:
     - { id: big, parallelism: 4, source: { bytes: 8GiB }, rate: 100MiB/s }
@@ -437,8 +455,12 @@ job:
     expect(first.status).toBe('FINISHED');
 
     const details = jobDetailsFrom(first, scenario.spec.vertices);
-    const imported = importPlan(JSON.stringify(details, null, 2), 'roundtrip-details.json', {});
-    expect(imported.warnings).toEqual([]);
+    const io = (await simulatorChargesIo()) ? IMPORTED_TASKMANAGER : null;
+    const imported = importPlan(JSON.stringify(details, null, 2), 'roundtrip-details.json', { io });
+    expect(imported.warnings).toEqual([
+      'one run at one size cannot tell fixed overhead from throughput: vertices without busy time have all their time on the rate ' +
+        '(`batchsim import run1.json run2.json ...` with runs at other sizes fits both)',
+    ]);
     expect(imported.measured!.durationSeconds).toBeCloseTo(first.makespan, 2);
     const second = expectRunnable(imported);
 
@@ -568,7 +590,7 @@ describe('the import command', () => {
     expect(r.error).toBeUndefined();
     expect(r.out).toBe('');
     expect(readFileSync(out, 'utf8')).toContain('rate: 50MiB/s # assumption: edit me');
-    expect(r.err.split('\n').filter((l) => l !== '')).toHaveLength(4);
+    expect(r.err.split('\n').filter((l) => l !== '')).toHaveLength(5);
     expect(r.err).toContain(`${fixture('job-details-missing.json')}: warning: vertex \`sink-db\``);
   });
 
@@ -619,13 +641,15 @@ describe('the import command', () => {
     const r = await cli(fixture('job-details-calibration.json'), '-o', out, '--check');
     expect(r.error).toBeUndefined();
     const lines = r.out.split('\n');
-    expect(lines[0]).toBe('check: simulated run FINISHED');
-    const row = (name: string) => lines.find((l) => l.startsWith(`${name} `))!.trim().split(/\s{2,}/);
+    expect(lines[0]).toBe('check, in-sample: each run simulated at its sizes with the fit of all 1 run');
+    const row = (name: string) => lines.find((l) => l.startsWith(`job-details-calibration.json  ${name} `))!.trim().split(/\s{2,}/);
     const job = row('job (makespan)');
-    expect(job[1]).toBe('35.500 s');
-    expect(Math.abs(parseFloat(job[3]))).toBeLessThan(3);
-    expect(row('join').slice(1)).toEqual(['20.000 s', '20.000 s', '+0.0%']);
-    expect(row('source-orders').slice(1)).toEqual(['10.000 s', '10.000 s', '+0.0%']);
+    expect(job[2]).toBe('35.500 s');
+    expect(Math.abs(parseFloat(job[4]))).toBeLessThan(3);
+    expect(row('join').slice(2)).toEqual(['20.000 s', '20.000 s', '+0.0%']);
+    expect(row('source-orders').slice(2)).toEqual(['10.000 s', '10.000 s', '+0.0%']);
+    expect(r.out).toMatch(/^in-sample error: makespan \|error\| mean \d+\.\d%, max \d+\.\d% \(1\); vertex durations \|error\| mean 0\.0%, max 0\.0% \(4\)$/m);
+    expect(r.out).toContain('leave-one-run-out error: needs two or more runs');
   });
 
   it('--check without -o keeps stdout pure YAML and prints the comparison on stderr', async () => {
