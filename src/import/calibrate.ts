@@ -59,6 +59,8 @@ interface Observation {
   seconds?: number;
   points: FitPoint[];
   level: 'subtask' | 'vertex' | 'none';
+  /** Subtasks left out (`3 (RUNNING)`). */
+  skipped: string[];
   /** Each subtask's share of the bytes the vertex read, by subtask index, when every subtask reported. */
   shares?: number[];
   /** Measured read-bytes, when it differs from `input` by more than 10 %. */
@@ -137,6 +139,12 @@ export function calibrateRuns(runs: readonly RunGraph[], opts: CalibrationOption
         const defaulted: string[] = [];
         v.parallelism = own.parallelism;
         for (const { r, o } of used) {
+          if (o.skipped.length > 0) {
+            warnings.push(
+              `${multi ? `${runs[r].file}: ` : ''}vertex \`${id}\`: subtask${o.skipped.length > 1 ? 's' : ''} ${o.skipped.join(', ')} left out of the fit: ` +
+                'only FINISHED subtasks with a duration count',
+            );
+          }
           if (o.readMismatch === undefined) continue;
           warnings.push(
             `${multi ? `${runs[r].file}: ` : ''}vertex \`${id}\` read ${humanBytes(o.readMismatch)} but its producers write ${humanBytes(o.input)} in the scenario; ` +
@@ -391,7 +399,7 @@ function observe(
     const m: VertexMeasurement = v.measurement ?? { problems: { duration: 'was not measured', 'write-bytes': 'was not measured' } };
     const p = v.parallelism ?? bv.parallelism ?? 1;
     const hasConsumers = (consumers.get(bv.key) ?? 0) > 0;
-    const o: Observation = { parallelism: p, input: 0, output: 0, points: [], level: 'none', missing: {} };
+    const o: Observation = { parallelism: p, input: 0, output: 0, points: [], level: 'none', missing: {}, skipped: v.subtasks?.skipped ?? [] };
 
     if (bv.inputs.length === 0) {
       if (m.writeBytes !== undefined) o.input = m.writeBytes;

@@ -8,7 +8,7 @@
 import type { ImportGraph } from './to-scenario.js';
 
 /** Operators of sources that are unbounded unless configured otherwise. */
-const UNBOUNDED_SOURCE = /^(?:Source:\s*)?.*\b(kafka|kinesis|pulsar|rabbitmq|socket|monitor)\b/i;
+const UNBOUNDED_SOURCE = /kafka|kinesis|pulsar|rabbitmq|socket|\bmonitor\b/i;
 /** Operators that Flink SQL plans only in streaming mode. */
 const STREAMING_ONLY = /\bMiniBatch/;
 

@@ -191,11 +191,11 @@ describe.skipIf(!haveSamples)("Flink's real samples", () => {
     // One run, a few bytes each: as rates these would be 264.706 B/s and the like, far below any CPU, so each
     // vertex's measured time becomes `fixed` (less the bytes at the default 100 MiB/s, and the model's I/O).
     // The model's I/O: input read at 1 Gbit/s = 125e6 B/s, output written at 130e6 B/s (20 GiB disk).
-    const fixedOf = (id: string) => parseDuration(vertex(r, id).fixed) / 1000;
+    const fixedOf = (id: string) => (parseDuration(vertex(r, id).fixed) as number) / 1000;
     const io = (read: number, written: number) => read / 125e6 + written / 130e6;
     expect(vertex(r, 'source-t2').source).toEqual({ bytes: 72 });
     expect(fixedOf('source-t2')).toBeCloseTo(0.272 - 72 / (100 * MiB) - io(72, 72), 6);
-    expect(vertex(r, 'source-t2').rate).toBe('100MiB/s');
+    expect(rate(vertex(r, 'source-t2'))).toBe(100 * MiB);
     expect(vertex(r, 'source-t2-2').source).toEqual({ bytes: 88 });
     expect(fixedOf('source-t2-2')).toBeCloseTo(0.271 - 88 / (100 * MiB) - io(88, 88), 6);
     // Join: input = 72 + 88 = 160 bytes in 101 ms; wrote 730 bytes.
