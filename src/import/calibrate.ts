@@ -40,8 +40,6 @@ export interface RunGraph {
 
 export interface CalibrationOptions {
   defaults: { sourceBytes: number; rate: number };
-  /** Which defaults the user gave on the command line (they must then be used somewhere). */
-  given: { sourceBytes: boolean; rate: boolean };
   /** The TaskManager whose I/O the model charges; null when the simulator charges none. */
   io: IoCluster | null;
 }

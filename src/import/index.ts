@@ -112,7 +112,6 @@ export function importRuns(files: readonly { text: string; file: string }[], opt
     const runs = graphs.map((g, i) => ({ file: files[i].file, graph: g }));
     const calibration = calibrateRuns(runs, {
       defaults,
-      given: { sourceBytes: opts.sourceBytes !== undefined, rate: opts.rate !== undefined },
       io: opts.io === undefined ? IMPORTED_TASKMANAGER : opts.io,
     });
     const all = runs.map((_, i) => i);

@@ -616,6 +616,20 @@ describe('the import command', () => {
     expect((r.error as ScenarioError).message).toMatch(/nope\.json: cannot read the plan: no such file/);
   });
 
+  it('standard input can be one of the runs only once', async () => {
+    const r = await cli('-', '-');
+    expect(r.error).toBeInstanceOf(ScenarioError);
+    expect((r.error as ScenarioError).message).toBe('-: standard input can be read only once');
+  });
+
+  it('--source-bytes on job details that measured every source is refused (exit 2), and nothing is written', async () => {
+    const out = path.join(dir, 'refused.yaml');
+    const r = await cli(fixture('job-details-calibration.json'), '-o', out, '--source-bytes', '10GiB');
+    expect(r.error).toBeInstanceOf(ScenarioError);
+    expect((r.error as ScenarioError).message).toMatch(/--source-bytes applies only to sources whose size was not measured/);
+    expect(existsSync(out)).toBe(false);
+  });
+
   it('keeps an existing output file when the import fails', async () => {
     const out = path.join(dir, 'keep.yaml');
     writeFileSync(out, 'old: content\n');
@@ -629,6 +643,8 @@ describe('the import command', () => {
     ['--rate', '0MiB/s'],
     ['--source-bytes', 'lots'],
     ['--source-bytes', '0'],
+    ['--scale-sources', '0'],
+    ['--scale-sources', 'ten'],
   ])('%s %s is an invalid argument', async (flag, value) => {
     const r = await cli(fixture('union-three-inputs.json'), flag, value);
     expect(r.error).toBeInstanceOf(CommanderError);

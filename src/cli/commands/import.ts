@@ -168,10 +168,16 @@ async function checkRuns(result: ImportResult): Promise<string> {
   const checks = result.checks!;
   const inSample: RunComparison[] = [];
   const held: RunComparison[] = [];
+  const failures: string[] = [];
+  const simulateCheck = async (yaml: string, label: string) => {
+    const run = await simulateYaml(yaml, label);
+    if (run.status !== 'FINISHED') failures.push(`${label}: simulated run ${run.status}${run.failureCause !== undefined ? ` (${run.failureCause})` : ''}`);
+    return run;
+  };
   for (const c of checks) {
-    inSample.push({ file: c.file, rows: compareRows(c.measured, await simulateYaml(c.inSample, `${c.file} (fitted)`)) });
+    inSample.push({ file: c.file, rows: compareRows(c.measured, await simulateCheck(c.inSample, `${c.file} (fitted)`)) });
     if (c.leaveOneOut !== undefined) {
-      held.push({ file: c.file, rows: compareRows(c.measured, await simulateYaml(c.leaveOneOut, `${c.file} (predicted)`)) });
+      held.push({ file: c.file, rows: compareRows(c.measured, await simulateCheck(c.leaveOneOut, `${c.file} (predicted)`)) });
     }
   }
   const lines = [
@@ -190,6 +196,7 @@ async function checkRuns(result: ImportResult): Promise<string> {
     lines.push('leave-one-run-out error: needs two or more runs of the job (`batchsim import run1.json run2.json ...`)');
   }
   lines.push('', ...formatFitReport(result.fits ?? []));
+  if (failures.length > 0) lines.push('', ...failures);
   return `${lines.join('\n')}\n`;
 }
 
