@@ -14,57 +14,21 @@
 //! A metric that is missing, `"NaN"`, marked incomplete, or belongs to a vertex that has not
 //! finished is replaced by the defaults, with a warning naming the vertex.
 
-import { ScenarioError } from '../scenario/issues.js';
-import { describeMethod, fitPoints, type FitPoint, type VertexFit } from './fit.js';
-import { ioSeconds, slotBandwidths, type IoCluster } from './io-time.js';
-import {
-  assignIds,
-  consumerCounts,
-  formatDuration,
-  formatRate,
-  humanBytes,
-  type ImportGraph,
-  type ImportVertex,
-  type VertexMeasurement,
-} from './to-scenario.js';
+import { describeMethod, fitPoints, type VertexFit } from './fit.js';
+import { slotBandwidths, type IoCluster } from './io-time.js';
+import { align, observe, type Observation, type RunGraph } from './observe.js';
+import { assignIds, consumerCounts, formatDuration, formatRate, humanBytes, type ImportGraph, type ImportVertex } from './to-scenario.js';
+
+export type { RunGraph } from './observe.js';
 
 const MIB = 2 ** 20;
 /** Below this CPU rate per core a vertex's time is most likely not processing at all. */
 export const SLOW_RATE = MIB;
 
-/** One measured run: its file and its graph, vertices in topological order. */
-export interface RunGraph {
-  file: string;
-  graph: ImportGraph;
-}
-
 export interface CalibrationOptions {
   defaults: { sourceBytes: number; rate: number };
   /** The TaskManager whose I/O the model charges; null when the simulator charges none. */
   io: IoCluster | null;
-}
-
-/** What one vertex measured in one run, in the scenario's terms. */
-interface Observation {
-  parallelism: number;
-  /** Bytes the vertex reads in the scenario (sources: their source bytes). */
-  input: number;
-  /** Bytes it writes in the scenario. */
-  output: number;
-  /** Measured write-bytes, when usable. */
-  written?: number;
-  /** Measured vertex duration, seconds. */
-  seconds?: number;
-  points: FitPoint[];
-  level: 'subtask' | 'vertex' | 'none';
-  /** Subtasks left out (`3 (RUNNING)`). */
-  skipped: string[];
-  /** Each subtask's share of the bytes the vertex read, by subtask index, when every subtask reported. */
-  shares?: number[];
-  /** Measured read-bytes, when it differs from `input` by more than 10 %. */
-  readMismatch?: number;
-  /** Why a value had to be defaulted in this run, per value. */
-  missing: { sourceBytes?: string; duration?: string; written?: string };
 }
 
 /** The fit of one vertex, for the residual report. */
@@ -150,6 +114,7 @@ export function calibrateRuns(runs: readonly RunGraph[], opts: CalibrationOption
           );
         }
         const isSource = v.inputs.length === 0;
+        const ctx: VertexContext = { v, id, used, warnings, reasons, defaulted, tag };
 
         if (isSource) {
           if (own.missing.sourceBytes === undefined) {
@@ -163,88 +128,11 @@ export function calibrateRuns(runs: readonly RunGraph[], opts: CalibrationOption
           }
         }
 
-        // Time: fixed and rate from the points of the runs fitted from.
-        const points = used.flatMap(({ o }) => o.points);
-        const timed = used.filter(({ o }) => o.level !== 'none');
-        const report: FitReport = { id, method: 'default', points: points.length, runs: timed.length, fixedSeconds: 0 };
-        if (points.length === 0) {
-          v.rate = opts.defaults.rate;
-          v.assumed.rate = true;
-          report.rate = opts.defaults.rate;
-          for (const { r, o } of used) reasons.add(tag(r, o.missing.duration ?? 'has no duration'));
-          defaulted.push(`rate ${formatRate(opts.defaults.rate)}`);
-        } else if (points.every((p) => p.seconds === 0)) {
-          report.method = 'zero';
-          v.notes.push('measured duration 0 ms: no rate (data takes no time)');
-        } else {
-          const fit = fitPoints(points);
-          Object.assign(report, {
-            method: fit.method,
-            fixedSeconds: fit.fixedSeconds,
-            rate: fit.secondsPerByte > 0 ? 1 / fit.secondsPerByte : Infinity,
-            rmsSeconds: fit.rmsSeconds,
-            meanSeconds: fit.meanSeconds,
-          });
-          if (fit.fixedSeconds > 0) v.fixedSeconds = fit.fixedSeconds;
-          if (fit.secondsPerByte > 0) v.rate = 1 / fit.secondsPerByte;
-          const subtaskLevel = timed.every(({ o }) => o.level === 'subtask');
-          if (subtaskLevel && fit.sigma !== undefined) {
-            v.jitterSigma = fit.sigma;
-            report.sigma = fit.sigma;
-          }
-          const notes = fitNotes(fit, timed.length, subtaskLevel, opts.io);
-          if (fit.method === 'one-size' && v.rate !== undefined && v.rate < SLOW_RATE) {
-            // Slower than any CPU: the time is overhead. Keep it as fixed, with the default rate for the bytes.
-            const bytes = points.reduce((sum, p) => sum + p.bytes, 0) / points.length;
-            const slow = v.rate;
-            v.fixedSeconds = Math.max(0, bytes / slow - bytes / opts.defaults.rate);
-            v.rate = opts.defaults.rate;
-            v.assumed.rate = true;
-            Object.assign(report, { method: 'overhead', fixedSeconds: v.fixedSeconds, rate: v.rate });
-            notes[0] = `fit: ${humanBytes(bytes)} per subtask in ${formatDuration(bytes / slow)} is too slow for processing: kept as fixed time`;
-            warnings.push(
-              `vertex \`${id}\`: ${humanBytes(bytes)} per subtask in ${formatDuration(bytes / slow)} would be a rate of ${formatRate(slow)}, ` +
-                'below 1 MiB/s per core: the time is most likely start-up and scheduling overhead of a small input, not processing; ' +
-                `it becomes \`fixed\` and the bytes get the default rate ${formatRate(opts.defaults.rate)} (--rate); ` +
-                'runs at other sizes would fit both',
-            );
-          } else if (v.rate !== undefined && v.rate < SLOW_RATE) {
-            warnings.push(
-              `vertex \`${id}\`: calibrated rate ${formatRate(v.rate)} is below 1 MiB/s per core: its time was most likely not ` +
-                'processing (start-up and scheduling overhead, or waiting on inputs in a pipelined or STREAMING run)',
-            );
-          }
-          if (report.method === 'one-size') oneSize = true;
-          v.notes.push(...notes);
-          if (fit.belowIo > 0 && opts.io !== null) {
-            const bw = slotBandwidths(opts.io);
-            warnings.push(
-              `vertex \`${id}\`: ${fit.belowIo} of ${fit.points} measured times are shorter than the model's I/O time alone ` +
-                `(network ${mbps(bw.network)}, disk ${mbps(bw.disk)} per slot): the cluster's I/O was faster than the defaults`,
-            );
-          }
-        }
+        const report = fitTime(ctx, opts);
+        if (report.method === 'one-size') oneSize = true;
         fits.push(report);
 
-        // Output: what the vertex wrote, as a share of what it read.
-        if (!isSource && (consumers.get(v.key) ?? 0) > 0) {
-          const measured = used.filter(({ o }) => o.written !== undefined && o.input > 0);
-          if (measured.length > 0) {
-            const written = measured.reduce((s, { o }) => s + o.written!, 0);
-            const read = measured.reduce((s, { o }) => s + o.input, 0);
-            v.selectivity = written / read;
-            v.notes.push(
-              measured.length === 1
-                ? `selectivity: wrote ${humanBytes(written)} of ${humanBytes(read)} read`
-                : `selectivity: wrote ${humanBytes(written)} of ${humanBytes(read)} read in ${measured.length} runs`,
-            );
-          } else if (used.some(({ o }) => o.input > 0)) {
-            v.selectivity = 1;
-            v.assumed.selectivity = true;
-            for (const { r, o } of used) if (o.missing.written !== undefined) reasons.add(tag(r, o.missing.written));
-            defaulted.push('selectivity 1');
-          }
-        }
+        if (!isSource && (consumers.get(v.key) ?? 0) > 0) fitSelectivity(ctx);
 
         if (defaulted.length > 0) {
           warnings.push(`vertex \`${id}\` (Flink "${short(v.name)}") ${[...reasons].join('; ')}: using the default ${defaulted.join(', ')}`);
@@ -300,6 +188,106 @@ export function calibrateRuns(runs: readonly RunGraph[], opts: CalibrationOption
   };
 }
 
+/** What the per-vertex steps share: the vertex being filled, its runs, and where findings go. */
+interface VertexContext {
+  v: ImportVertex;
+  id: string;
+  /** The observations of the runs fitted from, with their run index. */
+  used: { r: number; o: Observation }[];
+  warnings: string[];
+  /** Why defaults were needed, and which (for one warning per vertex). */
+  reasons: Set<string>;
+  defaulted: string[];
+  /** Prefixes a reason with its run's file when there are several runs. */
+  tag: (r: number, why: string) => string;
+}
+
+/** Fills `fixed`, `rate` and jitter of a vertex from the time points of its runs; returns the fit report. */
+function fitTime(ctx: VertexContext, opts: CalibrationOptions): FitReport {
+  const { v, id, used, warnings, reasons, defaulted, tag } = ctx;
+  const points = used.flatMap(({ o }) => o.points);
+  const timed = used.filter(({ o }) => o.level !== 'none');
+  const report: FitReport = { id, method: 'default', points: points.length, runs: timed.length, fixedSeconds: 0 };
+  if (points.length === 0) {
+    v.rate = opts.defaults.rate;
+    v.assumed.rate = true;
+    report.rate = opts.defaults.rate;
+    for (const { r, o } of used) reasons.add(tag(r, o.missing.duration ?? 'has no duration'));
+    defaulted.push(`rate ${formatRate(opts.defaults.rate)}`);
+  } else if (points.every((p) => p.seconds === 0)) {
+    report.method = 'zero';
+    v.notes.push('measured duration 0 ms: no rate (data takes no time)');
+  } else {
+    const fit = fitPoints(points);
+    Object.assign(report, {
+      method: fit.method,
+      fixedSeconds: fit.fixedSeconds,
+      rate: fit.secondsPerByte > 0 ? 1 / fit.secondsPerByte : Infinity,
+      rmsSeconds: fit.rmsSeconds,
+      meanSeconds: fit.meanSeconds,
+    });
+    if (fit.fixedSeconds > 0) v.fixedSeconds = fit.fixedSeconds;
+    if (fit.secondsPerByte > 0) v.rate = 1 / fit.secondsPerByte;
+    const subtaskLevel = timed.every(({ o }) => o.level === 'subtask');
+    if (subtaskLevel && fit.sigma !== undefined) {
+      v.jitterSigma = fit.sigma;
+      report.sigma = fit.sigma;
+    }
+    const notes = fitNotes(fit, timed.length, subtaskLevel, opts.io);
+    if (fit.method === 'one-size' && v.rate !== undefined && v.rate < SLOW_RATE) {
+      // Slower than any CPU: the time is overhead. Keep it as fixed, with the default rate for the bytes.
+      const bytes = points.reduce((sum, p) => sum + p.bytes, 0) / points.length;
+      const slow = v.rate;
+      v.fixedSeconds = Math.max(0, bytes / slow - bytes / opts.defaults.rate);
+      v.rate = opts.defaults.rate;
+      v.assumed.rate = true;
+      Object.assign(report, { method: 'overhead', fixedSeconds: v.fixedSeconds, rate: v.rate });
+      notes[0] = `fit: ${humanBytes(bytes)} per subtask in ${formatDuration(bytes / slow)} is too slow for processing: kept as fixed time`;
+      warnings.push(
+        `vertex \`${id}\`: ${humanBytes(bytes)} per subtask in ${formatDuration(bytes / slow)} would be a rate of ${formatRate(slow)}, ` +
+          'below 1 MiB/s per core: the time is most likely start-up and scheduling overhead of a small input, not processing; ' +
+          `it becomes \`fixed\` and the bytes get the default rate ${formatRate(opts.defaults.rate)} (--rate); ` +
+          'runs at other sizes would fit both',
+      );
+    } else if (v.rate !== undefined && v.rate < SLOW_RATE) {
+      warnings.push(
+        `vertex \`${id}\`: calibrated rate ${formatRate(v.rate)} is below 1 MiB/s per core: its time was most likely not ` +
+          'processing (start-up and scheduling overhead, or waiting on inputs in a pipelined or STREAMING run)',
+      );
+    }
+    v.notes.push(...notes);
+    if (fit.belowIo > 0 && opts.io !== null) {
+      const bw = slotBandwidths(opts.io);
+      warnings.push(
+        `vertex \`${id}\`: ${fit.belowIo} of ${fit.points} measured times are shorter than the model's I/O time alone ` +
+          `(network ${mbps(bw.network)}, disk ${mbps(bw.disk)} per slot): the cluster's I/O was faster than the defaults`,
+      );
+    }
+  }
+  return report;
+}
+
+/** Fills the selectivity of a vertex with consumers: bytes written / bytes read over its runs. */
+function fitSelectivity(ctx: VertexContext): void {
+  const { v, used, reasons, defaulted, tag } = ctx;
+  const measured = used.filter(({ o }) => o.written !== undefined && o.input > 0);
+  if (measured.length > 0) {
+    const written = measured.reduce((s, { o }) => s + o.written!, 0);
+    const read = measured.reduce((s, { o }) => s + o.input, 0);
+    v.selectivity = written / read;
+    v.notes.push(
+      measured.length === 1
+        ? `selectivity: wrote ${humanBytes(written)} of ${humanBytes(read)} read`
+        : `selectivity: wrote ${humanBytes(written)} of ${humanBytes(read)} read in ${measured.length} runs`,
+    );
+  } else if (used.some(({ o }) => o.input > 0)) {
+    v.selectivity = 1;
+    v.assumed.selectivity = true;
+    for (const { r, o } of used) if (o.missing.written !== undefined) reasons.add(tag(r, o.missing.written));
+    defaulted.push('selectivity 1');
+  }
+}
+
 /** Subtask shares further than this (relative) from an even split are worth modelling. */
 const UNEVEN = 0.02;
 
@@ -352,95 +340,6 @@ function mbps(bytesPerSecond: number): string {
 
 function pct(x: number): string {
   return `${+(x * 100).toPrecision(3)}%`;
-}
-
-/** Maps the base run's vertex keys to the same vertices of another run: by id, else by name. */
-function align(base: ImportGraph, run: RunGraph): Map<string, ImportVertex> {
-  const byKey = new Map(run.graph.vertices.map((v) => [v.key, v]));
-  const byName = new Map<string, ImportVertex>();
-  for (const v of run.graph.vertices) byName.set(v.name, v);
-  const out = new Map<string, ImportVertex>();
-  const inverse = new Map<string, string>();
-  for (const bv of base.vertices) {
-    const v = byKey.get(bv.key) ?? (bv.name !== '' ? byName.get(bv.name) : undefined);
-    if (v === undefined) {
-      throw new ScenarioError(run.file, [
-        { path: 'vertices', message: `has no vertex \`${bv.key}\` ("${short(bv.name)}") of the first run: the runs must be of the same job` },
-      ]);
-    }
-    out.set(bv.key, v);
-    inverse.set(v.key, bv.key);
-  }
-  for (const bv of base.vertices) {
-    const v = out.get(bv.key)!;
-    const want = bv.inputs.map((e) => e.from).sort().join(',');
-    const have = v.inputs.map((e) => inverse.get(e.from) ?? `?${e.from}`).sort().join(',');
-    if (want !== have) {
-      throw new ScenarioError(run.file, [
-        { path: v.path, message: `vertex \`${v.key}\` has other inputs than in the first run: the runs must be of the same job` },
-      ]);
-    }
-  }
-  return out;
-}
-
-/** Reads one run's observations, keyed by the base run's vertex keys. */
-function observe(
-  base: ImportGraph,
-  byKey: ReadonlyMap<string, ImportVertex>,
-  consumers: ReadonlyMap<string, number>,
-  opts: CalibrationOptions,
-): Map<string, Observation> {
-  const out = new Map<string, Observation>();
-  for (const bv of base.vertices) {
-    const v = byKey.get(bv.key)!;
-    const m: VertexMeasurement = v.measurement ?? { problems: { duration: 'was not measured', 'write-bytes': 'was not measured' } };
-    const p = v.parallelism ?? bv.parallelism ?? 1;
-    const hasConsumers = (consumers.get(bv.key) ?? 0) > 0;
-    const o: Observation = { parallelism: p, input: 0, output: 0, points: [], level: 'none', missing: {}, skipped: v.subtasks?.skipped ?? [] };
-
-    if (bv.inputs.length === 0) {
-      if (m.writeBytes !== undefined) o.input = m.writeBytes;
-      else {
-        o.input = opts.defaults.sourceBytes;
-        o.missing.sourceBytes = m.problems['write-bytes'] ?? 'has no write-bytes';
-      }
-      o.output = o.input;
-    } else {
-      for (const e of bv.inputs) o.input += (out.get(e.from)?.output ?? 0) * (e.pattern === 'broadcast' ? p : 1);
-      if (m.readBytes !== undefined && o.input > 0 && Math.abs(m.readBytes - o.input) > 0.1 * o.input) o.readMismatch = m.readBytes;
-      if (m.writeBytes !== undefined) o.written = m.writeBytes;
-      else o.missing.written = m.problems['write-bytes'] ?? 'has no write-bytes';
-      o.output = o.written ?? o.input;
-      if (!hasConsumers) o.output = o.input;
-    }
-    if (m.durationMs !== undefined) o.seconds = m.durationMs / 1000;
-    else o.missing.duration = m.problems.duration ?? 'has no duration';
-
-    const io = (inBytes: number, outBytes: number) => (opts.io === null ? 0 : ioSeconds(inBytes, hasConsumers ? outBytes : 0, opts.io));
-    const samples = v.subtasks?.samples ?? [];
-    if (o.seconds !== undefined && samples.length > 0) {
-      o.level = 'subtask';
-      for (const s of samples) {
-        const bytes = bv.inputs.length === 0 ? (s.writeBytes ?? o.input / p) : (s.readBytes ?? o.input / p);
-        const written = s.writeBytes ?? o.output / p;
-        const point: FitPoint = { bytes, seconds: s.durationMs / 1000, ioSeconds: io(bytes, written) };
-        if (s.accountedMs !== undefined) point.overheadSeconds = (s.durationMs - s.accountedMs) / 1000;
-        o.points.push(point);
-      }
-      const read = samples.reduce((sum, x) => sum + (x.readBytes ?? NaN), 0);
-      const indexes = new Set(samples.map((x) => x.index));
-      if (samples.length === p && read > 0 && indexes.size === p && [...indexes].every((i) => i >= 0 && i < p)) {
-        o.shares = new Array<number>(p);
-        for (const x of samples) o.shares[x.index] = x.readBytes! / read;
-      }
-    } else if (o.seconds !== undefined) {
-      o.level = 'vertex';
-      o.points.push({ bytes: o.input / p, seconds: o.seconds, ioSeconds: io(o.input / p, o.output / p) });
-    }
-    out.set(bv.key, o);
-  }
-  return out;
 }
 
 function baseName(file: string): string {
