@@ -227,6 +227,20 @@ describe.skipIf(!haveSamples)("Flink's real samples", () => {
     expect(Math.abs(run.makespan - 0.792) / 0.792).toBeLessThan(0.05);
   });
 
+  it('batch hash join scaled to 1 GiB: the overhead stays fixed instead of becoming a rate of a few bytes per second', () => {
+    // 72 bytes in 272 ms read as a rate (264.706 B/s) made a 1 GiB source take 1 GiB / 264.706 B/s = 1127 h.
+    const r = importPlan(readFileSync(path.join(samplesDir, 'rest-jobdetails-iceberg-hashjoin-batch-flink1.16.json'), 'utf8'), 'hashjoin.json', {
+      scaleSources: GiB / 72,
+      io: null,
+    });
+    expect(size(vertex(r, 'source-t2').source!.bytes)).toBeCloseTo(GiB, -3);
+    const run = expectRunnable(r);
+    // source-t2 (p = 1): fixed 0.272 s less its 72 bytes at 100 MiB/s, then 1 GiB at 100 MiB/s = 10.24 s.
+    const t2 = duration(run.vertices.find((v) => v.id === 'source-t2')!);
+    expect(t2).toBeCloseTo(0.272 - 72 / (100 * MiB) + GiB / (100 * MiB), 2);
+    expect(run.makespan).toBeLessThan(3600);
+  });
+
   it('streaming join (job details, RUNNING): defaults with a warning naming each unfinished vertex', () => {
     const r = load('rest-jobdetails-iceberg-join-streaming-flink1.16.json');
     expect(r.scenario.config).toEqual({ 'execution.runtime-mode': 'STREAMING' });
