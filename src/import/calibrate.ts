@@ -8,9 +8,9 @@
 //! - its output is what it wrote (write-bytes), so selectivity = sum written / sum read over runs.
 //! The time points are the subtasks (when the details carry `subtasks`) or else the vertex as a
 //! whole: its duration as the time of a subtask handling input / p (under blocking batch execution
-//! a vertex starts when its producers have finished, and every subtask has its own slot). Each
-//! point's model I/O time (io-time.ts) is taken off before fitting fixed + bytes / rate (fit.ts),
-//! so that `rate` is the CPU part and the simulator adds I/O itself.
+//! a vertex starts when its producers have finished, and every subtask has its own slot). Fixed +
+//! bytes / rate is fitted to them (fit.ts); the simulator overlaps I/O with the CPU, so `rate` is
+//! the CPU part, and a vertex whose bytes moved faster than the model's I/O allows is a warning.
 //! A metric that is missing, `"NaN"`, marked incomplete, or belongs to a vertex that has not
 //! finished is replaced by the defaults, with a warning naming the vertex.
 
@@ -27,7 +27,7 @@ export const SLOW_RATE = MIB;
 
 export interface CalibrationOptions {
   defaults: { sourceBytes: number; rate: number };
-  /** The TaskManager whose I/O the model charges; null when the simulator charges none. */
+  /** The TaskManager whose I/O bounds the simulated times, to warn where it would set them; null: no check. */
   io: IoCluster | null;
 }
 
@@ -144,11 +144,9 @@ export function calibrateRuns(runs: readonly RunGraph[], opts: CalibrationOption
 
       const header = [
         `Calibrated from ${from.length === 1 ? `the measured run ${baseName(runs[from[0]].file)}` : `${from.length} measured runs (${from.map((r) => baseName(runs[r].file)).join(', ')})`}:`,
-        'per vertex, fixed + input / rate fitted to each subtask\'s duration (the vertex\'s without subtask details)' +
-          (opts.io !== null ? ' minus the model\'s I/O time' : '') + ',',
+        'per vertex, fixed + input / rate fitted to each subtask\'s duration (the vertex\'s without subtask details),',
         'jitter from the spread across subtasks, selectivity = bytes written / bytes read, source.bytes = bytes the source wrote.',
       ];
-      if (opts.io === null) header.push('This simulator charges no I/O time, so the rates include it.');
       if (from.length > 1 || target !== from[0]) header.push(`Sizes and parallelism are those of ${baseName(runs[target].file)}.`);
       if (oneSize) {
         warnings.push(
@@ -256,11 +254,12 @@ function fitTime(ctx: VertexContext, opts: CalibrationOptions): FitReport {
       );
     }
     v.notes.push(...notes);
-    if (fit.belowIo > 0 && opts.io !== null) {
+    if (fit.ioBound > 0 && opts.io !== null) {
       const bw = slotBandwidths(opts.io);
       warnings.push(
-        `vertex \`${id}\`: ${fit.belowIo} of ${fit.points} measured times are shorter than the model's I/O time alone ` +
-          `(network ${mbps(bw.network)}, disk ${mbps(bw.disk)} per slot): the cluster's I/O was faster than the defaults`,
+        `vertex \`${id}\`: in ${fit.ioBound} of ${fit.points} measured times the bytes moved faster than the model's I/O allows ` +
+          `(network ${mbps(bw.network)}, disk ${mbps(bw.disk)} per slot by default): the simulated vertex will be slower; ` +
+          'set `cluster.taskmanager.networkBandwidth` / `diskBandwidth` to what the cluster has',
       );
     }
   }
@@ -324,7 +323,7 @@ function fitNotes(fit: VertexFit, runs: number, subtaskLevel: boolean, io: IoClu
   const lines = [`fit: ${describeMethod(fit.method)} (${what})`];
   if (io !== null) {
     const bw = slotBandwidths(io);
-    lines.push(`rate is CPU only: the simulator adds I/O (network ${mbps(bw.network)}, disk ${mbps(bw.disk)} per slot)`);
+    lines.push(`rate is the CPU's: the simulator moves the bytes at the slower of it and I/O (network ${mbps(bw.network)}, disk ${mbps(bw.disk)} per slot)`);
   }
   if (fit.points > 1) {
     lines.push(

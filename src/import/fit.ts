@@ -2,7 +2,8 @@
 //!
 //! Each point is one subtask of one run (or, when only vertex-level numbers exist, one vertex of one
 //! run with its per-subtask average): its input bytes b, measured duration d and the model's I/O
-//! time for it. The CPU time y = d - io is fitted as y = fixed + b / rate:
+//! time for it. The duration is fitted as d = fixed + b / rate (the model overlaps I/O with the
+//! CPU, so while the CPU is the bottleneck that is its time; see io-time.ts):
 //! - by least squares when the inputs differ enough to tell a slope from an intercept (the largest
 //!   input at least {@link MIN_SPREAD} times the smallest: runs at several sizes, or skewed subtasks),
 //!   weighted by 1 / d^2 so that relative errors count: jitter multiplies a time, so a large run's
@@ -15,6 +16,9 @@
 //! The spread of ln(d / predicted d) across points is the jitter sigma (the simulator multiplies a
 //! subtask's time by a log-normal factor of mean one).
 
+/** The fitted byte time must be this much below the I/O time to count as I/O bound (against noise). */
+const IO_SLACK = 0.95;
+
 /** Inputs this many times apart let least squares separate fixed time from throughput. */
 export const MIN_SPREAD = 1.5;
 
@@ -23,7 +27,7 @@ export interface FitPoint {
   bytes: number;
   /** Measured duration, seconds. */
   seconds: number;
-  /** The model's I/O time for this subtask, seconds (0 when I/O is not charged). */
+  /** The model's I/O time for this subtask alone, seconds (0 when I/O is not considered). */
   ioSeconds: number;
   /** Measured time outside busy, idle and backpressured, seconds, when Flink reported all three. */
   overheadSeconds?: number;
@@ -43,8 +47,8 @@ export interface VertexFit {
   rmsSeconds: number;
   /** Mean measured duration, seconds (to put the residual in proportion). */
   meanSeconds: number;
-  /** Points whose measured time was below the model's I/O time alone. */
-  belowIo: number;
+  /** Points whose fitted byte time (b / rate) is shorter than the model's I/O time: there the model's I/O sets the time. */
+  ioBound: number;
 }
 
 /**
@@ -55,7 +59,7 @@ export function fitPoints(points: readonly FitPoint[]): VertexFit {
   const n = points.length;
   if (n === 0) throw new Error('fitPoints: no points');
   const b = points.map((p) => p.bytes);
-  const y = points.map((p) => Math.max(0, p.seconds - p.ioSeconds));
+  const y = points.map((p) => p.seconds);
   const meanB = mean(b);
   const meanY = mean(y);
   const maxB = Math.max(...b);
@@ -102,7 +106,7 @@ export function fitPoints(points: readonly FitPoint[]): VertexFit {
   let squares = 0;
   const logs: number[] = [];
   for (let i = 0; i < n; i++) {
-    const predicted = fixed + slope * b[i] + points[i].ioSeconds;
+    const predicted = fixed + slope * b[i];
     squares += (points[i].seconds - predicted) ** 2;
     if (predicted > 0 && points[i].seconds > 0) logs.push(Math.log(points[i].seconds / predicted));
   }
@@ -113,7 +117,7 @@ export function fitPoints(points: readonly FitPoint[]): VertexFit {
     points: n,
     rmsSeconds: Math.sqrt(squares / n),
     meanSeconds: mean(points.map((p) => p.seconds)),
-    belowIo: points.filter((p) => p.seconds < p.ioSeconds).length,
+    ioBound: points.filter((p) => p.ioSeconds > 0 && slope * p.bytes < p.ioSeconds * IO_SLACK).length,
   };
   if (logs.length >= 2) {
     const m = mean(logs);
@@ -130,7 +134,7 @@ function mean(xs: readonly number[]): number {
 export function describeMethod(method: FitMethod): string {
   switch (method) {
     case 'regression':
-      return 'least squares (relative) of CPU time against input bytes';
+      return 'least squares (relative) of time against input bytes';
     case 'through-origin':
       return 'least squares gave a negative fixed time: fixed 0, line through the origin';
     case 'flat':

@@ -32,8 +32,8 @@ export interface ImportOptions {
   /** Multiply every source's bytes by this. */
   scaleSources?: number;
   /**
-   * The TaskManager whose I/O time the simulator charges, taken off measured times before fitting;
-   * null when the simulator charges none. Default: the imported scenario's TaskManager.
+   * The TaskManager whose I/O bounds the simulated times, to warn about vertices that moved their
+   * bytes faster than it allows; null for no such check. Default: the imported scenario's TaskManager.
    */
   io?: IoCluster | null;
 }

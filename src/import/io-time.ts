@@ -1,16 +1,16 @@
-//! The I/O time a subtask spends under the per-TaskManager resource model, as calibration sees it.
+//! The I/O time a subtask needs under the per-TaskManager resource model, as calibration sees it.
 //!
-//! The model charges a subtask for reading its input over the network and for writing its output
-//! (selectivity x input) to the TaskManager's local disk, on top of its CPU time. Calibration wants
-//! the CPU part alone in `rate`, so it subtracts this estimate from each measured duration first.
+//! The model moves a subtask's input at the speed of its scarcest resource: one core at `rate`,
+//! its share of the TaskManager's network (reading the input) and of its disk (writing the output,
+//! selectivity x input, for consumers). CPU and I/O overlap, so a subtask takes `fixed + input /
+//! rate` while the CPU is the bottleneck, and the I/O time below when it is not. Calibration fits
+//! `fixed + input / rate` to the measured times, so `rate` is the CPU part, and uses this estimate
+//! to tell when the model's I/O, not the CPU, would set a vertex's time.
 //! The estimate is the uncontended one: a subtask gets its TaskManager's bandwidth divided by the
-//! TaskManager's slots, whether or not the other slots were busy (the fit cannot know). Reading and
-//! writing are added, not overlapped, as the model charges them.
+//! TaskManager's slots (the fit cannot know whether the other slots were busy), and reads all its
+//! input over the network (an imported TaskManager has one slot, so little input is on its disk).
 
-const GIB = 2 ** 30;
-/** Bandwidths are in decimal units, as disks and links are sold. */
-const MB = 1e6;
-const GBIT = 1e9 / 8;
+import { autoDiskBandwidth, autoNetworkBandwidth } from '../model/cluster/resources.js';
 
 /** What the estimate needs to know of a TaskManager. */
 export interface IoCluster {
@@ -24,16 +24,6 @@ export interface IoCluster {
   networkBandwidth?: number;
 }
 
-/** `diskBandwidth: auto`: 120 MB/s plus 0.5 MB/s per GiB of disk, at most 350 MB/s. */
-export function autoDiskBandwidth(diskBytes: number): number {
-  return Math.min(120 + 0.5 * (diskBytes / GIB), 350) * MB;
-}
-
-/** `networkBandwidth: auto`: 1 Gbit/s per core, at most 25 Gbit/s. */
-export function autoNetworkBandwidth(cores: number): number {
-  return Math.min(cores, 25) * GBIT;
-}
-
 /** Disk and network bandwidth one slot gets when every slot of its TaskManager has the same share. */
 export function slotBandwidths(cluster: IoCluster): { disk: number; network: number } {
   const cores = cluster.slotsPerTaskManager * cluster.cpuPerSlot;
@@ -42,8 +32,8 @@ export function slotBandwidths(cluster: IoCluster): { disk: number; network: num
   return { disk: disk / cluster.slotsPerTaskManager, network: network / cluster.slotsPerTaskManager };
 }
 
-/** Seconds a subtask spends reading `inputBytes` and writing `outputBytes` at its slot's share. */
+/** Seconds the model's I/O alone needs to read `inputBytes` and write `outputBytes`: the slower of the two. */
 export function ioSeconds(inputBytes: number, outputBytes: number, cluster: IoCluster): number {
   const { disk, network } = slotBandwidths(cluster);
-  return inputBytes / network + outputBytes / disk;
+  return Math.max(inputBytes / network, outputBytes / disk);
 }

@@ -7,10 +7,10 @@ import { Command } from 'commander';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 
-import { errorSummary, registerImportCommand, simulatorChargesIo, type RunComparison } from '../../src/cli/commands/import.js';
+import { errorSummary, registerImportCommand, type RunComparison } from '../../src/cli/commands/import.js';
 import { fitPoints, type FitPoint } from '../../src/import/fit.js';
 import { IMPORTED_TASKMANAGER, importPlan, importRuns, type ImportOptions, type ImportResult } from '../../src/import/index.js';
-import { autoDiskBandwidth, autoNetworkBandwidth, ioSeconds } from '../../src/import/io-time.js';
+import { ioSeconds } from '../../src/import/io-time.js';
 import type { ImportedVertex } from '../../src/import/to-scenario.js';
 import type { RunResult, Timeline } from '../../src/model/run-result.js';
 import { ScenarioError } from '../../src/scenario/issues.js';
@@ -48,16 +48,6 @@ const num = (r: number | string): number => {
 const seconds = (v: unknown) => num(parseDuration(v)) / 1000;
 const bytesPerSecond = (v: unknown) => num(parseRate(v));
 
-/** The I/O the simulator of this build charges: the imported TaskManager's, or none. */
-async function chargedIo() {
-  return (await simulatorChargesIo()) ? IMPORTED_TASKMANAGER : null;
-}
-
-/** Seconds per input byte a subtask takes in all: CPU plus, when the model charges it, I/O (reading b, writing s x b). */
-function perByte(v: ImportedVertex, io: typeof IMPORTED_TASKMANAGER | null, written: number): number {
-  return 1 / bytesPerSecond(v.rate) + (io === null ? 0 : ioSeconds(1, written, io));
-}
-
 function simulateYaml(yaml: string): RunResult {
   return simulate(loadScenario(yaml, 'check.yaml'), { seed: 0 }).result;
 }
@@ -79,14 +69,11 @@ function comparison(file: string, measured: NonNullable<ImportResult['measured']
 
 // ------------------------------------------------------------------------------------------------
 
-describe('the model I/O time taken off before fitting', () => {
-  it('uses the automatic bandwidths, shared evenly by the slots of a TaskManager', () => {
-    // 20 GiB disk: 120 + 0.5 x 20 = 130 MB/s; 1 core: 1 Gbit/s = 125 MB/s.
-    expect(autoDiskBandwidth(20 * GiB)).toBe(130e6);
-    expect(autoDiskBandwidth(1000 * GiB)).toBe(350e6);
-    expect(autoNetworkBandwidth(1)).toBe(125e6);
-    expect(autoNetworkBandwidth(64)).toBe(25 * 125e6);
-    expect(ioSeconds(125e6, 130e6, IMPORTED_TASKMANAGER)).toBeCloseTo(2, 12);
+describe('the model I/O time of a subtask', () => {
+  it('is the slower of reading over the network and writing to disk, at the slot\'s share of the TaskManager', () => {
+    // One slot, one core, 20 GiB disk: network 1 Gbit/s = 125 MB/s, disk 120 + 0.5 x 20 = 130 MB/s.
+    expect(ioSeconds(125e6, 0, IMPORTED_TASKMANAGER)).toBeCloseTo(1, 12);
+    expect(ioSeconds(125e6, 260e6, IMPORTED_TASKMANAGER)).toBeCloseTo(2, 12);
     // 4 slots of 1 core, 80 GiB disk: network 500 MB/s and disk 160 MB/s, a quarter each per slot.
     const tm = { slotsPerTaskManager: 4, cpuPerSlot: 1, diskBytes: 80 * GiB };
     expect(ioSeconds(125e6, 0, tm)).toBeCloseTo(1, 12);
@@ -96,8 +83,7 @@ describe('the model I/O time taken off before fitting', () => {
 });
 
 describe('fitting fixed time and rate', () => {
-  const line = (fixed: number, rate: number, bytes: number[], io: (b: number) => number = () => 0): FitPoint[] =>
-    bytes.map((b) => ({ bytes: b, seconds: fixed + b / rate + io(b), ioSeconds: io(b) }));
+  const line = (fixed: number, rate: number, bytes: number[]): FitPoint[] => bytes.map((b) => ({ bytes: b, seconds: fixed + b / rate, ioSeconds: 0 }));
 
   it('recovers an exact line by least squares', () => {
     const f = fitPoints(line(2, 100 * MiB, [1 * GiB, 2 * GiB, 4 * GiB]));
@@ -108,15 +94,16 @@ describe('fitting fixed time and rate', () => {
     expect(f.sigma).toBeCloseTo(0, 9);
   });
 
-  it('takes the model I/O off before fitting, so that the rate is CPU only', () => {
-    // Duration = 2 s + b / 200 MiB/s + b read at 125 MB/s + b / 2 written at 130 MB/s.
+  it('counts the points where the model\'s I/O, not the fitted rate, would set the time', () => {
     const io = (b: number) => ioSeconds(b, b / 2, IMPORTED_TASKMANAGER);
-    const f = fitPoints(line(2, 200 * MiB, [1 * GiB, 3 * GiB, 9 * GiB], io));
-    expect(f.fixedSeconds).toBeCloseTo(2, 9);
-    expect(1 / f.secondsPerByte / MiB).toBeCloseTo(200, 6);
-    // The same times without the I/O taken off: a slower rate holding both.
-    const lumped = fitPoints(line(2, 200 * MiB, [1 * GiB, 3 * GiB, 9 * GiB], io).map((p) => ({ ...p, ioSeconds: 0 })));
-    expect(lumped.secondsPerByte).toBeCloseTo(1 / (200 * MiB) + 1 / 125e6 + 0.5 / 130e6, 15);
+    // 200 MiB/s is faster than reading at 125 MB/s: every point is I/O bound in the model.
+    const fast = fitPoints(line(2, 200 * MiB, [1 * GiB, 3 * GiB, 9 * GiB]).map((p) => ({ ...p, ioSeconds: io(p.bytes) })));
+    expect(fast.fixedSeconds).toBeCloseTo(2, 9);
+    expect(1 / fast.secondsPerByte / MiB).toBeCloseTo(200, 6);
+    expect(fast.ioBound).toBe(3);
+    // 50 MiB/s is slower than either: the CPU sets the time, as fitted.
+    const slow = fitPoints(line(2, 50 * MiB, [1 * GiB, 3 * GiB, 9 * GiB]).map((p) => ({ ...p, ioSeconds: io(p.bytes) })));
+    expect(slow.ioBound).toBe(0);
   });
 
   it('a negative intercept becomes fixed 0 through the origin; a falling line an unlimited rate', () => {
@@ -242,7 +229,7 @@ job:
 `;
   const sizes = [1, 3, 9];
 
-  async function runs() {
+  function runs() {
     return sizes.map((gib, i) => {
       const spec = loadScenario(scenario(gib), `synthetic-${gib}.yaml`);
       const out = simulate(spec, { seed: 11 + i, recordTimeline: true });
@@ -250,21 +237,16 @@ job:
     });
   }
 
-  it('recovers fixed, rate and jitter within the stated tolerances', async () => {
-    const io = await chargedIo();
-    const r = importRuns(await runs(), { io });
+  it('recovers fixed, rate and jitter within the stated tolerances', () => {
+    const r = importRuns(runs());
     expect(r.warnings).toEqual([]);
     expect(r.fits!.map((f) => f.method)).toEqual(['regression', 'regression', 'regression']);
-    // Whatever the model charges for I/O, the total seconds per byte is the simulated one: within 5 % (with a
-    // jitter of 0.05 on 24 subtask times (12 for the sink), about three standard errors of the slope).
-    // The model I/O of a vertex that writes selectivity x its input is part of the time the simulator took.
+    // Every rate is below the model's I/O bound (125 MB/s), so the CPU sets the simulated times. Rate within
+    // 5 % (with a jitter of 0.05 on 24 subtask times, 12 for the sink: about three standard errors).
     const expected = { load: truth.load, agg: truth.agg, sink: truth.sink };
-    const written = { load: 1, agg: 0.2, sink: 0 };
     for (const id of ['load', 'agg', 'sink'] as const) {
       const v = vertex(r, id);
-      const total = perByte(v, io, written[id]);
-      const trueTotal = 1 / expected[id].rate + (io === null ? 0 : ioSeconds(1, written[id], io));
-      expect(Math.abs(total / trueTotal - 1), id).toBeLessThan(0.05);
+      expect(Math.abs(bytesPerSecond(v.rate) / expected[id].rate - 1), id).toBeLessThan(0.05);
       // Fixed time within 0.6 s, jitter sigma within 0.02 of 0.05.
       expect(Math.abs(seconds(v.fixed ?? 0) - expected[id].fixed), id).toBeLessThan(0.6);
       expect(Math.abs(v.jitter!.sigma - truth.sigma), id).toBeLessThan(0.02);
@@ -273,8 +255,8 @@ job:
     expect(num(parseSize(vertex(r, 'load').source!.bytes))).toBe(1 * GiB);
   });
 
-  it('predicts each run from the other two within 10 % (leave-one-run-out)', async () => {
-    const r = importRuns(await runs(), { io: await chargedIo() });
+  it('predicts each run from the other two within 10 % (leave-one-run-out)', () => {
+    const r = importRuns(runs());
     const held: RunComparison[] = r.checks!.map((c) => comparison(c.file, c.measured!, simulateYaml(c.leaveOneOut!)));
     const inSample: RunComparison[] = r.checks!.map((c) => comparison(c.file, c.measured!, simulateYaml(c.inSample)));
     const out = errorSummary(held);
@@ -300,11 +282,11 @@ describe('the shipped runs of one job at 2, 8 and 32 GiB', () => {
     hashaggregate: { fixed: 2, rate: 80 * MiB, written: 0.1 },
     'sink-daily_totals': { fixed: 5, rate: 40 * MiB, written: 0 },
   };
-  const modelIo = (inBytes: number, written: number) => inBytes / 125e6 + (inBytes * written) / 130e6;
+  // Those runs added I/O to the CPU time; the simulator overlaps them, so the fitted rate is their sum.
+  const effective = (t: { rate: number; written: number }) => 1 / (1 / t.rate + 1 / 125e6 + t.written / 130e6);
 
-  it('fits every vertex by least squares across the runs, with skew, selectivity and residuals', async () => {
-    const io = await chargedIo();
-    const r = importFixtures(ORDERS, { io });
+  it('fits every vertex by least squares across the runs, with skew, selectivity and residuals', () => {
+    const r = importFixtures(ORDERS);
     expect(r.warnings).toEqual([]);
     expect(r.fits!.map((f) => [f.id, f.method, f.points, f.runs])).toEqual([
       ['source-orders', 'regression', 12, 3],
@@ -313,8 +295,7 @@ describe('the shipped runs of one job at 2, 8 and 32 GiB', () => {
     ]);
     for (const [id, t] of Object.entries(truth)) {
       const v = vertex(r, id);
-      const total = perByte(v, io, t.written);
-      expect(Math.abs(total / (1 / t.rate + modelIo(1, t.written)) - 1), id).toBeLessThan(0.06);
+      expect(Math.abs(bytesPerSecond(v.rate) / effective(t) - 1), id).toBeLessThan(0.06);
       expect(Math.abs(seconds(v.fixed) - t.fixed), id).toBeLessThan(1);
       const fit = r.fits!.find((f) => f.id === id)!;
       expect(fit.rmsSeconds! / fit.meanSeconds!, id).toBeLessThan(0.08);
@@ -356,18 +337,17 @@ describe('the shipped runs of one job at 2, 8 and 32 GiB', () => {
     }
   });
 
-  it('--scale-sources 4 on the 8 GiB run predicts the 32 GiB run', async () => {
-    const io = await chargedIo();
-    const r = importFixtures(['orders-run-8gib.json', 'orders-run-2gib.json'], { io, scaleSources: 4 });
+  it('--scale-sources 4 on the 8 GiB run predicts the 32 GiB run', () => {
+    const r = importFixtures(['orders-run-8gib.json', 'orders-run-2gib.json'], { scaleSources: 4 });
     expect(vertex(r, 'source-orders').source).toEqual({ bytes: '32GiB' });
     expect(r.yaml).toContain('source.bytes: 8 GiB x 4 (--scale-sources)');
     const run = simulateYaml(r.yaml);
-    const measured = importFixtures(['orders-run-32gib.json'], { io }).measured!;
+    const measured = importFixtures(['orders-run-32gib.json']).measured!;
     expect(Math.abs(run.makespan / measured.durationSeconds - 1)).toBeLessThan(0.1);
   });
 
-  it('--adaptive leaves non-source parallelism to the adaptive batch scheduler', async () => {
-    const r = importFixtures(ORDERS, { io: await chargedIo(), adaptive: true });
+  it('--adaptive leaves non-source parallelism to the adaptive batch scheduler', () => {
+    const r = importFixtures(ORDERS, { adaptive: true });
     expect(vertex(r, 'source-orders').parallelism).toBe(4);
     expect(vertex(r, 'hashaggregate').parallelism).toBeUndefined();
     expect(vertex(r, 'sink-daily_totals').parallelism).toBeUndefined();

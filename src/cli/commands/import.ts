@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 
 import { InvalidArgumentError, type Command } from 'commander';
 
-import { importRuns, IMPORTED_TASKMANAGER, type FitReport, type ImportResult, type Measured } from '../../import/index.js';
+import { importRuns, type FitReport, type ImportResult, type Measured } from '../../import/index.js';
 import { formatDuration, formatRate } from '../../import/to-scenario.js';
 import type { RunResult } from '../../model/run-result.js';
 import { writeFileAtomic } from '../../report/write-file.js';
@@ -88,13 +88,11 @@ export async function runImport(
     throw new ScenarioError('-', [{ path: '', message: 'standard input can be read only once' }]);
   }
   const inputs = files.map((file) => ({ file, text: readPlan(file) }));
-  const chargesIo = await simulatorChargesIo();
   const result = importRuns(inputs, {
     sourceBytes: options.sourceBytes,
     rate: options.rate,
     adaptive: options.adaptive,
     scaleSources: options.scaleSources,
-    io: chargesIo ? IMPORTED_TASKMANAGER : null,
   });
   const file = files[0];
   for (const w of result.warnings) io.stderr(`${file}: warning: ${w}\n`);
@@ -133,28 +131,6 @@ function readPlan(file: string): string {
 async function simulateYaml(yaml: string, scenarioFile: string): Promise<RunResult> {
   const [{ loadScenario }, { simulate }] = await Promise.all([import('../../scenario/load.js'), import('../../sim/simulate.js')]);
   return simulate(loadScenario(yaml, scenarioFile), { seed: 0 }).result;
-}
-
-let chargesIoMemo: boolean | undefined;
-
-/**
- * Whether this build's simulator charges I/O time, found by simulating a 1 GiB source feeding one
- * consumer with unlimited rates and no start-up: anything but a zero makespan is I/O. Calibration
- * takes the model's I/O time off the measured times only when the simulator adds it back.
- */
-export async function simulatorChargesIo(): Promise<boolean> {
-  if (chargesIoMemo === undefined) {
-    const probe = [
-      'cluster: { taskmanager: { slots: 1, startup: 0s } }',
-      'job:',
-      '  vertices:',
-      '    - { id: source, parallelism: 1, source: { bytes: 1GiB } }',
-      '    - { id: consumer, parallelism: 1, inputs: [ { from: source } ] }',
-      '',
-    ].join('\n');
-    chargesIoMemo = (await simulateYaml(probe, 'io-probe.yaml')).makespan > 0;
-  }
-  return chargesIoMemo;
 }
 
 /** One run's comparison: measured beside simulated, per row. */
