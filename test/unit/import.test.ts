@@ -176,6 +176,12 @@ describe.skipIf(!haveSamples)("Flink's real samples", () => {
     expect(inputs(r, 'incrementalgroupaggregate')).toEqual(['source-kafka:all-to-all']);
     expect(inputs(r, 'globalgroupaggregate')).toEqual(['incrementalgroupaggregate:all-to-all']);
     for (const v of r.scenario.job.vertices) expect(v.parallelism).toBe(4);
+    // A Kafka source in a plan without a type: streaming, said so.
+    expect(r.scenario.config).toEqual({ 'execution.runtime-mode': 'STREAMING' });
+    expect(r.warnings).toEqual([
+      '`Source: kafka[7]` (vertex `source-kafka`) is an unbounded source or a streaming-only operator: imported as ' +
+        '`execution.runtime-mode: STREAMING`; for a batch simulation make the source bounded and set `execution.runtime-mode: BATCH`',
+    ]);
   });
 
   it('batch hash join (job details): calibrated per vertex from the measured run', () => {
