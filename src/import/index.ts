@@ -145,7 +145,7 @@ export function importRuns(files: readonly { text: string; file: string }[], opt
       `every subtask processes ${formatRate(defaults.rate)} (--rate), every vertex writes what it reads (selectivity 1).`,
     );
   }
-  resize(out, opts);
+  resize(out, opts, files[0].file);
 
   const { scenario, yaml } = toScenario(out, files[0].file);
   const result: ImportResult = { scenario, yaml, warnings: out.warnings, format: graph.format };
@@ -216,13 +216,22 @@ function refuseUnused(graph: ImportGraph, opts: ImportOptions, file: string): vo
   }
 }
 
-/** Applies `--scale-sources` and `--adaptive` to the scenario's graph. */
-function resize(graph: ImportGraph, opts: ImportOptions): void {
+/**
+ * Applies `--scale-sources` and `--adaptive` to the scenario's graph.
+ * @throws ScenarioError when a scaled source would read more than 2^53 bytes (8 PiB)
+ */
+function resize(graph: ImportGraph, opts: ImportOptions, file: string): void {
   const scale = opts.scaleSources;
   if (scale !== undefined && scale !== 1) {
+    const ids = assignIds(graph.vertices);
     for (const v of graph.vertices) {
       if (v.inputs.length > 0 || v.sourceBytes === undefined) continue;
       const before = v.sourceBytes;
+      if (!(before * scale <= Number.MAX_SAFE_INTEGER)) {
+        throw new ScenarioError(file, [
+          { path: '', message: `--scale-sources ${scale} makes source \`${ids.get(v.key)}\` read more than 2^53 bytes (8 PiB), the most allowed` },
+        ]);
+      }
       v.sourceBytes = before * scale;
       v.notes.push(`source.bytes: ${humanBytes(before)} x ${scale} (--scale-sources)`);
     }

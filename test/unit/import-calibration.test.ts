@@ -346,6 +346,13 @@ describe('the shipped runs of one job at 2, 8 and 32 GiB', () => {
     expect(Math.abs(run.makespan / measured.durationSeconds - 1)).toBeLessThan(0.1);
   });
 
+  it('--scale-sources that would make a source read more than 2^53 bytes is an error', () => {
+    expect(() => importFixtures([ORDERS[0]], { scaleSources: 1e300 })).toThrow(
+      /^orders-run-2gib\.json: --scale-sources 1e\+300 makes source `source-orders` read more than 2\^53 bytes \(8 PiB\), the most allowed$/,
+    );
+    expect(vertex(importFixtures([ORDERS[0]], { scaleSources: 2 ** 21 }), 'source-orders').source).toEqual({ bytes: '4096TiB' });
+  });
+
   it('--adaptive leaves non-source parallelism to the adaptive batch scheduler', () => {
     const r = importFixtures(ORDERS, { adaptive: true });
     expect(vertex(r, 'source-orders').parallelism).toBe(4);
