@@ -11,6 +11,8 @@
 //! a vertex starts when its producers have finished, and every subtask has its own slot). Fixed +
 //! bytes / rate is fitted to them (fit.ts); the simulator overlaps I/O with the CPU, so `rate` is
 //! the CPU part, and a vertex whose bytes moved faster than the model's I/O allows is a warning.
+//! One size fitted as a rate below 1 MiB/s is overhead, not processing: it becomes `fixed`, and the
+//! bytes get the default rate. The measured split of an all-to-all input becomes the producer's skew.
 //! A metric that is missing, `"NaN"`, marked incomplete, or belongs to a vertex that has not
 //! finished is replaced by the defaults, with a warning naming the vertex.
 
