@@ -3,7 +3,10 @@
 import { RandomStreams } from '../engine/rng.js';
 import { RESTART_STRATEGY_KEYS, restartBackoffFromConfig } from '../failure/restart-backoff.js';
 import type { GuardSpec, ParallelismSpec } from '../model/spec.js';
+import type { MemoryOptions } from '../model/cluster/memory-layout.js';
 import type { ScenarioIssue } from './issues.js';
+import { MEMORY_CONFIG_KEYS, readMemoryOptions } from './memory-config.js';
+import { closest } from './suggest.js';
 import { describe, parseDuration, parseSize } from './units.js';
 
 const AUTO = 'execution.batch.adaptive.auto-parallelism.';
@@ -33,6 +36,7 @@ const KNOWN_KEYS = new Set<string>([
   'batchsim.max-restarts-without-progress',
   'batchsim.max-simulated-time',
   ...RESTART_STRATEGY_KEYS,
+  ...MEMORY_CONFIG_KEYS,
 ]);
 
 /** Keys Flink has that the simulator knows of but does not model; setting them warns. */
@@ -55,6 +59,8 @@ export interface ResolvedConfig {
   restartConfig: Record<string, unknown>;
   slotRequestTimeoutMs: number;
   guards: GuardSpec;
+  /** The `taskmanager.memory.*` keys that are set. */
+  memory: MemoryOptions;
 }
 
 /**
@@ -108,7 +114,10 @@ export function resolveConfig(config: Record<string, unknown>, issues: ScenarioI
 
   for (const k of Object.keys(config).sort()) {
     if (NOT_MODELLED[k] !== undefined) warnings.push(`config["${k}"]: ${NOT_MODELLED[k]}; the key is ignored`);
-    else if (!KNOWN_KEYS.has(k)) warnings.push(`config["${k}"]: unknown key, ignored`);
+    else if (!KNOWN_KEYS.has(k)) {
+      const near = closest(k, [...KNOWN_KEYS, ...Object.keys(NOT_MODELLED)]);
+      warnings.push(`config["${k}"]: unknown key, ignored${near !== undefined ? ` (did you mean \`${near}\`?)` : ''}`);
+    }
   }
 
   const globalDefault = int('parallelism.default', 1);
@@ -148,5 +157,6 @@ export function resolveConfig(config: Record<string, unknown>, issues: ScenarioI
       maxRestartsWithoutProgress: int('batchsim.max-restarts-without-progress', 1) ?? 50,
       maxSimulatedMs: dur('batchsim.max-simulated-time') ?? 30 * 86_400_000,
     },
+    memory: readMemoryOptions(config, issues),
   };
 }

@@ -3,14 +3,21 @@
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import type { z } from 'zod';
 import { autoDiskBandwidth, autoDiskBytes, autoNetworkBandwidth, resourceWarnings } from '../model/cluster/resources.js';
-import type { FaultSpec, SimulationSpec, VertexSpec } from '../model/spec.js';
+import type { FaultSpec, SimulationSpec, TaskManagerMemorySpec, VertexSpec } from '../model/spec.js';
 import { findCycle } from '../model/job/job-graph.js';
-import { resolveConfig } from './config.js';
+import { resolveConfig, type ResolvedConfig } from './config.js';
+import { resolveMemoryLayout } from './memory-config.js';
 import { childPath, ScenarioError, type ScenarioIssue } from './issues.js';
 import { scenarioSchema, type ScenarioDocument } from './schema.js';
 import { describe } from './units.js';
 
 const GIB = 2 ** 30;
+
+/** Stands in for a layout Flink rejects; the scenario is reported as bad before it is used. */
+const NO_MEMORY: TaskManagerMemorySpec = {
+  process: 0, flink: 0, frameworkHeap: 0, taskHeap: 0, frameworkOffHeap: 0, taskOffHeap: 0,
+  network: 0, managed: 0, jvmMetaspace: 0, jvmOverhead: 0, managedPerSlot: 0, taskHeapPerSlot: 0,
+};
 
 /** A scenario ready to simulate, with the name of the file it came from. */
 export interface Scenario {
@@ -116,15 +123,20 @@ function resolve(doc: ScenarioDocument, file: string, issues: ScenarioIssue[]): 
   const tm = c.taskmanager ?? {};
   const cfg = resolveConfig(doc.config ?? {}, issues, warnings);
 
+  warnings.push(...contradictions(cfg, c));
   const slotsPerTaskManager = cfg.slotsPerTaskManager ?? tm.slots ?? 1;
   const cpuPerSlot = tm.cpuPerSlot ?? 1;
   const cores = slotsPerTaskManager * cpuPerSlot;
   const diskBytes = tm.disk === undefined || tm.disk === 'auto' ? autoDiskBytes(cores) : tm.disk;
   const cost = c.shuffleService?.cost;
+  // `taskmanager.memory.process.size` under config wins over memoryPerSlot x slots.
+  const processSize = cfg.memory.processSize ?? (tm.memoryPerSlot ?? 4 * GIB) * slotsPerTaskManager;
+  const memory = resolveMemoryLayout(processSize, slotsPerTaskManager, cfg.memory, issues) ?? NO_MEMORY;
   const cluster = {
     slotsPerTaskManager,
     cpuPerSlot,
-    memoryPerSlot: tm.memoryPerSlot ?? 4 * GIB,
+    memoryPerSlot: cfg.memory.processSize !== undefined ? processSize / slotsPerTaskManager : (tm.memoryPerSlot ?? 4 * GIB),
+    memory,
     diskBytes,
     startupMs: tm.startup ?? 10_000,
     idleTimeoutMs: cfg.idleTimeoutMs ?? tm.idleTimeout ?? 30_000,
@@ -162,6 +174,26 @@ function resolve(doc: ScenarioDocument, file: string, issues: ScenarioIssue[]): 
   };
 }
 
+/**
+ * A Flink key under `config:` that sets what a `cluster` key also sets, to another value:
+ * the config key wins (as Flink's own configuration would), and the warning names both.
+ */
+function contradictions(cfg: ResolvedConfig, c: NonNullable<ScenarioDocument['cluster']>): string[] {
+  const out: string[] = [];
+  const check = (configKey: string, fromConfig: number | undefined, clusterKey: string, fromCluster: number | undefined, show: (n: number) => string) => {
+    if (fromConfig !== undefined && fromCluster !== undefined && fromConfig !== fromCluster) {
+      out.push(`config["${configKey}"] (${show(fromConfig)}) contradicts ${clusterKey} (${show(fromCluster)}); the config key wins`);
+    }
+  };
+  const plain = (n: number) => String(n);
+  const ms = (n: number) => (n % 1000 === 0 ? `${n / 1000} s` : `${n} ms`);
+  const slots = (n: number) => (Number.isFinite(n) ? String(n) : 'unlimited');
+  check('taskmanager.numberOfTaskSlots', cfg.slotsPerTaskManager, 'cluster.taskmanager.slots', c.taskmanager?.slots, plain);
+  check('slotmanager.number-of-slots.max', cfg.maxSlots, 'cluster.maxSlots', c.maxSlots, slots);
+  check('resourcemanager.taskmanager-timeout', cfg.idleTimeoutMs, 'cluster.taskmanager.idleTimeout', c.taskmanager?.idleTimeout, ms);
+  return out;
+}
+
 function resolveVertices(doc: ScenarioDocument, issues: ScenarioIssue[]): VertexSpec[] {
   const seen = new Map<string, number>();
   const vertices: VertexSpec[] = doc.job.vertices.map((v, i) => {
@@ -186,6 +218,8 @@ function resolveVertices(doc: ScenarioDocument, issues: ScenarioIssue[]): Vertex
       selectivity: v.selectivity ?? 1,
       jitterSigma: v.jitter?.sigma ?? 0,
       ...(v.skew !== undefined && { skew: v.skew }),
+      managedMemory: v.managedMemory ?? false,
+      heapBytes: v.heap ?? 0,
     };
   });
   vertices.forEach((v, i) => {

@@ -125,6 +125,8 @@ export const vertexSchema = z.strictObject({
   selectivity: nonNegative.optional(),
   jitter: z.strictObject({ sigma: nonNegative }).optional(),
   skew: skew.optional(),
+  managedMemory: parsed<boolean>((v) => (typeof v === 'boolean' ? v : new Bad(`Expected \`true\` or \`false\`, got ${describe(v)}`))).optional(),
+  heap: size.optional(),
 });
 
 const subtaskRef = parsed<{ vertex: string; subtask: number }>((v) => {

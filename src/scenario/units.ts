@@ -37,7 +37,8 @@ export function parseSize(value: unknown): number | string {
   const m = NUMBER_AND_UNIT.exec(value);
   const unit = m === null ? undefined : SIZE_UNITS.get(m[2].toLowerCase());
   if (m === null || unit === undefined) return `Expected ${SIZE_UNIT_HINT}, got \`${value}\``;
-  return Number(m[1]) * unit;
+  const bytes = Number(m[1]) * unit;
+  return Number.isFinite(bytes) ? bytes : `Expected a finite size, got \`${value}\``;
 }
 
 /**
@@ -110,9 +111,11 @@ export function formatBytes(bytes: number): string {
 /** Renders a duration in seconds, for humans. */
 export function formatSeconds(seconds: number): string {
   if (seconds < 60) return `${+seconds.toFixed(3)} s`;
-  const h = Math.floor(seconds / 3600);
-  const m = Math.floor((seconds % 3600) / 60);
-  const s = +(seconds % 60).toFixed(1);
+  // Round once, in tenths, then split: 119.97 s is 2 min 0 s, not 1 min 60 s.
+  const tenths = Math.round(seconds * 10);
+  const h = Math.floor(tenths / 36000);
+  const m = Math.floor((tenths % 36000) / 600);
+  const s = (tenths % 600) / 10;
   return h > 0 ? `${h} h ${m} min ${s} s` : `${m} min ${s} s`;
 }
 

@@ -1,16 +1,14 @@
 //! `batchsim import FILE... [-o scenario.yaml] [--source-bytes SIZE] [--rate RATE] [--adaptive]
 //! [--scale-sources N] [--check]`
 
-import { readFileSync } from 'node:fs';
-
 import { InvalidArgumentError, type Command } from 'commander';
 
 import { importRuns, type FitReport, type ImportResult, type Measured } from '../../import/index.js';
 import { formatDuration, formatRate } from '../../import/to-scenario.js';
 import type { RunResult } from '../../model/run-result.js';
-import { writeFileAtomic } from '../../report/write-file.js';
 import { ScenarioError } from '../../scenario/issues.js';
 import { parseRate, parseSize } from '../../scenario/units.js';
+import { checkOutputPaths, readInput, STDIO, writeOutput } from '../io.js';
 
 /** Options of the command, as commander hands them over. */
 export interface ImportCommandOptions {
@@ -43,7 +41,7 @@ export function registerImportCommand(program: Command, io: ImportIo = processIo
         '(/jobs/:jobid, calibrated from the measured run)',
     )
     .argument('<files...>', 'the JSON file (`-` for standard input); several REST job details of one job are runs fitted together')
-    .option('-o, --output <file>', 'write the scenario to this file instead of standard output')
+    .option('-o, --output <file>', 'write the scenario to this file instead of standard output (`-`: standard output)')
     .option('--source-bytes <size>', 'bytes every source reads where the plan has no numbers (default 1GiB)', sizeOption)
     .option('--rate <rate>', 'bytes per second of every subtask where the plan has no numbers (default 100MiB/s)', rateOption)
     .option('--adaptive', 'leave every non-source parallelism to the adaptive batch scheduler')
@@ -84,47 +82,33 @@ export async function runImport(
   io: ImportIo = processIo,
 ): Promise<ImportResult> {
   const files = typeof fileOrFiles === 'string' ? [fileOrFiles] : fileOrFiles;
-  if (files.filter((f) => f === '-').length > 1) {
-    throw new ScenarioError('-', [{ path: '', message: 'standard input can be read only once' }]);
+  if (files.filter((f) => f === STDIO).length > 1) {
+    throw new ScenarioError(STDIO, [{ path: '', message: 'standard input can be read only once' }]);
   }
-  const inputs = files.map((file) => ({ file, text: readPlan(file) }));
+  const toFile = options.output !== undefined && options.output !== STDIO ? options.output : undefined;
+  if (toFile !== undefined) for (const f of files) checkOutputPaths({ '--output': toFile }, f);
+  // The importer names standard input itself (`-`, and `standard input` in the YAML).
+  const inputs = files.map((file) => ({ file, text: readInput(file, 'cannot read the plan') }));
   const result = importRuns(inputs, {
     sourceBytes: options.sourceBytes,
     rate: options.rate,
     adaptive: options.adaptive,
     scaleSources: options.scaleSources,
   });
-  const file = files[0];
-  for (const w of result.warnings) io.stderr(`${file}: warning: ${w}\n`);
-  if (options.output !== undefined) {
-    try {
-      writeFileAtomic(options.output, result.yaml);
-    } catch (err) {
-      throw new ScenarioError(options.output, [{ path: '', message: `cannot write the scenario: ${(err as Error).message}` }]);
-    }
-  } else {
-    io.stdout(result.yaml);
-  }
+  const label = files[0];
+  for (const w of result.warnings) io.stderr(`${label}: warning: ${w}\n`);
+  if (toFile !== undefined) writeOutput(toFile, result.yaml);
+  else io.stdout(result.yaml);
   if (options.check === true) {
     // The comparison goes to stdout only when stdout does not carry the YAML.
-    const print = options.output !== undefined ? io.stdout : io.stderr;
+    const print = toFile !== undefined ? io.stdout : io.stderr;
     if (result.checks === undefined) {
-      print(formatCheckReport(undefined, await simulateYaml(result.yaml, options.output ?? `${file} (imported)`)));
+      print(formatCheckReport(undefined, await simulateYaml(result.yaml, toFile ?? `${label} (imported)`)));
     } else {
       print(await checkRuns(result));
     }
   }
   return result;
-}
-
-function readPlan(file: string): string {
-  try {
-    return readFileSync(file === '-' ? 0 : file, 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (err as Error).message;
-    throw new ScenarioError(file, [{ path: '', message: `cannot read the plan: ${why}` }]);
-  }
 }
 
 /** Loads scenario YAML through the scenario loader and simulates it once (seed 0). */
