@@ -7,6 +7,7 @@ import { ScenarioError } from '../scenario/issues.js';
 import { MinIndexHeap } from '../util/min-index-heap.js';
 import { FORMAT_LABELS, type PlanFormat } from './detect.js';
 import type { EdgePattern } from './ship-strategy.js';
+import type { SubtaskDetails } from './subtasks.js';
 
 /** One input of a vertex, as read from the plan. */
 export interface ImportEdge {
@@ -55,12 +56,18 @@ export interface ImportVertex {
   /** Comment lines shown above the vertex. */
   notes: string[];
   measurement?: VertexMeasurement;
+  /** Per-subtask details, when the job details carry them. */
+  subtasks?: SubtaskDetails;
   // Values, filled by calibration or by the assumptions of formats without numbers.
   sourceBytes?: number;
   /** Bytes per second per subtask; undefined means infinite. */
   rate?: number;
   fixedSeconds?: number;
   selectivity?: number;
+  /** Spread of subtask times (log-normal sigma); absent means none. */
+  jitterSigma?: number;
+  /** Key skew of the vertex's output (scenario `skew.weights`). */
+  skewWeights?: number[];
   /** Which values are guesses the user should edit. */
   assumed: { sourceBytes?: boolean; rate?: boolean; selectivity?: boolean };
 }
@@ -294,6 +301,8 @@ export interface ImportedVertex {
   rate?: string;
   fixed?: string;
   selectivity?: number;
+  jitter?: { sigma: number };
+  skew?: { weights: number[] };
 }
 
 const ASSUMPTION = ' assumption: edit me';
@@ -323,6 +332,8 @@ export function toScenario(
     if (v.selectivity !== undefined && (consumers.get(v.key) ?? 0) > 0 && (v.selectivity !== 1 || v.assumed.selectivity === true)) {
       out.selectivity = +v.selectivity.toPrecision(6);
     }
+    if (v.jitterSigma !== undefined && +v.jitterSigma.toPrecision(3) > 0) out.jitter = { sigma: +v.jitterSigma.toPrecision(3) };
+    if (v.skewWeights !== undefined) out.skew = { weights: v.skewWeights.map((w) => +w.toFixed(4)) };
     return out;
   });
 
@@ -376,6 +387,12 @@ export function toScenario(
       }
       const rate = item.get('rate', true) as YamlNode | undefined;
       if (rate !== undefined && v.assumed.rate === true) rate.comment = ASSUMPTION;
+      const jitter = item.get('jitter', true) as YamlNode | undefined;
+      if (jitter !== undefined && isMap(jitter)) jitter.flow = true;
+      const skew = item.get('skew', true) as YamlNode | undefined;
+      if (skew !== undefined && isMap(skew)) skew.flow = true;
+      const weights = skew !== undefined && isMap(skew) ? (skew.get('weights', true) as YamlNode | undefined) : undefined;
+      if (weights !== undefined && isSeq(weights)) weights.flow = true;
       const sel = item.get('selectivity', true) as YamlNode | undefined;
       if (sel !== undefined && v.assumed.selectivity === true) sel.comment = ASSUMPTION;
       const inputs = item.get('inputs', true) as YamlNode | undefined;

@@ -8,7 +8,13 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 
 import { formatCheckReport, registerImportCommand } from '../../src/cli/commands/import.js';
-import { DEFAULT_RATE, DEFAULT_SOURCE_BYTES, importPlan, type ImportOptions, type ImportResult } from '../../src/import/index.js';
+import {
+  DEFAULT_RATE,
+  DEFAULT_SOURCE_BYTES,
+  importPlan,
+  type ImportOptions,
+  type ImportResult,
+} from '../../src/import/index.js';
 import { patternOf } from '../../src/import/ship-strategy.js';
 import { assignIds, checkGraph, decodeEntities, flattenName, slugify, type ImportedVertex, type ImportVertex } from '../../src/import/to-scenario.js';
 import type { RunResult, VertexResult } from '../../src/model/run-result.js';
@@ -205,29 +211,39 @@ describe.skipIf(!haveSamples)("Flink's real samples", () => {
     expect(inputs(r, 'incrementalgroupaggregate')).toEqual(['source-kafka:all-to-all']);
     expect(inputs(r, 'globalgroupaggregate')).toEqual(['incrementalgroupaggregate:all-to-all']);
     for (const v of r.scenario.job.vertices) expect(v.parallelism).toBe(4);
+    // A Kafka source in a plan without a type: streaming, said so.
+    expect(r.scenario.config).toEqual({ 'execution.runtime-mode': 'STREAMING' });
+    expect(r.warnings).toEqual([
+      '`Source: kafka[7]` (vertex `source-kafka`) is an unbounded source or a streaming-only operator: imported as ' +
+        '`execution.runtime-mode: STREAMING`; for a batch simulation make the source bounded and set `execution.runtime-mode: BATCH`',
+    ]);
   });
 
   it('batch hash join (job details): calibrated per vertex from the measured run', () => {
     const r = load('rest-jobdetails-iceberg-hashjoin-batch-flink1.16.json');
     expect(r.format).toBe('job-details');
-    expect(r.warnings).toEqual([]);
     expect(r.scenario.name).toBe('insert-into_cat2.cat2_db2.t4');
     expect(r.scenario.config).toEqual({ 'execution.runtime-mode': 'BATCH' });
     expect(ids(r)).toEqual(['source-t2', 'source-t2-2', 'hashjoin', 'icebergfilescommitter']);
     expect(vertex(r, 'source-t2').name).toBe('Source: t2[19]');
     expect(inputs(r, 'hashjoin')).toEqual(['source-t2:all-to-all', 'source-t2-2:all-to-all']);
     expect(inputs(r, 'icebergfilescommitter')).toEqual(['hashjoin:pointwise']);
-    // Sources: source.bytes = write-bytes; rate = bytes / duration (p = 1).
+    // One run, a few bytes each: as rates these would be 264.706 B/s and the like, far below any CPU, so each
+    // vertex's measured time becomes `fixed`, less its bytes at the default 100 MiB/s.
+    const fixedOf = (id: string) => (parseDuration(vertex(r, id).fixed) as number) / 1000;
     expect(vertex(r, 'source-t2').source).toEqual({ bytes: 72 });
-    expect(rate(vertex(r, 'source-t2'))).toBeCloseTo(72 / 0.272, 2);
+    expect(fixedOf('source-t2')).toBeCloseTo(0.272 - 72 / (100 * MiB), 6);
+    expect(rate(vertex(r, 'source-t2'))).toBe(100 * MiB);
     expect(vertex(r, 'source-t2-2').source).toEqual({ bytes: 88 });
-    expect(rate(vertex(r, 'source-t2-2'))).toBeCloseTo(88 / 0.271, 2);
+    expect(fixedOf('source-t2-2')).toBeCloseTo(0.271 - 88 / (100 * MiB), 6);
     // Join: input = 72 + 88 = 160 bytes in 101 ms; wrote 730 bytes.
-    expect(rate(vertex(r, 'hashjoin')) / (160 / 0.101)).toBeCloseTo(1, 5);
+    expect(fixedOf('hashjoin')).toBeCloseTo(0.101 - 160 / (100 * MiB), 6);
     expect(vertex(r, 'hashjoin').selectivity).toBe(4.5625);
     // Committer: 730 bytes in 181 ms; a sink, so no selectivity.
-    expect(rate(vertex(r, 'icebergfilescommitter')) / (730 / 0.181)).toBeCloseTo(1, 5);
+    expect(fixedOf('icebergfilescommitter')).toBeCloseTo(0.181 - 730 / (100 * MiB), 6);
     expect(vertex(r, 'icebergfilescommitter').selectivity).toBeUndefined();
+    expect(r.warnings).toHaveLength(4);
+    expect(r.warnings[0]).toMatch(/^vertex `source-t2`: 72 B per subtask in 272ms would be a rate of 264\.706B\/s, below 1 MiB\/s per core: .*overhead/);
     // TaskManager startup: first vertex deployed 222 ms after the job started.
     expect(r.scenario.cluster.taskmanager.startup).toBe('222ms');
     expect(r.measured).toEqual({
@@ -246,6 +262,20 @@ describe.skipIf(!haveSamples)("Flink's real samples", () => {
       expect(Math.abs(sim - m.durationSeconds) / m.durationSeconds).toBeLessThan(0.01);
     }
     expect(Math.abs(run.makespan - 0.792) / 0.792).toBeLessThan(0.05);
+  });
+
+  it('batch hash join scaled to 1 GiB: the overhead stays fixed instead of becoming a rate of a few bytes per second', () => {
+    // 72 bytes in 272 ms read as a rate (264.706 B/s) made a 1 GiB source take 1 GiB / 264.706 B/s = 1127 h.
+    const r = importPlan(readFileSync(path.join(samplesDir, 'rest-jobdetails-iceberg-hashjoin-batch-flink1.16.json'), 'utf8'), 'hashjoin.json', {
+      scaleSources: GiB / 72,
+      io: null,
+    });
+    expect(size(vertex(r, 'source-t2').source!.bytes)).toBeCloseTo(GiB, -3);
+    const run = expectRunnable(r);
+    // source-t2 (p = 1): fixed 0.272 s less its 72 bytes at 100 MiB/s, then 1 GiB at 100 MiB/s = 10.24 s.
+    const t2 = duration(run.vertices.find((v) => v.id === 'source-t2')!);
+    expect(t2).toBeCloseTo(0.272 - 72 / (100 * MiB) + GiB / (100 * MiB), 2);
+    expect(run.makespan).toBeLessThan(3600);
   });
 
   it('streaming join (job details, RUNNING): defaults with a warning naming each unfinished vertex', () => {
@@ -391,15 +421,20 @@ describe('REST job details (format C): calibration', () => {
   it('computes rate, selectivity, source.bytes and startup by hand-checked formulas', () => {
     const r = importFixture('job-details-calibration.json');
     expect(r.format).toBe('job-details');
-    expect(r.warnings).toEqual([]);
+    // One run without subtask details: everything on the rate, except source-dims, too slow for that;
+    // sink-out read 1 GiB per subtask in 5 s, faster than the model's 1 Gbit/s network per slot.
+    expect(r.warnings).toHaveLength(3);
+    expect(r.warnings[0]).toMatch(/^vertex `source-dims`: 1 MiB per subtask in 2s would be a rate of 512KiB\/s/);
+    expect(r.warnings[1]).toMatch(/^vertex `sink-out`: in 1 of 1 measured times the bytes moved faster than the model's I\/O allows \(network 125 MB\/s, disk 130 MB\/s per slot by default\)/);
+    expect(r.warnings[2]).toMatch(/^one run at one size cannot tell fixed overhead from throughput/);
     expect(ids(r)).toEqual(['source-orders', 'source-dims', 'join', 'sink-out']);
     expect(vertex(r, 'join').name).toBe('Join[3] -> Calc[4]');
     expect(inputs(r, 'join')).toEqual(['source-orders:all-to-all', 'source-dims:broadcast']);
     expect(inputs(r, 'sink-out')).toEqual(['join:all-to-all']);
     // source-orders: p = "4", wrote 4 GiB in 10 s -> 1 GiB per subtask / 10 s = 102.4 MiB/s.
     expect(vertex(r, 'source-orders')).toMatchObject({ parallelism: 4, source: { bytes: '4GiB' }, rate: '102.4MiB/s' });
-    // source-dims: 1 MiB in 2 s -> 512 KiB/s.
-    expect(vertex(r, 'source-dims')).toMatchObject({ parallelism: 1, source: { bytes: '1MiB' }, rate: '512KiB/s' });
+    // source-dims: 1 MiB in 2 s would be 512 KiB/s: fixed = 2 s - 1 MiB / 100 MiB/s = 1.99 s, default rate.
+    expect(vertex(r, 'source-dims')).toMatchObject({ parallelism: 1, source: { bytes: '1MiB' }, rate: '100MiB/s', fixed: '1.99s' });
     // join: input = 4 GiB + 4 x 1 MiB (broadcast to 4 subtasks) = 4299161600 B; / 4 / 20 s = 51.25 MiB/s;
     // wrote 2149580800 B -> selectivity 0.5.
     expect(vertex(r, 'join')).toMatchObject({ parallelism: 4, rate: '51.25MiB/s', selectivity: 0.5 });
@@ -418,11 +453,16 @@ describe('REST job details (format C): calibration', () => {
     });
     const run = expectRunnable(r);
     expect(duration(run.vertices.find((v) => v.id === 'join')!)).toBeCloseTo(20, 6);
-    expect(run.makespan).toBeCloseTo(0.2 + 10 + 20 + 5, 1);
+    // The sink is held back by I/O: slower than the measured 5 s, and no slower than reading all of its
+    // 2149580800 / 2 bytes over the network at 125e6 B/s (part of its input is on its own disk).
+    const sink = duration(run.vertices.find((v) => v.id === 'sink-out')!);
+    expect(sink).toBeGreaterThan(5.5);
+    expect(sink).toBeLessThanOrEqual(2149580800 / 2 / 125e6 + 0.001);
+    expect(run.makespan).toBeCloseTo(0.2 + 10 + 20 + sink, 1);
   });
 
   it('falls back to defaults for NaN, incomplete and unfinished metrics, naming each vertex', () => {
-    const r = importFixture('job-details-missing.json', { sourceBytes: 2 * GiB, rate: 50 * MiB });
+    const r = importFixture('job-details-missing.json', { sourceBytes: 2 * GiB, rate: 50 * MiB, io: null });
     expect(ids(r)).toEqual(['source-clicks', 'map', 'sink-db']);
     // write-bytes "NaN": default source.bytes; the rate still comes from the measured 10 s.
     expect(vertex(r, 'source-clicks')).toMatchObject({ source: { bytes: '2GiB' }, rate: '102.4MiB/s' });
@@ -431,11 +471,12 @@ describe('REST job details (format C): calibration', () => {
     // RUNNING: the default rate.
     expect(vertex(r, 'sink-db').rate).toBe('50MiB/s');
     expect(r.measured).toBeUndefined();
-    expect(r.warnings).toHaveLength(4);
+    expect(r.warnings).toHaveLength(5);
     expect(r.warnings[0]).toMatch(/the job is RUNNING/);
     expect(r.warnings[1]).toMatch(/^vertex `source-clicks` .*write-bytes "NaN".*default source\.bytes 2 GiB/);
     expect(r.warnings[2]).toMatch(/^vertex `map` .*incomplete write-bytes.*selectivity 1/);
     expect(r.warnings[3]).toMatch(/^vertex `sink-db` .*RUNNING, not FINISHED.*rate 50MiB\/s/);
+    expect(r.warnings[4]).toMatch(/^one run at one size/);
     expect(r.yaml).toContain('source: { bytes: 2GiB } # assumption: edit me');
     expect(r.yaml).toContain('selectivity: 1 # assumption: edit me');
     expect(r.yaml).toContain('rate: 50MiB/s # assumption: edit me');
@@ -446,7 +487,7 @@ describe('REST job details (format C): calibration', () => {
     const original = `
 name: roundtrip
 cluster:
-  taskmanager: { slots: 2, startup: 5s }
+  taskmanager: { slots: 1, startup: 5s }
 job:
   vertices:
     - { id: big, parallelism: 4, source: { bytes: 8GiB }, rate: 100MiB/s }
@@ -473,7 +514,10 @@ job:
 
     const details = jobDetailsFrom(first, scenario.spec.vertices);
     const imported = importPlan(JSON.stringify(details, null, 2), 'roundtrip-details.json', {});
-    expect(imported.warnings).toEqual([]);
+    expect(imported.warnings).toEqual([
+      'one run at one size cannot tell fixed overhead from throughput: vertices without busy time have all their time on the rate ' +
+        '(`batchsim import run1.json run2.json ...` with runs at other sizes fits both)',
+    ]);
     expect(imported.measured!.durationSeconds).toBeCloseTo(first.makespan, 2);
     const second = expectRunnable(imported);
 
@@ -603,7 +647,7 @@ describe('the import command', () => {
     expect(r.error).toBeUndefined();
     expect(r.out).toBe('');
     expect(readFileSync(out, 'utf8')).toContain('rate: 50MiB/s # assumption: edit me');
-    expect(r.err.split('\n').filter((l) => l !== '')).toHaveLength(4);
+    expect(r.err.split('\n').filter((l) => l !== '')).toHaveLength(5);
     expect(r.err).toContain(`${fixture('job-details-missing.json')}: warning: vertex \`sink-db\``);
   });
 
@@ -629,6 +673,20 @@ describe('the import command', () => {
     expect((r.error as ScenarioError).message).toMatch(/nope\.json: cannot read the plan: no such file/);
   });
 
+  it('standard input can be one of the runs only once', async () => {
+    const r = await cli('-', '-');
+    expect(r.error).toBeInstanceOf(ScenarioError);
+    expect((r.error as ScenarioError).message).toBe('-: standard input can be read only once');
+  });
+
+  it('--source-bytes on job details that measured every source is refused (exit 2), and nothing is written', async () => {
+    const out = path.join(dir, 'refused.yaml');
+    const r = await cli(fixture('job-details-calibration.json'), '-o', out, '--source-bytes', '10GiB');
+    expect(r.error).toBeInstanceOf(ScenarioError);
+    expect((r.error as ScenarioError).message).toMatch(/--source-bytes applies only to sources whose size was not measured/);
+    expect(existsSync(out)).toBe(false);
+  });
+
   it('keeps an existing output file when the import fails', async () => {
     const out = path.join(dir, 'keep.yaml');
     writeFileSync(out, 'old: content\n');
@@ -642,6 +700,8 @@ describe('the import command', () => {
     ['--rate', '0MiB/s'],
     ['--source-bytes', 'lots'],
     ['--source-bytes', '0'],
+    ['--scale-sources', '0'],
+    ['--scale-sources', 'ten'],
   ])('%s %s is an invalid argument', async (flag, value) => {
     const r = await cli(fixture('union-three-inputs.json'), flag, value);
     expect(r.error).toBeInstanceOf(CommanderError);
@@ -654,13 +714,17 @@ describe('the import command', () => {
     const r = await cli(fixture('job-details-calibration.json'), '-o', out, '--check');
     expect(r.error).toBeUndefined();
     const lines = r.out.split('\n');
-    expect(lines[0]).toBe('check: simulated run FINISHED');
-    const row = (name: string) => lines.find((l) => l.startsWith(`${name} `))!.trim().split(/\s{2,}/);
+    expect(lines[0]).toBe('check, in-sample: each run simulated at its sizes with the fit of all 1 run');
+    const row = (name: string) => lines.find((l) => l.startsWith(`job-details-calibration.json  ${name} `))!.trim().split(/\s{2,}/);
     const job = row('job (makespan)');
-    expect(job[1]).toBe('35.500 s');
-    expect(Math.abs(parseFloat(job[3]))).toBeLessThan(3);
-    expect(row('join').slice(1)).toEqual(['20.000 s', '20.000 s', '+0.0%']);
-    expect(row('source-orders').slice(1)).toEqual(['10.000 s', '10.000 s', '+0.0%']);
+    expect(job[2]).toBe('35.500 s');
+    expect(Math.abs(parseFloat(job[4]))).toBeLessThan(10);
+    expect(row('join').slice(2)).toEqual(['20.000 s', '20.000 s', '+0.0%']);
+    expect(row('source-orders').slice(2)).toEqual(['10.000 s', '10.000 s', '+0.0%']);
+    // Its bytes moved faster than the model's default network: the one vertex the fit cannot reproduce.
+    expect(parseFloat(row('sink-out')[4])).toBeGreaterThan(10);
+    expect(r.out).toMatch(/^in-sample error: makespan \|error\| mean \d+\.\d%, max \d+\.\d% \(1\); vertex durations \|error\| mean \d+\.\d%, max \d+\.\d% \(4\)$/m);
+    expect(r.out).toContain('leave-one-run-out error: needs two or more runs');
   });
 
   it('--check without -o keeps stdout pure YAML and prints the comparison on stderr', async () => {

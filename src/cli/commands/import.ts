@@ -1,9 +1,12 @@
-//! `batchsim import FILE [-o scenario.yaml] [--source-bytes SIZE] [--rate RATE] [--check]`
+//! `batchsim import FILE... [-o scenario.yaml] [--source-bytes SIZE] [--rate RATE] [--adaptive]
+//! [--scale-sources N] [--check]`
 
 import { InvalidArgumentError, type Command } from 'commander';
 
-import { importPlan, type ImportResult, type Measured } from '../../import/index.js';
+import { importRuns, type FitReport, type ImportResult, type Measured } from '../../import/index.js';
+import { formatDuration, formatRate } from '../../import/to-scenario.js';
 import type { RunResult } from '../../model/run-result.js';
+import { ScenarioError } from '../../scenario/issues.js';
 import { parseRate, parseSize } from '../../scenario/units.js';
 import { checkOutputPaths, readInput, STDIO, writeOutput } from '../io.js';
 
@@ -12,6 +15,8 @@ export interface ImportCommandOptions {
   output?: string;
   sourceBytes?: number;
   rate?: number;
+  adaptive?: boolean;
+  scaleSources?: number;
   check?: boolean;
 }
 
@@ -35,13 +40,15 @@ export function registerImportCommand(program: Command, io: ImportIo = processIo
         'EXPLAIN JSON_EXECUTION_PLAN), a REST job plan (/jobs/:jobid/plan) or REST job details ' +
         '(/jobs/:jobid, calibrated from the measured run)',
     )
-    .argument('<file>', 'the JSON file (`-` for standard input)')
+    .argument('<files...>', 'the JSON file (`-` for standard input); several REST job details of one job are runs fitted together')
     .option('-o, --output <file>', 'write the scenario to this file instead of standard output (`-`: standard output)')
     .option('--source-bytes <size>', 'bytes every source reads where the plan has no numbers (default 1GiB)', sizeOption)
     .option('--rate <rate>', 'bytes per second of every subtask where the plan has no numbers (default 100MiB/s)', rateOption)
-    .option('--check', 'also simulate the scenario and compare with the measured durations (REST job details)')
-    .action(async (file: string, options: ImportCommandOptions) => {
-      await runImport(file, options, io);
+    .option('--adaptive', 'leave every non-source parallelism to the adaptive batch scheduler')
+    .option('--scale-sources <factor>', 'multiply every source\'s bytes by this factor', factorOption)
+    .option('--check', 'also simulate and compare with the measured durations: in-sample and, with several runs, leave-one-run-out')
+    .action(async (files: string[], options: ImportCommandOptions) => {
+      await runImport(files, options, io);
     });
 }
 
@@ -52,6 +59,12 @@ function sizeOption(value: string): number {
   return bytes;
 }
 
+function factorOption(value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`expected a number > 0, got \`${value}\``);
+  return n;
+}
+
 function rateOption(value: string): number {
   const rate = parseRate(value);
   if (typeof rate === 'string') throw new InvalidArgumentError(rate);
@@ -59,37 +72,170 @@ function rateOption(value: string): number {
 }
 
 /**
- * Runs the command: reads the file, imports it, writes the YAML (whole or not at all), prints the
+ * Runs the command: reads the files, imports them, writes the YAML (whole or not at all), prints the
  * warnings on stderr and, with `--check`, the simulated durations beside the measured ones.
  * @throws ScenarioError for a file that cannot be read or imported
  */
-export async function runImport(file: string, options: ImportCommandOptions, io: ImportIo = processIo): Promise<ImportResult> {
+export async function runImport(
+  fileOrFiles: string | readonly string[],
+  options: ImportCommandOptions,
+  io: ImportIo = processIo,
+): Promise<ImportResult> {
+  const files = typeof fileOrFiles === 'string' ? [fileOrFiles] : fileOrFiles;
+  if (files.filter((f) => f === STDIO).length > 1) {
+    throw new ScenarioError(STDIO, [{ path: '', message: 'standard input can be read only once' }]);
+  }
   const toFile = options.output !== undefined && options.output !== STDIO ? options.output : undefined;
-  if (toFile !== undefined) checkOutputPaths({ '--output': toFile }, file);
-  const text = readInput(file, 'plan');
+  if (toFile !== undefined) for (const f of files) checkOutputPaths({ '--output': toFile }, f);
   // The importer names standard input itself (`-`, and `standard input` in the YAML).
-  const label = file;
-  const result = importPlan(text, label, { sourceBytes: options.sourceBytes, rate: options.rate });
+  const inputs = files.map((file) => ({ file, text: readInput(file, 'plan') }));
+  const result = importRuns(inputs, {
+    sourceBytes: options.sourceBytes,
+    rate: options.rate,
+    adaptive: options.adaptive,
+    scaleSources: options.scaleSources,
+  });
+  const label = files[0];
   for (const w of result.warnings) io.stderr(`${label}: warning: ${w}\n`);
   if (toFile !== undefined) writeOutput(toFile, result.yaml);
   else io.stdout(result.yaml);
   if (options.check === true) {
     // The comparison goes to stdout only when stdout does not carry the YAML.
     const print = toFile !== undefined ? io.stdout : io.stderr;
-    const run = await simulateImported(result, toFile ?? `${label} (imported)`);
-    print(formatCheckReport(result.measured, run));
+    if (result.checks === undefined) {
+      print(formatCheckReport(undefined, await simulateYaml(result.yaml, toFile ?? `${label} (imported)`)));
+    } else {
+      print(await checkRuns(result));
+    }
   }
   return result;
 }
 
-/** Loads the imported YAML through the scenario loader and simulates it once (seed 0). */
-async function simulateImported(result: ImportResult, scenarioFile: string): Promise<RunResult> {
-  const [{ loadScenario }, { simulate }] = await Promise.all([
-    import('../../scenario/load.js'),
-    import('../../sim/simulate.js'),
+/** Loads scenario YAML through the scenario loader and simulates it once (seed 0). */
+async function simulateYaml(yaml: string, scenarioFile: string): Promise<RunResult> {
+  const [{ loadScenario }, { simulate }] = await Promise.all([import('../../scenario/load.js'), import('../../sim/simulate.js')]);
+  return simulate(loadScenario(yaml, scenarioFile), { seed: 0 }).result;
+}
+
+/** One run's comparison: measured beside simulated, per row. */
+export interface RunComparison {
+  file: string;
+  rows: { name: string; measured?: number; simulated?: number }[];
+}
+
+/** Simulates each run's in-sample and leave-one-run-out scenario and formats the comparison. */
+async function checkRuns(result: ImportResult): Promise<string> {
+  const checks = result.checks!;
+  const inSample: RunComparison[] = [];
+  const held: RunComparison[] = [];
+  const failures: string[] = [];
+  const simulateCheck = async (yaml: string, label: string) => {
+    const run = await simulateYaml(yaml, label);
+    if (run.status !== 'FINISHED') failures.push(`${label}: simulated run ${run.status}${run.failureCause !== undefined ? ` (${run.failureCause})` : ''}`);
+    return run;
+  };
+  for (const c of checks) {
+    inSample.push({ file: c.file, rows: compareRows(c.measured, await simulateCheck(c.inSample, `${c.file} (fitted)`)) });
+    if (c.leaveOneOut !== undefined) {
+      held.push({ file: c.file, rows: compareRows(c.measured, await simulateCheck(c.leaveOneOut, `${c.file} (predicted)`)) });
+    }
+  }
+  const lines = [
+    `check, in-sample: each run simulated at its sizes with the fit of all ${checks.length} run${checks.length === 1 ? '' : 's'}`,
+    ...comparisonTable(inSample),
+    `in-sample error: ${summaryLine(errorSummary(inSample))}`,
+  ];
+  if (held.length > 0) {
+    lines.push(
+      '',
+      'check, leave-one-run-out: each run predicted from the other runs only',
+      ...comparisonTable(held),
+      `leave-one-run-out error: ${summaryLine(errorSummary(held))}`,
+    );
+  } else {
+    lines.push('leave-one-run-out error: needs two or more runs of the job (`batchsim import run1.json run2.json ...`)');
+  }
+  lines.push('', ...formatFitReport(result.fits ?? []));
+  if (failures.length > 0) lines.push('', ...failures);
+  return `${lines.join('\n')}\n`;
+}
+
+/** Rows for the job and each vertex: measured and simulated seconds. */
+function compareRows(measured: Measured | undefined, run: RunResult): RunComparison['rows'] {
+  const rows: RunComparison['rows'] = [{ name: 'job (makespan)', measured: measured?.durationSeconds, simulated: run.makespan }];
+  for (const v of run.vertices) {
+    const sim = v.start !== null && v.end !== null ? v.end - v.start : undefined;
+    rows.push({ name: v.id, measured: measured?.vertices.find((m) => m.id === v.id)?.durationSeconds, simulated: sim });
+  }
+  return rows;
+}
+
+function comparisonTable(runs: readonly RunComparison[]): string[] {
+  const name = (file: string) => file.replace(/\\/g, '/').split('/').pop() ?? file;
+  const fileWidth = Math.max(3, ...runs.map((r) => name(r.file).length));
+  const nameWidth = Math.max(6, ...runs.flatMap((r) => r.rows.map((x) => x.name.length)));
+  const lines = [`${'run'.padEnd(fileWidth)}  ${'vertex'.padEnd(nameWidth)}  ${'measured'.padStart(12)}  ${'simulated'.padStart(12)}  ${'error'.padStart(8)}`];
+  for (const r of runs) {
+    for (const x of r.rows) {
+      lines.push(
+        `${name(r.file).padEnd(fileWidth)}  ${x.name.padEnd(nameWidth)}  ${seconds(x.measured).padStart(12)}  ${seconds(x.simulated).padStart(12)}  ${signedError(x.measured, x.simulated).padStart(8)}`,
+      );
+    }
+  }
+  return lines;
+}
+
+/** Mean and largest absolute relative error of the makespans and of the vertex durations. */
+export interface ErrorSummary {
+  makespan: { mean: number; max: number; count: number };
+  vertices: { mean: number; max: number; count: number };
+}
+
+export function errorSummary(runs: readonly RunComparison[]): ErrorSummary {
+  const stat = (errors: number[]) => ({
+    mean: errors.length === 0 ? NaN : errors.reduce((s, e) => s + e, 0) / errors.length,
+    max: errors.length === 0 ? NaN : Math.max(...errors),
+    count: errors.length,
+  });
+  const rel = (x: RunComparison['rows'][number]) =>
+    x.measured !== undefined && x.simulated !== undefined && x.measured > 0 ? [Math.abs(x.simulated - x.measured) / x.measured] : [];
+  return {
+    makespan: stat(runs.flatMap((r) => rel(r.rows[0]))),
+    vertices: stat(runs.flatMap((r) => r.rows.slice(1).flatMap(rel))),
+  };
+}
+
+function summaryLine(s: ErrorSummary): string {
+  const part = (what: string, x: ErrorSummary['makespan']) =>
+    x.count === 0 ? `${what}: nothing measured` : `${what} |error| mean ${percent(x.mean)}, max ${percent(x.max)} (${x.count})`;
+  return `${part('makespan', s.makespan)}; ${part('vertex durations', s.vertices)}`;
+}
+
+function percent(x: number): string {
+  return `${(x * 100).toFixed(1)}%`;
+}
+
+/** The fit per vertex: how it was fitted, the values, and the residual. */
+export function formatFitReport(fits: readonly FitReport[]): string[] {
+  const rows = fits.map((f) => [
+    f.id,
+    f.method,
+    String(f.points),
+    f.fixedSeconds > 0 ? formatDuration(f.fixedSeconds) : '0',
+    f.rate === undefined ? '-' : f.rate === Infinity ? 'unlimited' : formatRate(f.rate),
+    f.sigma === undefined ? '-' : f.sigma.toFixed(3),
+    f.rmsSeconds === undefined || f.points < 2 ? '-' : `${formatDuration(f.rmsSeconds)} (${percent(f.rmsSeconds / f.meanSeconds!)})`,
   ]);
-  const scenario = loadScenario(result.yaml, scenarioFile);
-  return simulate(scenario, { seed: 0 }).result;
+  const head = ['vertex', 'fit', 'points', 'fixed', 'rate', 'jitter', 'residual rms'];
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ').trimEnd();
+  return ['fit per vertex (rate is per subtask; residual of the fitted durations):', line(head), ...rows.map(line)];
+}
+
+function signedError(m: number | undefined, s: number | undefined): string {
+  if (m === undefined || s === undefined || m <= 0) return '';
+  const pct = Math.round(((s - m) / m) * 1000) / 10;
+  return `${pct < 0 ? '-' : '+'}${Math.abs(pct).toFixed(1)}%`;
 }
 
 /**
@@ -97,12 +243,7 @@ async function simulateImported(result: ImportResult, scenarioFile: string): Pro
  * vertex durations, with the relative error (simulated - measured) / measured.
  */
 export function formatCheckReport(measured: Measured | undefined, run: RunResult): string {
-  const rows: [string, number | undefined, number | undefined][] = [];
-  rows.push(['job (makespan)', measured?.durationSeconds, run.makespan]);
-  for (const v of run.vertices) {
-    const sim = v.start !== null && v.end !== null ? v.end - v.start : undefined;
-    rows.push([v.id, measured?.vertices.find((m) => m.id === v.id)?.durationSeconds, sim]);
-  }
+  const rows = compareRows(measured, run).map((x): [string, number | undefined, number | undefined] => [x.name, x.measured, x.simulated]);
   const lines: string[] = [];
   lines.push(`check: simulated run ${run.status}${run.failureCause !== undefined ? ` (${run.failureCause})` : ''}`);
   if (measured === undefined) {
@@ -111,12 +252,7 @@ export function formatCheckReport(measured: Measured | undefined, run: RunResult
   const width = Math.max(...rows.map((r) => r[0].length), 6);
   lines.push(`${'vertex'.padEnd(width)}  ${'measured'.padStart(12)}  ${'simulated'.padStart(12)}  ${'error'.padStart(8)}`);
   for (const [name, m, s] of rows) {
-    let signed = '';
-    if (m !== undefined && s !== undefined && m > 0) {
-      const pct = Math.round(((s - m) / m) * 1000) / 10;
-      signed = `${pct < 0 ? '-' : '+'}${Math.abs(pct).toFixed(1)}%`;
-    }
-    lines.push(`${name.padEnd(width)}  ${seconds(m).padStart(12)}  ${seconds(s).padStart(12)}  ${signed.padStart(8)}`);
+    lines.push(`${name.padEnd(width)}  ${seconds(m).padStart(12)}  ${seconds(s).padStart(12)}  ${signedError(m, s).padStart(8)}`);
   }
   return `${lines.join('\n')}\n`;
 }
