@@ -37,6 +37,10 @@ export const VERTICES_COLUMNS = [
   'disk_bound_seconds',
   'network_bound_seconds',
   'bound_by',
+  'spilled_bytes',
+  'gc_seconds',
+  'cpu_seconds',
+  'heap_occupancy',
 ] as const;
 
 /**
@@ -110,6 +114,10 @@ function vertexRow(v: VertexResult): string[] {
     csvNumber(v.heldBackSeconds.disk),
     csvNumber(v.heldBackSeconds.network),
     v.boundBy ?? '',
+    csvNumber(v.spilledBytes),
+    csvNumber(v.gcSeconds),
+    csvNumber(v.cpuSeconds),
+    csvNumber(v.heapOccupancy),
   ];
 }
 

@@ -118,14 +118,14 @@ describe('verticesCsv', () => {
     const { result } = smallRun();
     const csv = verticesCsv(result);
     expect(csv.split('\n')[0]).toBe(
-      'vertex,parallelism,attempts,start,end,busy_slot_seconds,input_bytes,output_bytes,subtask_input_min,subtask_input_median,subtask_input_max,cpu_bound_seconds,disk_bound_seconds,network_bound_seconds,bound_by',
+      'vertex,parallelism,attempts,start,end,busy_slot_seconds,input_bytes,output_bytes,subtask_input_min,subtask_input_median,subtask_input_max,cpu_bound_seconds,disk_bound_seconds,network_bound_seconds,bound_by,spilled_bytes,gc_seconds,cpu_seconds,heap_occupancy',
     );
     const rows = parseCsv(csv);
     expect(rows[0]).toEqual([...VERTICES_COLUMNS]);
     for (const h of rows[0]) expect(h).toMatch(pandasSafe);
     expect(rows.slice(1)).toEqual([
-      ['source', '3', '4', '2', '11', '14', '600', '900', '100', '200', '300', '0', '0', '0', ''],
-      ['sink', '1', '1', '11', '15', '4', '900', '0', '900', '900', '900', '0', '0', '0', ''],
+      ['source', '3', '4', '2', '11', '14', '600', '900', '100', '200', '300', '0', '0', '0', '', '0', '0', '0', '0'],
+      ['sink', '1', '1', '11', '15', '4', '900', '0', '900', '900', '900', '0', '0', '0', '', '0', '0', '0', '0'],
     ]);
     // Busy slot-seconds per vertex add up to the run's.
     expect(rows.slice(1).reduce((s, r) => s + Number(r[5]), 0)).toBe(result.slotSeconds);
@@ -137,7 +137,7 @@ describe('verticesCsv', () => {
     const lines = csv.split('\n');
     // Markup is not special in CSV; a comma and quotes are.
     expect(lines[1].startsWith(`${XSS_VERTEX},2,2,1,,`)).toBe(true);
-    expect(lines[2]).toBe('"join ""left"", right",1,0,,,0,0,0,0,0,0,0,0,0,');
+    expect(lines[2]).toBe('"join ""left"", right",1,0,,,0,0,0,0,0,0,0,0,0,,0,0,0,0');
     const rows = parseCsv(csv);
     expect(rows.map((r) => r[0])).toEqual(['vertex', XSS_VERTEX, CSV_VERTEX]);
     for (const r of rows) expect(r).toHaveLength(VERTICES_COLUMNS.length);
