@@ -224,6 +224,8 @@ interface Series {
   /** Filled down to zero under the step line. */
   area?: boolean;
   dashed?: boolean;
+  /** Straight lines between points (a quantity that changes steadily in between, like disk use), not steps. */
+  linear?: boolean;
 }
 
 /**
@@ -312,7 +314,9 @@ function lineChart(spec: ChartSpec): string {
     const pts = r.points;
     // A step function: each value holds until the next point, the last until the horizon.
     let d = `M${c2(x(pts[0].time))} ${c2(y(pts[0].value))}`;
-    for (let i = 1; i < pts.length; i++) d += `H${c2(x(pts[i].time))}V${c2(y(pts[i].value))}`;
+    for (let i = 1; i < pts.length; i++) {
+      d += s.linear ? `L${c2(x(pts[i].time))} ${c2(y(pts[i].value))}` : `H${c2(x(pts[i].time))}V${c2(y(pts[i].value))}`;
+    }
     d += `H${c2(x(spec.horizon))}`;
     if (s.area) {
       const area = `${d}V${c2(y(0))}H${c2(x(pts[0].time))}Z`;
@@ -914,14 +918,19 @@ export function renderHtmlReport(result: RunResult, timeline: Timeline, opts: Ht
       key: `tm-${c.tm}`,
       label: `TM ${c.tm}`,
       color: PALETTE[i % PALETTE.length],
-      points: lastPerTime(diskByTm.get(c.tm) ?? []),
+      // Disk use is recorded at every change of the writes under way (and just before and after
+      // every step), and grows steadily in between: straight lines, all points kept.
+      points: [...(diskByTm.get(c.tm) ?? [])].sort((a, b) => a.time - b.time),
+      linear: true,
     }));
-    const maxDisk = Math.max(capacity > 0 ? capacity : 0, ...chosen.map((c) => c.peak), 1);
-    const capRefs = capacity > 0 ? [{ value: capacity, label: `capacity ${formatBytes(capacity)}`, cls: 'capacity' }] : [];
+    const peak = Math.max(1, ...chosen.map((c) => c.peak));
+    // Far below capacity, the scale follows the data (the capacity line would flatten it).
+    const showCapacity = capacity > 0 && peak >= capacity / 4;
+    const maxDisk = showCapacity ? Math.max(capacity, peak) : peak;
+    const capRefs = showCapacity ? [{ value: capacity, label: `capacity ${formatBytes(capacity)}`, cls: 'capacity' }] : [];
     const more =
-      chosen.length < diskByTm.size
-        ? `<p class="note">The ${chosen.length} fullest of ${groupThousands(diskByTm.size)} TaskManagers are drawn.</p>`
-        : '';
+      (chosen.length < diskByTm.size ? `<p class="note">The ${chosen.length} fullest of ${groupThousands(diskByTm.size)} TaskManagers are drawn.</p>` : '') +
+      (!showCapacity && capacity > 0 ? `<p class="note">Capacity ${escapeHtml(formatBytes(capacity))} per TaskManager, above the chart: the fullest disk peaked at ${escapeHtml(formatBytes(peak))}.</p>` : '');
     charts.push(
       `<section id="disk"><h2>Disk per TaskManager</h2><p class="sub">Bytes on each TaskManager's disk (partial outputs included) against its capacity.</p>` +
         lineChart({ id: 'chart-disk', label: 'Disk used per TaskManager', series: diskSeries, horizon, yAxis: bytesAxis(maxDisk * 1.04), refs: capRefs }) +

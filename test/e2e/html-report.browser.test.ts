@@ -125,7 +125,8 @@ describe('renderHtmlReport, as text', () => {
     const html = renderHtmlReport(result, { ...timeline, samples, disk });
     for (const m of html.matchAll(/data-points="(\d+)"/g)) expect(Number(m[1])).toBeLessThanOrEqual(CHART_MAX_POINTS);
     const d = /id="chart-disk"[\s\S]*?<path class="series" data-series="tm-0" data-points="\d+" d="([^"]*)"/.exec(html)?.[1] ?? '';
-    const levels = new Set([...d.matchAll(/V([\d.]+)/g)].map((m) => m[1]));
+    // Disk use is drawn as straight lines between points: every point's height, M or L.
+    const levels = new Set([...d.matchAll(/[ML][\d.]+ ([\d.]+)/g)].map((m) => m[1]));
     expect(levels.size).toBe(2);
   });
 
@@ -243,8 +244,9 @@ describe.skipIf(!hasBrowser)(
         Object.fromEntries(
           paths.map((p) => {
             const d = p.getAttribute('d') ?? '';
-            // A step path is M, then H…V per further point, then a closing H to the horizon.
-            const drawn = (d.match(/M/g) ?? []).length + (d.match(/V/g) ?? []).length;
+            // A step path is M, then H…V per further point, then a closing H to the horizon; a
+            // straight-line path (disk use) is M, then L per further point.
+            const drawn = (d.match(/M/g) ?? []).length + (d.match(/V/g) ?? []).length + (d.match(/L/g) ?? []).length;
             return [p.getAttribute('data-series') ?? '', { declared: Number(p.getAttribute('data-points')), drawn }];
           }),
         ),

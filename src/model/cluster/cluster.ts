@@ -466,6 +466,7 @@ export class Cluster {
       if (kept < bytes) this.notePeak(tm);
       this.setWriteRate(tm, at, 0, now);
       if (kept > 0) {
+        if (!(w[at + W_WBASE] > 0)) this.recordDiskBeforeStep(tm);
         this.diskStatic[tm] += kept;
         this.totalStatic += kept;
         // A write that took no time lands at once.
@@ -798,11 +799,13 @@ export class Cluster {
     if (this.busy[tm] !== 0) throw new InvariantError(`TaskManager ${tm} released with ${this.busy[tm]} busy slots at t=${this.sim.now}ms`);
     if (st !== TmState.Releasing) {
       this.releasedAt[tm] = this.sim.now;
+      const hadData = this.diskUsed(tm) > 0;
       this.notePeak(tm);
       this.totalStatic -= this.diskStatic[tm];
       this.diskStatic[tm] = 0;
       this.diskProjected[tm] = 0;
       this.diskVersion[tm]++;
+      if (hadData) this.recorder?.diskUsage(this.sim.now, tm, 0);
       this.recordTm(tm, reason);
       if (reason === 'idle') this.recorder?.event(this.sim.now, 'tm-released', `TaskManager ${tm} released after idle timeout`, tm);
     }
@@ -844,8 +847,17 @@ export class Cluster {
     };
   }
 
+  /**
+   * When recording: disk use just before it steps (a deletion, or a file that appears at
+   * once), so the drawn series rises steadily between changes and steps only where it does.
+   */
+  private recordDiskBeforeStep(tm: number): void {
+    if (this.recorder !== null && this.diskUsed(tm) > 0) this.recorder.diskUsage(this.sim.now, tm, Math.max(0, Math.round(this.diskUsed(tm))));
+  }
+
   /** Records the disk peak before a change (use only grows between changes). */
   private notePeak(tm: number): void {
+    this.recordDiskBeforeStep(tm);
     // Within one instant usage only shrinks (writes grow it over time; a file that appears
     // at once resets the marks), so a deletion right after another needs no new look.
     const now = this.sim.now;
