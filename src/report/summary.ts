@@ -36,7 +36,7 @@ export function formatSummary(r: RunResult): string {
     const b = v.subtaskInputBytes;
     rows.push([
       v.id,
-      String(v.parallelism),
+      v.parallelism === null ? '-' : String(v.parallelism),
       String(v.attempts),
       sec(v.start),
       sec(v.end),

@@ -1,7 +1,7 @@
 //! Flink's batch execution: blocking edges, slots asked for as subtasks become ready, region failover.
 
 import type { LogNormalDraws } from '../engine/rng.js';
-import { InvariantError, Simulation, type EventHandler } from '../engine/simulation.js';
+import { InvariantError, NEVER_MS, Simulation, type EventHandler } from '../engine/simulation.js';
 import { INJECTED_FAILURE, RANDOM_FAILURE, type FaultInjector } from '../failure/fault-injector.js';
 import type { RestartBackoff } from '../failure/restart-backoff.js';
 import { SubtaskRegionFailover } from '../failure/subtask-failover.js';
@@ -204,11 +204,12 @@ export class BatchScheduler implements ClusterListener {
     this.initializeFrom(this.graph.topological);
     this.afterChange();
     const limit = this.spec.guards.maxSimulatedMs;
-    // The time limit is checked here, not queued, so an empty queue still means "stuck".
-    while (this.sim.step()) {
-      if (this.sim.now > limit && this.ended === null) {
-        this.endJob('FAILED', `simulated time limit reached (batchsim.max-simulated-time = ${limit / 1000} s)`);
-      }
+    // Events past the limit stay queued: an empty queue means "stuck", a non-empty one the limit.
+    while (this.sim.step(limit)) {
+      // step() does the work
+    }
+    if (this.ended === null && this.sim.pending > 0) {
+      this.endJob('FAILED', `simulated time limit reached (batchsim.max-simulated-time = ${limit / 1000} s)`);
     }
     if (this.ended === null) this.endJob('FAILED', this.diagnoseStuck());
     return this.report();
@@ -485,7 +486,8 @@ export class BatchScheduler implements ClusterListener {
     let duration = this.fixedMs[v] + (rate === Infinity ? 0 : (input / rate) * 1000);
     const sigma = this.sigma[v];
     if (sigma > 0) duration *= this.jitter.meanOne(sigma);
-    duration = Math.round(duration);
+    // An overflowing time (a tiny rate) stays finite: past any time limit, it never comes.
+    duration = Math.min(Math.round(duration), NEVER_MS);
 
     const attempt = x.attemptNo[g]++;
     const failAt = this.faults.failAt(v, g - this.base[v], attempt);
@@ -904,7 +906,7 @@ export class BatchScheduler implements ClusterListener {
       }
       return {
         id: vs.id,
-        parallelism: p,
+        parallelism: p === 0 ? null : p,
         decision: this.decisions[v] ?? { origin: 'inferred', reason: 'not decided: its producers never finished' },
         attempts: this.attempts[v],
         start: Number.isNaN(this.firstStart[v]) ? null : this.firstStart[v] / 1000,

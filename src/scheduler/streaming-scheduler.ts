@@ -1,7 +1,7 @@
 //! The same job in STREAMING mode, for comparison: all subtasks deployed at once, pipelined edges, full restarts.
 
 import type { LogNormalDraws } from '../engine/rng.js';
-import { Simulation, type EventHandler } from '../engine/simulation.js';
+import { NEVER_MS, Simulation, type EventHandler } from '../engine/simulation.js';
 import type { FaultInjector } from '../failure/fault-injector.js';
 import type { RestartBackoff } from '../failure/restart-backoff.js';
 import { Cluster, type ClusterListener } from '../model/cluster/cluster.js';
@@ -99,10 +99,9 @@ export class StreamingScheduler implements ClusterListener {
     this.waitForSlots();
     const limit = this.spec.guards.maxSimulatedMs;
     this.sample();
-    while (this.sim.step()) {
-      if (this.sim.now > limit && this.ended === null) this.endJob('FAILED', `simulated time limit reached (batchsim.max-simulated-time = ${limit / 1000} s)`);
-      this.sample();
-    }
+    // Events past the limit stay queued: an empty queue means "stuck", a non-empty one the limit.
+    while (this.sim.step(limit)) this.sample();
+    if (this.ended === null && this.sim.pending > 0) this.endJob('FAILED', `simulated time limit reached (batchsim.max-simulated-time = ${limit / 1000} s)`);
     if (this.ended === null) this.endJob('FAILED', 'the job cannot make progress');
     this.sample();
     return this.report();
@@ -214,7 +213,7 @@ export class StreamingScheduler implements ClusterListener {
       for (let j = 0; j < this.p[v]; j++) {
         let own = spec.fixedMs + (spec.rate === Infinity ? 0 : (this.inputBytes[v][j] / spec.rate) * 1000);
         if (spec.jitterSigma > 0) own *= this.jitter.meanOne(spec.jitterSigma);
-        own = Math.round(own);
+        own = Math.min(Math.round(own), NEVER_MS);
         let end = now + own;
         for (const e of g.inputs[v]) {
           const u = e.vertex;
