@@ -72,21 +72,26 @@ describe('batchsim run', () => {
 });
 
 describe('bad input: exit 2, the file, the field path, no stack trace', () => {
+  const V = 'job:\n  vertices:\n    - { id: A, source: { bytes: 1 } }\n';
   const cases: [string, string, RegExp][] = [
     ['cycle', `job:\n  vertices:\n    - { id: A, source: { bytes: 1 } }\n    - { id: B, inputs: [{ from: A }, { from: C }] }\n    - { id: C, inputs: [{ from: B }] }\n`, /job\.vertices: the job graph has a cycle: (B -> C -> B|C -> B -> C)/],
     ['unknown input', `job:\n  vertices:\n    - { id: A, source: { bytes: 1 } }\n    - { id: B, inputs: [{ from: X }] }\n`, /job\.vertices\[1\]\.inputs\[0\]\.from: unknown vertex `X`/],
     ['duplicate id', `job:\n  vertices:\n    - { id: A, source: { bytes: 1 } }\n    - { id: A, source: { bytes: 1 } }\n`, /job\.vertices\[1\]\.id: duplicate vertex id `A`/],
-    ['negative parallelism', `job:\n  vertices:\n    - { id: A, parallelism: -2, source: { bytes: 1 } }\n`, /job\.vertices\[0\]\.parallelism: Expected an integer >= 1, got `-2` \(number\)/],
-    ['fractional parallelism', `job:\n  vertices:\n    - { id: A, parallelism: 1.5, source: { bytes: 1 } }\n`, /job\.vertices\[0\]\.parallelism: Expected an integer >= 1, got `1\.5`/],
+    ['negative parallelism', `job:\n  vertices:\n    - { id: A, parallelism: -2, source: { bytes: 1 } }\n`, /job\.vertices\[0\]\.parallelism: Expected an integer from 1 to 32768, got `-2` \(number\)/],
+    ['fractional parallelism', `job:\n  vertices:\n    - { id: A, parallelism: 1.5, source: { bytes: 1 } }\n`, /job\.vertices\[0\]\.parallelism: Expected an integer from 1 to 32768, got `1\.5`/],
     ['bad size', `job:\n  vertices:\n    - { id: A, source: { bytes: 12 parsecs } }\n`, /job\.vertices\[0\]\.source\.bytes: Expected a number of bytes/],
     ['duration without unit', `cluster:\n  taskmanager: { startup: "10" }\njob:\n  vertices:\n    - { id: A, source: { bytes: 1 } }\n`, /cluster\.taskmanager\.startup: the duration `10` has no unit/],
-    ['wrong type', `cluster:\n  taskmanager: { slots: two }\njob:\n  vertices:\n    - { id: A, source: { bytes: 1 } }\n`, /cluster\.taskmanager\.slots: Expected an integer >= 1, got `two` \(string\)/],
+    ['wrong type', `cluster:\n  taskmanager: { slots: two }\njob:\n  vertices:\n    - { id: A, source: { bytes: 1 } }\n`, /cluster\.taskmanager\.slots: Expected an integer from 1 to 32768, got `two` \(string\)/],
     ['unknown key', `job:\n  vertices:\n    - { id: A, paralelism: 2, source: { bytes: 1 } }\n`, /job\.vertices\[0\]: unknown key `paralelism`/],
     ['bad pattern', `job:\n  vertices:\n    - { id: A, source: { bytes: 1 } }\n    - { id: B, inputs: [{ from: A, pattern: hash }] }\n`, /job\.vertices\[1\]\.inputs\[0\]\.pattern: Expected one of `all-to-all`, `pointwise`, `broadcast`, got `hash`/],
     ['missing job', `name: x\n`, /job: is required/],
-    ['bad config value', `config:\n  parallelism.default: many\njob:\n  vertices:\n    - { id: A, source: { bytes: 1 } }\n`, /config\["parallelism\.default"\]: Expected an integer >= 1, got `many`/],
+    ['bad config value', `config:\n  parallelism.default: many\njob:\n  vertices:\n    - { id: A, source: { bytes: 1 } }\n`, /config\["parallelism\.default"\]: Expected an integer from 1 to 32768, got `many`/],
     ['not yaml', `job: [unclosed\n`, /not valid YAML or JSON/],
     ['fault on unknown vertex', `job:\n  vertices:\n    - { id: A, source: { bytes: 1 } }\nfaults:\n  - { type: subtask, vertex: Z, subtask: 0 }\n`, /faults\[0\]\.vertex: unknown vertex `Z`/],
+    // More of each class in test/unit/scenario-validation.test.ts.
+    ['parallelism past Flink\'s bound', `job:\n  vertices:\n    - { id: A, parallelism: 100000000, source: { bytes: 1 } }\n`, /job\.vertices\[0\]\.parallelism: Expected an integer from 1 to 32768, got `100000000`/],
+    ['__proto__ in a vertex', `job:\n  vertices:\n    - { id: A, source: { bytes: 1 }, __proto__: { parallelism: 3 } }\n`, /job\.vertices\[0\]: unknown key `__proto__`/],
+    ['YAML syntax error with a caret', `job: { vertices: [] }\nname: a: b\n`, /at line 2, column 7:\n\nname: a: b\n {6}\^/],
   ];
   it.each(cases)('%s', (name, text, message) => {
     const f = file(`${name.replace(/ /g, '-')}.yaml`, text);
