@@ -49,14 +49,15 @@ export function formatSummary(r: RunResult): string {
     out.push('');
     out.push('failures:');
     for (const f of r.failures) {
-      const who = f.subtask !== null ? `${f.subtask}#${f.attempt}` : `TaskManager ${f.taskManager}`;
+      const who = f.subtask !== null ? `${f.subtask}#${f.attempt}` : f.taskManager !== null ? `TaskManager ${f.taskManager}` : 'a TaskManager fault';
       const what =
         f.action === 'restart'
           ? `restarted ${f.restartedCount} subtask(s) after ${f.delay.toFixed(3)} s`
           : f.action === 'job-failed'
             ? 'job failed'
             : 'nothing to restart';
-      out.push(`  t=${f.time.toFixed(1)}s  ${who} on TM ${f.taskManager ?? '-'}: ${f.cause} -> ${what}`);
+      const where = f.subtask !== null && f.taskManager !== null ? ` on TM ${f.taskManager}` : '';
+      out.push(`  t=${f.time.toFixed(1)}s  ${who}${where}: ${f.cause} -> ${what}`);
     }
   }
   if (r.warnings.length > 0) {

@@ -1,5 +1,6 @@
 //! The simulator's entry point: one scenario in, one run's result (and optionally its timeline) out.
 
+import { unfiredFaultWarnings } from '../failure/unfired-faults.js';
 import type { SimulationSpec } from '../model/spec.js';
 import { BatchScheduler, type RunOutput } from '../scheduler/batch-scheduler.js';
 import { StreamingScheduler } from '../scheduler/streaming-scheduler.js';
@@ -31,7 +32,10 @@ export function simulate(input: SimulationSpec | { spec: SimulationSpec }, optio
   const run = { record: options.recordTimeline === true, checkInvariants: options.checkInvariants === true };
   const scheduler = s.mode === 'STREAMING' ? new StreamingScheduler(s, run) : new BatchScheduler(s, run);
   retained.previousRun = scheduler;
-  return scheduler.run();
+  const out = scheduler.run();
+  const unfired = unfiredFaultWarnings(s, out.result);
+  if (unfired.length > 0) out.result.warnings = [...out.result.warnings, ...unfired];
+  return out;
 }
 
 /**

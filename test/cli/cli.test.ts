@@ -64,6 +64,13 @@ describe('batchsim run', () => {
     expect(JSON.parse(r.stdout).seed).toBe(7);
   });
 
+  it('names a fault that never fired on stderr after the run', () => {
+    const text = `job:\n  vertices:\n    - { id: A, parallelism: 1, source: { bytes: 1 }, fixed: 1 s }\nfaults:\n  - { type: taskmanager, at: 2 h, tm: 0 }\n`;
+    const r = batchsim(['run', file('late-fault.yaml', text), '--json']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('warning: faults[0]: the loss of TaskManager 0 at 7200 s never happened: the job ended at 11 s\n');
+  });
+
   it('validate checks without running', () => {
     const r = batchsim(['validate', file('v.yaml', ok)]);
     expect(r.code).toBe(0);
@@ -72,7 +79,6 @@ describe('batchsim run', () => {
 });
 
 describe('bad input: exit 2, the file, the field path, no stack trace', () => {
-  const V = 'job:\n  vertices:\n    - { id: A, source: { bytes: 1 } }\n';
   const cases: [string, string, RegExp][] = [
     ['cycle', `job:\n  vertices:\n    - { id: A, source: { bytes: 1 } }\n    - { id: B, inputs: [{ from: A }, { from: C }] }\n    - { id: C, inputs: [{ from: B }] }\n`, /job\.vertices: the job graph has a cycle: (B -> C -> B|C -> B -> C)/],
     ['unknown input', `job:\n  vertices:\n    - { id: A, source: { bytes: 1 } }\n    - { id: B, inputs: [{ from: X }] }\n`, /job\.vertices\[1\]\.inputs\[0\]\.from: unknown vertex `X`/],

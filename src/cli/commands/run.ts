@@ -32,6 +32,8 @@ export function registerRunCommands(program: Command): void {
       const t0 = performance.now();
       const { result, timeline } = simulate(scenario.spec, { ...(flags.seed !== undefined && { seed: flags.seed }), recordTimeline: record });
       const wall = (performance.now() - t0) / 1000;
+      // Warnings only the run could tell (faults that never fired) go to stderr as well.
+      for (const w of result.warnings.slice(scenario.spec.warnings.length)) process.stderr.write(`warning: ${w}\n`);
       process.stdout.write(flags.json === true ? `${JSON.stringify(result, null, 2)}\n` : `${formatSummary(result)}\n`);
       writeOutputs(flags, result, timeline);
       if (flags.stats === true) {
