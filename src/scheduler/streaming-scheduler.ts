@@ -10,6 +10,7 @@ import type { Recorder } from '../model/recorder.js';
 import type { FailureResult, VertexResult } from '../model/run-result.js';
 import type { SimulationSpec } from '../model/spec.js';
 import type { RunOptions, RunOutput } from './batch-scheduler.js';
+import { evenPart, outputBytes, splitByShares } from './integer-bytes.js';
 import { subpartitionWeights } from './parallelism-decider.js';
 import { buildRunResult, runSetup, spread, type JobEnd } from './run-report.js';
 
@@ -44,6 +45,7 @@ export class StreamingScheduler implements ClusterListener {
   private readonly p: number[];
   private readonly slotsNeeded: number;
   private readonly inputBytes: Float64Array[];
+  private readonly outputBytes: Float64Array[];
 
   private readonly evEnd: number;
   private readonly evFail: number;
@@ -83,7 +85,9 @@ export class StreamingScheduler implements ClusterListener {
     const global = spec.parallelism.globalDefault ?? 1;
     this.p = spec.vertices.map((v) => v.parallelism ?? global);
     this.slotsNeeded = this.p.reduce((a, b) => Math.max(a, b), 0);
-    this.inputBytes = this.computeInputBytes();
+    const bytes = this.computeBytes();
+    this.inputBytes = bytes.input;
+    this.outputBytes = bytes.output;
     this.evEnd = this.sim.register(this, StreamingScheduler.onDeploymentEnd);
     this.evFail = this.sim.register(this, StreamingScheduler.onSubtaskFailure);
     this.evSlotDone = this.sim.register(this, StreamingScheduler.onSlotDone);
@@ -127,35 +131,48 @@ export class StreamingScheduler implements ClusterListener {
     });
   }
 
-  /** Input bytes of every subtask: data sizes do not depend on timing, so they are fixed up front. */
-  private computeInputBytes(): Float64Array[] {
+  /**
+   * Input and output bytes of every subtask, whole bytes split as the batch scheduler splits
+   * them (see integer-bytes.ts): data sizes do not depend on timing, so they are fixed up front.
+   */
+  private computeBytes(): { input: Float64Array[]; output: Float64Array[] } {
     const g = this.graph;
-    const inBytes: Float64Array[] = this.p.map((n) => new Float64Array(n));
+    const input: Float64Array[] = this.p.map((n) => new Float64Array(n));
+    const output: Float64Array[] = this.p.map((n) => new Float64Array(n));
     const total = new Float64Array(this.p.length);
     for (const v of g.topological) {
       const spec = g.vertices[v];
       const p = this.p[v];
-      for (let j = 0; j < p; j++) {
-        let b = spec.sourceBytes !== undefined ? spec.sourceBytes / p : 0;
-        g.inputs[v].forEach((e) => {
-          const u = e.vertex;
-          if (e.pattern === 'broadcast') b += total[u];
-          else if (e.pattern === 'all-to-all') {
-            const skew = g.vertices[u].skew;
-            b += total[u] * (skew === undefined ? 1 / p : subpartitionWeights(p, skew)[j]);
-          } else {
+      const b = input[v];
+      let evenly = spec.sourceBytes ?? 0;
+      for (const e of g.inputs[v]) {
+        const u = e.vertex;
+        if (e.pattern === 'broadcast') {
+          for (let j = 0; j < p; j++) b[j] += total[u];
+        } else if (e.pattern === 'all-to-all') {
+          const skew = g.vertices[u].skew;
+          if (skew === undefined) evenly += total[u];
+          else {
+            const parts = splitByShares(total[u], subpartitionWeights(p, skew));
+            for (let j = 0; j < p; j++) b[j] += parts[j];
+          }
+        } else {
+          for (let j = 0; j < p; j++) {
             const [a, c] = pointwiseProducers(this.p[u], p, j);
             for (let i = a; i < c; i++) {
               const [c0, c1] = pointwiseConsumers(this.p[u], p, i);
-              b += (inBytes[u][i] * g.vertices[u].selectivity) / (c1 - c0);
+              b[j] += evenPart(output[u][i], c1 - c0, j - c0);
             }
           }
-        });
-        inBytes[v][j] = b;
-        total[v] += b * spec.selectivity;
+        }
+      }
+      for (let j = 0; j < p; j++) {
+        b[j] += evenPart(evenly, p, j);
+        output[v][j] = outputBytes(b[j], spec.selectivity);
+        total[v] += output[v][j];
       }
     }
-    return inBytes;
+    return { input, output };
   }
 
   private waitForSlots(): void {
@@ -279,7 +296,7 @@ export class StreamingScheduler implements ClusterListener {
           outcome: isFailed ? 'failed' : end <= until ? 'finished' : 'canceled',
           ...(isFailed && { cause: failed.cause }),
           inputBytes: this.inputBytes[v][k],
-          outputBytes: this.inputBytes[v][k] * this.spec.vertices[v].selectivity,
+          outputBytes: this.outputBytes[v][k],
         });
       }
     }
@@ -399,7 +416,7 @@ export class StreamingScheduler implements ClusterListener {
         end: finished && this.ends[v] !== undefined ? this.ends[v].reduce((a, b) => Math.max(a, b), 0) / 1000 : null,
         busySlotSeconds: 0,
         inputBytes: input,
-        outputBytes: input * vs.selectivity,
+        outputBytes: this.outputBytes[v].reduce((a, b) => a + b, 0),
         subtaskInputBytes: spread(this.inputBytes[v].slice()),
       };
     });

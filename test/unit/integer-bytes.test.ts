@@ -15,7 +15,7 @@ describe('integer byte splits', () => {
     expect([...splitByShares(10, [0.55, 0.25, 0.2])]).toEqual([6, 2, 2]);
     // Floors that sum past the total give bytes back, one each, from the first parts.
     expect([...splitByShares(4, [0.75, 0.75])]).toEqual([2, 2]);
-    expect([...splitByShares(5, [0, 0.8, 0.8])]).toEqual([0, 3, 2]);
+    expect([...splitByShares(5, [0, 0.8, 0.8])]).toEqual([0, 2, 3]);
     const parts = splitByShares(2 ** 40 + 7, [1 / 3, 1 / 3, 1 / 3]);
     expect(parts.every((b) => Number.isInteger(b))).toBe(true);
     expect(parts.reduce((a, b) => a + b, 0)).toBe(2 ** 40 + 7);
@@ -59,5 +59,13 @@ job:
     for (const a of timeline.attempts) expect(Number.isInteger(a.inputBytes) && Number.isInteger(a.outputBytes)).toBe(true);
     // map writes round(input * 0.3) per subtask: within half a byte per subtask of 0.3 * 64 MiB.
     expect(Math.abs(vertex({ result }, 'map').outputBytes - 0.3 * 67108864)).toBeLessThanOrEqual(16 / 2);
+  });
+
+  it('in STREAMING too, and a source split sums back exactly', () => {
+    const { result, timeline } = run(`config:\n  execution.runtime-mode: STREAMING\n  parallelism.default: 7\n${job.replace(/^config:\n/m, '')}`);
+    expect(result.status).toBe('FINISHED');
+    expect(vertex({ result }, 'src').inputBytes).toBe(67108864);
+    for (const a of timeline.attempts) expect(Number.isInteger(a.inputBytes) && Number.isInteger(a.outputBytes)).toBe(true);
+    for (const v of result.vertices) expect(Number.isInteger(v.outputBytes)).toBe(true);
   });
 });
