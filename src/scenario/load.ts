@@ -30,7 +30,7 @@ export function loadScenario(text: string, file: string): Scenario {
   let raw: unknown = /\.json$/i.test(file) ? parseJsonOrUndefined(text) : undefined;
   if (raw === undefined) {
     try {
-      raw = parseYaml(text, { prettyErrors: true, uniqueKeys: true });
+      raw = parseYaml(text, { prettyErrors: true, uniqueKeys: true, logLevel: 'error' });
     } catch (err) {
       // The pretty message holds the offending line with a caret under the column.
       const msg = err instanceof YAMLParseError ? err.message.trimEnd() : String(err);
