@@ -11,9 +11,15 @@ export type Shuffle = 'local' | 'remote';
 /** Flink's `execution.runtime-mode`. */
 export type RuntimeMode = 'BATCH' | 'STREAMING';
 
-/** The settings a choice fixes. `maxSlots` is Infinity when unlimited; `avgVolume` is bytes. */
+/**
+ * The settings a choice fixes. `maxSlots` and the bandwidths are Infinity when unlimited;
+ * `avgVolume` is bytes, bandwidths are bytes per second.
+ */
 export interface ChoiceSettings {
   slots: number;
+  cpuPerSlot: number;
+  diskBandwidth: number;
+  networkBandwidth: number;
   maxSlots: number;
   shuffle: Shuffle;
   avgVolume: number;
@@ -24,11 +30,14 @@ export interface ChoiceSettings {
 export type Dimension = keyof ChoiceSettings;
 
 /** The sweepable settings, in the order the grid nests them (first = slowest-varying). */
-export const DIMENSIONS: readonly Dimension[] = ['slots', 'maxSlots', 'shuffle', 'avgVolume', 'mode'];
+export const DIMENSIONS: readonly Dimension[] = ['slots', 'cpuPerSlot', 'diskBandwidth', 'networkBandwidth', 'maxSlots', 'shuffle', 'avgVolume', 'mode'];
 
 /** Values to try per setting; an absent (or empty) list keeps the scenario's own value. */
 export interface GridAxes {
   slots?: readonly number[];
+  cpuPerSlot?: readonly number[];
+  diskBandwidth?: readonly number[];
+  networkBandwidth?: readonly number[];
   maxSlots?: readonly number[];
   shuffle?: readonly Shuffle[];
   avgVolume?: readonly number[];
@@ -59,6 +68,9 @@ export interface GridRun {
 export function baseSettings(spec: SimulationSpec): ChoiceSettings {
   return {
     slots: spec.cluster.slotsPerTaskManager,
+    cpuPerSlot: spec.cluster.cpuPerSlot,
+    diskBandwidth: spec.cluster.diskBandwidth,
+    networkBandwidth: spec.cluster.networkBandwidth,
     maxSlots: spec.cluster.maxSlots,
     shuffle: spec.cluster.shuffle,
     avgVolume: spec.parallelism.avgDataVolumePerTask,
@@ -106,6 +118,12 @@ export function describeSetting(d: Dimension, s: ChoiceSettings): string {
   switch (d) {
     case 'slots':
       return `${s.slots} slot${s.slots === 1 ? '' : 's'}`;
+    case 'cpuPerSlot':
+      return `${s.cpuPerSlot} core${s.cpuPerSlot === 1 ? '' : 's'} per slot`;
+    case 'diskBandwidth':
+      return `disk ${formatBandwidth(s.diskBandwidth)}`;
+    case 'networkBandwidth':
+      return `network ${formatBandwidth(s.networkBandwidth)}`;
     case 'maxSlots':
       return `max slots ${formatMaxSlots(s.maxSlots)}`;
     case 'shuffle':
@@ -120,6 +138,11 @@ export function describeSetting(d: Dimension, s: ChoiceSettings): string {
 /** `unlimited` or the number: how the command line and the scenario spell a slot cap. */
 export function formatMaxSlots(maxSlots: number): string {
   return Number.isFinite(maxSlots) ? String(maxSlots) : 'unlimited';
+}
+
+/** `unlimited` or a rate in binary units per second. */
+export function formatBandwidth(bytesPerSecond: number): string {
+  return Number.isFinite(bytesPerSecond) ? `${formatBytes(bytesPerSecond)}/s` : 'unlimited';
 }
 
 /** The label of a choice: its swept settings; with none swept, its slots (the grid's main subject). */
@@ -162,6 +185,9 @@ export function scenarioForChoice(text: string, file: string, overrides: Partial
     tm.slots = overrides.slots;
     delete config['taskmanager.numberOfTaskSlots'];
   }
+  if (overrides.cpuPerSlot !== undefined) tm.cpuPerSlot = overrides.cpuPerSlot;
+  if (overrides.diskBandwidth !== undefined) tm.diskBandwidth = bandwidthValue(overrides.diskBandwidth);
+  if (overrides.networkBandwidth !== undefined) tm.networkBandwidth = bandwidthValue(overrides.networkBandwidth);
   if (overrides.maxSlots !== undefined) {
     cluster.maxSlots = Number.isFinite(overrides.maxSlots) ? overrides.maxSlots : 'unlimited';
     delete config['slotmanager.number-of-slots.max'];
@@ -177,6 +203,9 @@ export function scenarioForChoice(text: string, file: string, overrides: Partial
   if (Object.keys(config).length > 0) doc.config = config;
   return loadScenario(stringifyYaml(doc), file);
 }
+
+/** A bandwidth as the scenario spells it: bytes per second, or `unlimited`. */
+const bandwidthValue = (bytesPerSecond: number): number | string => (Number.isFinite(bytesPerSecond) ? bytesPerSecond : 'unlimited');
 
 /**
  * Folds `taskmanager.slots: 2`-style keys of the cluster section into nested maps, so a

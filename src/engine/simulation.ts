@@ -101,12 +101,13 @@ export class Simulation {
   }
 
   /**
-   * Schedules an event `delay` milliseconds from now.
-   * @throws InvariantError when the delay is negative or not finite
+   * Schedules an event `delay` milliseconds from now. An infinite delay means "never": such an
+   * event stays queued past any horizon given to {@link step}.
+   * @throws InvariantError when the delay is negative or NaN
    */
   schedule(delay: number, kind: number, a = 0, b = 0, c = 0): EventHandle {
-    if (!(delay >= 0) || delay === Infinity) {
-      throw new InvariantError(`negative or non-finite delay ${delay} at t=${this._now}ms`);
+    if (!(delay >= 0)) {
+      throw new InvariantError(`negative or NaN delay ${delay} at t=${this._now}ms`);
     }
     return this.push(this._now + delay, kind, a, b, c);
   }

@@ -33,6 +33,10 @@ export interface VertexResult {
   outputBytes: number;
   /** Input bytes per subtask: smallest, median, largest. */
   subtaskInputBytes: { min: number; median: number; max: number };
+  /** Attempt-seconds this vertex's attempts moved data held back by each resource (its scarcest share). */
+  heldBackSeconds: { cpu: number; disk: number; network: number };
+  /** The resource that held it back longest, or null when nothing did (it moved no data). */
+  boundBy: 'cpu' | 'disk' | 'network' | null;
 }
 
 /** One failure and what the scheduler did about it. */
@@ -70,11 +74,16 @@ export interface RunResult {
     cpu: number;
     memoryBytes: number;
     diskBytes: number;
+    /** Bytes per second of each TaskManager's disk and network; null when unlimited. */
+    diskBandwidth: number | null;
+    networkBandwidth: number | null;
   };
   restarts: number;
   slotSeconds: number;
-  cost: { coreSeconds: number; gibSeconds: number };
+  cost: { coreSeconds: number; gibSeconds: number; shuffleServiceCuSeconds: number };
   disk: { peakBytesOneTaskManager: number; peakBytesTotal: number };
+  /** With `shuffle: remote`: what the shuffle service held and moved. */
+  shuffleService?: { bytesTransferred: number; peakBytesStored: number; gibSecondsStored: number };
   failures: FailureResult[];
   warnings: string[];
   stats: { events: number };
@@ -125,6 +134,11 @@ export interface MetricsSample {
   finishedSubtasks: number;
   diskUsedTotal: number;
   diskUsedMax: number;
+  /** Cores in use, over all live TaskManagers. */
+  cpuInUse: number;
+  /** Disk and network bandwidth in use, bytes per second, over all live TaskManagers. */
+  diskBandwidthInUse: number;
+  networkBandwidthInUse: number;
 }
 
 /** Disk used on one TaskManager at a moment (partial outputs included). */
@@ -132,6 +146,15 @@ export interface DiskSample {
   time: number;
   tm: number;
   bytes: number;
+}
+
+/** Cores and disk and network bandwidth (bytes per second) one TaskManager uses from a moment on. */
+export interface ResourceSample {
+  time: number;
+  tm: number;
+  cpu: number;
+  disk: number;
+  network: number;
 }
 
 /** A point event worth marking on a timeline. */
@@ -148,5 +171,6 @@ export interface Timeline {
   taskManagers: TaskManagerRecord[];
   samples: MetricsSample[];
   disk: DiskSample[];
+  resources: ResourceSample[];
   events: TimelineEvent[];
 }

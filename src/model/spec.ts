@@ -39,6 +39,12 @@ export interface ClusterSpec {
   /** Cap on the slots of all live TaskManagers; Infinity when unlimited. */
   maxSlots: number;
   shuffle: 'local' | 'remote';
+  /** Bytes per second a TaskManager's local disk reads and writes, all together; Infinity when unlimited. */
+  diskBandwidth: number;
+  /** Bytes per second a TaskManager sends and receives, all together; Infinity when unlimited. */
+  networkBandwidth: number;
+  /** What the remote shuffle service costs, in CU-seconds (0 by default). */
+  shuffleServiceCost: { perGiBStored: number; perGiBTransferred: number };
 }
 
 /** Settings of the adaptive batch scheduler's parallelism inference. */

@@ -1,7 +1,7 @@
 //! A comparison as text (the table `batchsim compare` prints), CSV, a JSON document and a self-contained HTML page.
 
 import type { ComparedChoice, Comparison } from '../compare/aggregate.js';
-import { DIMENSIONS, describeSetting, formatMaxSlots, type ChoiceSettings, type Dimension } from '../compare/grid.js';
+import { DIMENSIONS, describeSetting, formatBandwidth, formatMaxSlots, type ChoiceSettings, type Dimension } from '../compare/grid.js';
 import { formatBytes } from '../scenario/units.js';
 import { escapeHtml, formatDuration, jsonForScript, pageHead, vertexColor } from './html-report.js';
 import { table } from './summary.js';
@@ -14,6 +14,9 @@ export const STATISTICS_NOTE =
 
 const DIMENSION_HEADERS: Record<Dimension, string> = {
   slots: 'slots',
+  cpuPerSlot: 'cores/slot',
+  diskBandwidth: 'disk bw',
+  networkBandwidth: 'network bw',
   maxSlots: 'max slots',
   shuffle: 'shuffle',
   avgVolume: 'avg volume',
@@ -25,6 +28,12 @@ function settingValue(d: Dimension, s: ChoiceSettings): string {
   switch (d) {
     case 'slots':
       return String(s.slots);
+    case 'cpuPerSlot':
+      return String(s.cpuPerSlot);
+    case 'diskBandwidth':
+      return formatBandwidth(s.diskBandwidth);
+    case 'networkBandwidth':
+      return formatBandwidth(s.networkBandwidth);
     case 'maxSlots':
       return formatMaxSlots(s.maxSlots);
     case 'shuffle':
@@ -161,6 +170,9 @@ function wrap(text: string, width: number): string[] {
 export const COMPARE_CSV_HEADER = [
   'choice',
   'slots',
+  'cpu_per_slot',
+  'disk_bandwidth_bytes_per_s',
+  'network_bandwidth_bytes_per_s',
   'max_slots',
   'shuffle',
   'avg_volume_bytes',
@@ -193,6 +205,9 @@ export function compareCsv(c: Comparison): string {
       [
         ch.index,
         st.slots,
+        st.cpuPerSlot,
+        Number.isFinite(st.diskBandwidth) ? st.diskBandwidth : 'inf',
+        Number.isFinite(st.networkBandwidth) ? st.networkBandwidth : 'inf',
         Number.isFinite(st.maxSlots) ? st.maxSlots : 'inf',
         st.shuffle,
         st.avgVolume,
@@ -215,9 +230,19 @@ export function compareCsv(c: Comparison): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** The JSON form of a choice's settings: an unlimited slot cap as `"unlimited"` (JSON has no Infinity). */
+/** The JSON form of a choice's settings: an unlimited slot cap or bandwidth as `"unlimited"` (JSON has no Infinity). */
 function jsonSettings(s: ChoiceSettings): Record<string, unknown> {
-  return { slots: s.slots, maxSlots: Number.isFinite(s.maxSlots) ? s.maxSlots : 'unlimited', shuffle: s.shuffle, avgVolumeBytes: s.avgVolume, mode: s.mode };
+  const finite = (n: number) => (Number.isFinite(n) ? n : 'unlimited');
+  return {
+    slots: s.slots,
+    cpuPerSlot: s.cpuPerSlot,
+    diskBandwidth: finite(s.diskBandwidth),
+    networkBandwidth: finite(s.networkBandwidth),
+    maxSlots: finite(s.maxSlots),
+    shuffle: s.shuffle,
+    avgVolumeBytes: s.avgVolume,
+    mode: s.mode,
+  };
 }
 
 /**

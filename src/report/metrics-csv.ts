@@ -15,6 +15,9 @@ export const METRICS_COLUMNS = [
   'finished_subtasks',
   'disk_used_total_bytes',
   'disk_used_max_tm_bytes',
+  'cpu_cores_in_use',
+  'disk_bytes_per_s',
+  'network_bytes_per_s',
 ] as const;
 
 /** Columns of {@link verticesCsv}, in order. */
@@ -30,6 +33,10 @@ export const VERTICES_COLUMNS = [
   'subtask_input_min',
   'subtask_input_median',
   'subtask_input_max',
+  'cpu_bound_seconds',
+  'disk_bound_seconds',
+  'network_bound_seconds',
+  'bound_by',
 ] as const;
 
 /**
@@ -71,6 +78,9 @@ function sampleRow(s: MetricsSample): string[] {
     s.finishedSubtasks,
     s.diskUsedTotal,
     s.diskUsedMax,
+    s.cpuInUse,
+    s.diskBandwidthInUse,
+    s.networkBandwidthInUse,
   ].map(csvNumber);
 }
 
@@ -96,6 +106,10 @@ function vertexRow(v: VertexResult): string[] {
     csvNumber(v.subtaskInputBytes.min),
     csvNumber(v.subtaskInputBytes.median),
     csvNumber(v.subtaskInputBytes.max),
+    csvNumber(v.heldBackSeconds.cpu),
+    csvNumber(v.heldBackSeconds.disk),
+    csvNumber(v.heldBackSeconds.network),
+    v.boundBy ?? '',
   ];
 }
 

@@ -13,6 +13,18 @@ export function table(rows: string[][], rightAlign: ReadonlySet<number> = new Se
 
 const sec = (s: number | null): string => (s === null ? '-' : s.toFixed(1));
 
+/** A TaskManager's bandwidth in decimal MB/s, as disk and network vendors quote it, or `unlimited`. */
+const bandwidth = (bytesPerSecond: number | null): string =>
+  bytesPerSecond === null ? 'unlimited' : `${+(bytesPerSecond / 1e6).toPrecision(4)} MB/s`;
+
+/** The resource that held a vertex back longest and its share of the time its attempts moved data, e.g. `disk 92%`. */
+export function heldBackBy(v: RunResult['vertices'][number]): string {
+  if (v.boundBy === null) return '-';
+  const h = v.heldBackSeconds;
+  const total = h.cpu + h.disk + h.network;
+  return `${v.boundBy} ${Math.round((100 * h[v.boundBy]) / total)}%`;
+}
+
 /** Renders a run's result for a person: status, time, TaskManagers, cost, vertices, failures. */
 export function formatSummary(r: RunResult): string {
   const out: string[] = [];
@@ -24,14 +36,23 @@ export function formatSummary(r: RunResult): string {
     `TaskManagers  ${tms.created} created, peak ${tms.peak} live (${tms.slotsPerTaskManager} slot${tms.slotsPerTaskManager === 1 ? '' : 's'}, ` +
       `${tms.cpu} cores, ${formatBytes(tms.memoryBytes)} memory, ${formatBytes(tms.diskBytes)} disk each)`,
   );
+  out.push(`bandwidth     disk ${bandwidth(tms.diskBandwidth)}, network ${bandwidth(tms.networkBandwidth)} per TaskManager, shared by its slots`);
   out.push(`slot-seconds  ${r.slotSeconds.toFixed(1)} busy`);
   out.push(`cost          ${r.cost.coreSeconds.toFixed(1)} core-seconds, ${r.cost.gibSeconds.toFixed(1)} GiB-seconds (TaskManagers and JobManager)`);
   if (r.mode === 'BATCH') {
     out.push(`disk          peak ${formatBytes(r.disk.peakBytesOneTaskManager)} on one TaskManager, ${formatBytes(r.disk.peakBytesTotal)} in all`);
   }
+  if (r.shuffleService !== undefined) {
+    const svc = r.shuffleService;
+    out.push(
+      `shuffle       remote service: ${formatBytes(svc.bytesTransferred)} transferred, peak ${formatBytes(svc.peakBytesStored)} stored, ` +
+        `${svc.gibSecondsStored.toFixed(1)} GiB-seconds` +
+        (r.cost.shuffleServiceCuSeconds > 0 ? `, ${r.cost.shuffleServiceCuSeconds.toFixed(1)} CU-seconds` : ''),
+    );
+  }
   out.push(`restarts      ${r.restarts}`);
   out.push('');
-  const rows = [['vertex', 'parallelism', 'attempts', 'start s', 'end s', 'input/subtask min..max', 'why this parallelism']];
+  const rows = [['vertex', 'parallelism', 'attempts', 'start s', 'end s', 'input/subtask min..max', 'held back by', 'why this parallelism']];
   for (const v of r.vertices) {
     const b = v.subtaskInputBytes;
     rows.push([
@@ -41,6 +62,7 @@ export function formatSummary(r: RunResult): string {
       sec(v.start),
       sec(v.end),
       b.min === b.max ? formatBytes(b.max) : `${formatBytes(b.min)}..${formatBytes(b.max)}`,
+      heldBackBy(v),
       v.decision.reason,
     ]);
   }

@@ -1,6 +1,6 @@
 //! A run as Chrome trace-event JSON, for Perfetto (ui.perfetto.dev) and chrome://tracing.
 
-import type { AttemptRecord, RunResult, Timeline, TimelineEvent } from '../model/run-result.js';
+import type { AttemptRecord, ResourceSample, RunResult, Timeline, TimelineEvent } from '../model/run-result.js';
 
 /** pid of the process that carries job-level counters and instants. */
 export const JOB_PID = 0;
@@ -33,6 +33,9 @@ export const TRACE_COUNTERS = {
   busySlots: { name: 'slots', arg: 'busy' },
   pendingRequests: { name: 'slot requests', arg: 'pending' },
   diskUsed: { name: 'disk', arg: 'used_bytes' },
+  cpuInUse: { name: 'CPU', arg: 'cores_in_use' },
+  diskBandwidth: { name: 'disk I/O', arg: 'bytes_per_s' },
+  networkBandwidth: { name: 'network I/O', arg: 'bytes_per_s' },
 } as const;
 
 type TraceEvent = Record<string, unknown>;
@@ -141,6 +144,20 @@ export function toChromeTrace(result: RunResult, timeline: Timeline): ChromeTrac
   for (const tm of [...diskByTm.keys()].sort((a, b) => a - b)) {
     const points = lastPerTime(diskByTm.get(tm) ?? []);
     counter(TRACE_COUNTERS.diskUsed, taskManagerPid(tm), points);
+  }
+
+  // What each TaskManager's attempts use of its cores, disk and network, from each change on.
+  const useByTm = new Map<number, ResourceSample[]>();
+  for (const r of timeline.resources) {
+    let list = useByTm.get(r.tm);
+    if (!list) useByTm.set(r.tm, (list = []));
+    list.push(r);
+  }
+  for (const tm of [...useByTm.keys()].sort((a, b) => a - b)) {
+    const points = lastPerTime(useByTm.get(tm) ?? []);
+    counter(TRACE_COUNTERS.cpuInUse, taskManagerPid(tm), points.map((r) => ({ time: r.time, value: r.cpu })));
+    counter(TRACE_COUNTERS.diskBandwidth, taskManagerPid(tm), points.map((r) => ({ time: r.time, value: r.disk })));
+    counter(TRACE_COUNTERS.networkBandwidth, taskManagerPid(tm), points.map((r) => ({ time: r.time, value: r.network })));
   }
 
   return {

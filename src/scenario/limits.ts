@@ -24,3 +24,6 @@ export const MAX_SKEW_KEYS = 1_000_000;
  * attempt already takes e^-50 of the mean; larger values only overflow.
  */
 export const MAX_JITTER_SIGMA = 10;
+
+/** Largest price per GiB: large enough for any currency, small enough that costs stay finite. */
+export const MAX_PRICE = 1e9;

@@ -2,7 +2,7 @@
 
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import type { z } from 'zod';
-import { autoDiskBytes, resourceWarnings } from '../model/cluster/resources.js';
+import { autoDiskBandwidth, autoDiskBytes, autoNetworkBandwidth, resourceWarnings } from '../model/cluster/resources.js';
 import type { FaultSpec, ParallelismSpec, SimulationSpec, VertexSpec } from '../model/spec.js';
 import { findCycle } from '../model/job/job-graph.js';
 import { resolveConfig } from './config.js';
@@ -163,11 +163,13 @@ function resolve(doc: ScenarioDocument, file: string, issues: ScenarioIssue[]): 
   const slotsPerTaskManager = cfg.slotsPerTaskManager ?? tm.slots ?? 1;
   const cpuPerSlot = tm.cpuPerSlot ?? 1;
   const cores = slotsPerTaskManager * cpuPerSlot;
+  const diskBytes = tm.disk === undefined || tm.disk === 'auto' ? autoDiskBytes(cores) : tm.disk;
+  const cost = c.shuffleService?.cost;
   const cluster = {
     slotsPerTaskManager,
     cpuPerSlot,
     memoryPerSlot: tm.memoryPerSlot ?? 4 * GIB,
-    diskBytes: tm.disk === undefined || tm.disk === 'auto' ? autoDiskBytes(cores) : tm.disk,
+    diskBytes,
     startupMs: tm.startup ?? 10_000,
     idleTimeoutMs: cfg.idleTimeoutMs ?? tm.idleTimeout ?? 30_000,
     shutdownMs: tm.shutdown ?? 0,
@@ -175,6 +177,9 @@ function resolve(doc: ScenarioDocument, file: string, issues: ScenarioIssue[]): 
     jobManagerMemory: c.jobmanager?.memory ?? 4 * GIB,
     maxSlots: cfg.maxSlots ?? c.maxSlots ?? Infinity,
     shuffle: c.shuffle ?? 'local',
+    diskBandwidth: tm.diskBandwidth === undefined || tm.diskBandwidth === 'auto' ? autoDiskBandwidth(diskBytes) : tm.diskBandwidth,
+    networkBandwidth: tm.networkBandwidth === undefined || tm.networkBandwidth === 'auto' ? autoNetworkBandwidth(cores) : tm.networkBandwidth,
+    shuffleServiceCost: { perGiBStored: cost?.perGiBStored ?? 0, perGiBTransferred: cost?.perGiBTransferred ?? 0 },
   } as const;
   warnings.push(...resourceWarnings(cluster));
   if (cluster.maxSlots < cluster.slotsPerTaskManager) {

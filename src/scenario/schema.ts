@@ -1,8 +1,8 @@
 //! The scenario file's schema: structure, types and units, with messages that say what is allowed.
 
 import { z } from 'zod';
-import { describe, parseDuration, parseRate, parseSize } from './units.js';
-import { MAX_CPU, MAX_INT, MAX_JITTER_SIGMA, MAX_PARALLELISM, MAX_SKEW_KEYS, MAX_SLOTS_PER_TASK_MANAGER } from './limits.js';
+import { describe, parseBandwidth, parseDuration, parseRate, parseSize } from './units.js';
+import { MAX_CPU, MAX_INT, MAX_JITTER_SIGMA, MAX_PARALLELISM, MAX_PRICE, MAX_SKEW_KEYS, MAX_SLOTS_PER_TASK_MANAGER } from './limits.js';
 
 type Ctx = z.core.$RefinementCtx;
 
@@ -64,6 +64,14 @@ function oneOf<T extends string>(values: readonly T[]) {
 
 const text = parsed<string>((v) => (typeof v === 'string' && v.length > 0 ? v : new Bad(`Expected a non-empty string, got ${describe(v)}`)));
 
+/** A TaskManager's disk or network bandwidth: a rate, `auto` (the default rule) or `unlimited`. */
+const bandwidth = parsed<number | 'auto'>((v) => {
+  if (v === 'auto') return 'auto';
+  if (v === 'unlimited') return Infinity;
+  const r = parseBandwidth(v);
+  return typeof r === 'string' ? new Bad(`${r}, \`auto\` or \`unlimited\``) : r;
+});
+
 const taskManager = z.strictObject({
   slots: intIn(1, MAX_SLOTS_PER_TASK_MANAGER).optional(),
   cpuPerSlot: positive(MAX_CPU).optional(),
@@ -72,6 +80,8 @@ const taskManager = z.strictObject({
   startup: duration.optional(),
   idleTimeout: duration.optional(),
   shutdown: duration.optional(),
+  diskBandwidth: bandwidth.optional(),
+  networkBandwidth: bandwidth.optional(),
 });
 
 const jobManager = z.strictObject({ cpu: positive(MAX_CPU).optional(), memory: size.optional() });
@@ -87,6 +97,11 @@ export const clusterSchema = z.strictObject({
         : new Bad(`Expected an integer from 1 to ${MAX_INT} or \`unlimited\`, got ${describe(v)}`),
   ).optional(),
   shuffle: oneOf(['local', 'remote'] as const).optional(),
+  shuffleService: z
+    .strictObject({
+      cost: z.strictObject({ perGiBStored: nonNegative(MAX_PRICE).optional(), perGiBTransferred: nonNegative(MAX_PRICE).optional() }).optional(),
+    })
+    .optional(),
 });
 
 const skew = parsed<{ zipf: number; keys?: number } | { weights: number[] }>((v) => {

@@ -99,6 +99,24 @@ export function parseRate(value: unknown): number | string {
   return rate > 0 ? rate : `Expected a rate > 0, got \`${value}\``;
 }
 
+/**
+ * Parses a bandwidth: a rate as {@link parseRate} reads it, or bits per second in the
+ * decimal units network and disk vendors quote (`10Gbit/s`, `500 Mbit/s`).
+ * @returns bytes per second, or an error message
+ */
+export function parseBandwidth(value: unknown): number | string {
+  if (typeof value === 'string') {
+    const m = /^\s*(\d+(?:\.\d+)?(?:e[+-]?\d+)?)\s*([kmgt]?)bit\s*\/\s*s\s*$/i.exec(value);
+    if (m !== null) {
+      const scale = { '': 1, k: 1e3, m: 1e6, g: 1e9, t: 1e12 }[m[2].toLowerCase() as '' | 'k' | 'm' | 'g' | 't'];
+      const bytes = (Number(m[1]) * scale) / 8;
+      return Number.isFinite(bytes) && bytes > 0 ? bytes : `Expected a rate > 0, got \`${value}\``;
+    }
+  }
+  const r = parseRate(value);
+  return typeof r === 'string' ? r.replace(' or a string such as `100MiB/s`', ', a string such as `100MiB/s` or `10Gbit/s`') : r;
+}
+
 /** Renders a size in binary units, for humans. */
 export function formatBytes(bytes: number): string {
   const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];

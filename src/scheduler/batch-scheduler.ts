@@ -23,7 +23,8 @@ import { ExecutionState, SubtaskState } from './execution-state.js';
 import { decideVertex } from './vertex-initialization.js';
 import { evenPart, outputBytes, splitByShares } from './integer-bytes.js';
 import { PendingRequests } from './pending-requests.js';
-import { buildRunResult, runSetup, spread, type JobEnd } from './run-report.js';
+import { ShuffleServiceUse } from './shuffle-service-use.js';
+import { buildRunResult, heldBack, runSetup, spread, type JobEnd } from './run-report.js';
 
 /** How an attempt's end event ends it. */
 const enum Outcome {
@@ -59,7 +60,6 @@ export interface RunOutput {
  */
 export class BatchScheduler implements ClusterListener {
   // Event handlers: written once, not closures per run (see EventHandler).
-  private static readonly onAttemptEnd: EventHandler<BatchScheduler> = (s, g, attemptNo, outcome) => s.attemptEnded(g, attemptNo, outcome);
   private static readonly onRestart: EventHandler<BatchScheduler> = (s, id) => s.restart(id);
   private static readonly onTaskManagerFault: EventHandler<BatchScheduler> = (s, i) => s.taskManagerFault(i);
 
@@ -125,8 +125,18 @@ export class BatchScheduler implements ClusterListener {
   private readonly shares: (Float64Array | null)[][];
   /** The shares as whole bytes, made when the vertex first deploys (its producers have finished). */
   private readonly shareBytes: (Float64Array | null)[][];
+  /** Milliseconds each vertex's attempts were held back by CPU, disk and network. */
+  private readonly cpuBoundMs: Float64Array;
+  private readonly diskBoundMs: Float64Array;
+  private readonly netBoundMs: Float64Array;
+  /**
+   * With local shuffle and a finite disk or network bandwidth: per TaskManager, the bytes of
+   * each vertex's available output files on it, so a consumer knows how much of its input
+   * it reads from its own disk rather than over the network. Null when nothing is limited.
+   */
+  private readonly filesOnTm: (Float64Array | undefined)[] | null;
+  private readonly shuffle = new ShuffleServiceUse();
 
-  private readonly evAttemptEnd: number;
   private readonly evRestart: number;
   private readonly evTmFault: number;
 
@@ -188,6 +198,11 @@ export class BatchScheduler implements ClusterListener {
     this.decisions = new Array(n).fill(undefined);
     this.shares = spec.vertices.map((v) => v.inputs.map(() => null));
     this.shareBytes = spec.vertices.map((v) => v.inputs.map(() => null));
+    this.cpuBoundMs = new Float64Array(n);
+    this.diskBoundMs = new Float64Array(n);
+    this.netBoundMs = new Float64Array(n);
+    const limited = spec.cluster.diskBandwidth !== Infinity || spec.cluster.networkBandwidth !== Infinity;
+    this.filesOnTm = this.local && limited ? [] : null;
     for (let v = 0; v < n; v++) this.hasConsumers[v] = this.graph.outputs[v].length > 0 ? 1 : 0;
     this.pointwiseIn = this.graph.inputs.map((es) => es.filter((e) => e.pattern === 'pointwise'));
     this.pointwiseOut = this.graph.outputs.map((es) => es.filter((e) => e.pattern === 'pointwise'));
@@ -200,7 +215,6 @@ export class BatchScheduler implements ClusterListener {
     }
 
 
-    this.evAttemptEnd = this.sim.register(this, BatchScheduler.onAttemptEnd);
     this.evRestart = this.sim.register(this, BatchScheduler.onRestart);
     this.evTmFault = this.sim.register(this, BatchScheduler.onTaskManagerFault);
   }
@@ -433,6 +447,14 @@ export class BatchScheduler implements ClusterListener {
     if (x.fileAvailable[g] === available) return;
     if (x.state[g] === SubtaskState.Finished) this.outputsGone[v] += available === 1 ? -1 : 1;
     x.fileAvailable[g] = available;
+    const bytes = available === 1 ? this.outputOf(g, v) : -this.outputOf(g, v);
+    if (this.filesOnTm !== null) {
+      const tm = x.lastTm[g];
+      const files = (this.filesOnTm[tm] ??= new Float64Array(this.spec.vertices.length));
+      files[v] += bytes;
+    } else if (!this.local) {
+      this.shuffle.stored(this.sim.now, bytes);
+    }
   }
 
   private readyIfPossible(g: number): void {
@@ -521,11 +543,16 @@ export class BatchScheduler implements ClusterListener {
       output = x.outputBytes[g];
     }
     const rate = this.rate[v];
-    let duration = this.fixedMs[v] + (rate === Infinity ? 0 : (input / rate) * 1000);
+    const fixed = this.fixedMs[v];
+    let factor = 1;
     const sigma = this.sigma[v];
-    if (sigma > 0) duration *= this.jitter.meanOne(sigma);
+    if (sigma > 0) factor = this.jitter.meanOne(sigma);
+    // The attempt's time alone on a full core with no I/O limit: what it takes when nothing slows it.
     // An overflowing time (a tiny rate) stays finite: past any time limit, it never comes.
-    duration = Math.min(Math.round(duration), NEVER_MS);
+    let solo = fixed + (rate === Infinity ? 0 : (input / rate) * 1000);
+    if (sigma > 0) solo *= factor;
+    solo = Math.min(solo, NEVER_MS);
+    const duration = Math.round(solo);
 
     const attempt = x.attemptNo[g]++;
     const failAt = this.faults.failAt(v, g - this.base[v], attempt);
@@ -534,19 +561,71 @@ export class BatchScheduler implements ClusterListener {
     const now = this.sim.now;
     this.setState(g, SubtaskState.Running);
     x.slot[g] = slot;
-    x.lastTm[g] = this.cluster.tmOfSlot(slot);
+    const tm = this.cluster.tmOfSlot(slot);
+    x.lastTm[g] = tm;
     this.attempts[v]++;
     if (Number.isNaN(this.firstStart[v])) this.firstStart[v] = now;
     this.runningSubtasks++;
-    const writes = this.local && this.hasConsumers[v] === 1 ? output : 0;
-    this.cluster.occupy(slot, g, writes, now + duration);
+    this.cluster.occupy(slot, g);
+
+    // The fixed time is latency; then the input moves at up to `cap` bytes/ms (one core, slowed by jitter).
+    const fixedPart = fixed * factor;
+    const cap = rate === Infinity ? Infinity : rate / 1000 / factor;
     const ends = outcome === Outcome.Finish ? duration : Math.round(failAt * duration);
-    // The attempt number tells this attempt's end from that of one cancelled before it.
-    this.sim.schedule(ends, this.evAttemptEnd, g, attempt + 1, outcome);
+    let bytes = input;
+    let delay = Math.round(fixedPart);
+    if (outcome !== Outcome.Finish) {
+      // A failure at a fraction of the attempt's time alone: during the fixed time, or after some bytes.
+      const at = failAt * solo;
+      if (at <= fixedPart) {
+        bytes = 0;
+        delay = ends;
+      } else {
+        bytes = cap === Infinity ? failAt * input : Math.min(input, (at - fixedPart) * cap);
+      }
+    }
+    const produces = this.hasConsumers[v] === 1;
+    const selectivity = input > 0 ? output / input : 0;
+    const readsLocally = this.filesOnTm === null || this.spec.vertices[v].sourceBytes !== undefined ? 0 : this.localShare(g, v, tm, input);
+    const writes = produces ? selectivity : 0;
+    const disk = readsLocally + (this.local ? writes : 0);
+    const net = 1 - readsLocally + (this.local ? 0 : writes);
+    this.cluster.startWork(slot, bytes, delay, cap, disk, net, this.local ? writes : 0, now + ends, outcome);
   }
 
-  private attemptEnded(g: number, attemptNo: number, outcome: number): void {
-    if (this.x.attemptNo[g] !== attemptNo || this.x.state[g] !== SubtaskState.Running) return;
+  /** The share of subtask g's input that lies in files on its own TaskManager `tm` (local shuffle). */
+  private localShare(g: number, v: number, tm: number, input: number): number {
+    const files = (this.filesOnTm as (Float64Array | undefined)[])[tm];
+    if (files === undefined || !(input > 0)) return 0;
+    const p = this.parallelism[v];
+    const j = g - this.base[v];
+    let local = 0;
+    const inputs = this.graph.inputs[v];
+    for (let k = 0; k < inputs.length; k++) {
+      const e = inputs[k];
+      const u = e.vertex;
+      if (e.pattern === 'broadcast') {
+        local += files[u];
+      } else if (e.pattern === 'all-to-all') {
+        // Its subpartition range of every producer file: the same share of each file.
+        const share = this.shares[v][k];
+        local += files[u] * (share === null ? 1 / p : share[j]);
+      } else {
+        const pu = this.parallelism[u];
+        const b = endProducer(pu, p, j);
+        for (let i = firstProducer(pu, p, j); i < b; i++) {
+          const h = this.base[u] + i;
+          if (this.x.lastTm[h] === tm) local += this.outputOf(h, u) / (endConsumer(pu, p, i) - firstConsumer(pu, p, i));
+        }
+      }
+    }
+    return Math.min(1, local / input);
+  }
+
+  /** The cluster says the attempt in `slot` has moved its bytes: it finishes, or fails there if a fault said so. */
+  onWorkDone(slot: number, outcome: number): void {
+    const g = this.cluster.taskInSlot(slot);
+    if (g < 0 || this.x.state[g] !== SubtaskState.Running) return;
     if (outcome === Outcome.Finish) this.finish(g);
     else this.attemptFailed(g, outcome === Outcome.RandomFailure ? RANDOM_FAILURE : INJECTED_FAILURE);
     this.afterChange();
@@ -564,6 +643,17 @@ export class BatchScheduler implements ClusterListener {
     this.slotMs += ran;
     this.runningSubtasks--;
     this.cluster.vacate(slot, outcome === 'finished' && this.local && this.hasConsumers[v] === 1);
+    const held = this.cluster.boundTimes(slot);
+    this.cpuBoundMs[v] += held.cpuMs;
+    this.diskBoundMs[v] += held.diskMs;
+    this.netBoundMs[v] += held.networkMs;
+    if (!this.local) {
+      const moved = this.cluster.movedBytes(slot);
+      const input = this.inputOf(g, v);
+      // Reads of intermediate data and writes of output both go through the shuffle service.
+      if (this.spec.vertices[v].sourceBytes === undefined) this.shuffle.transferred(moved);
+      if (this.hasConsumers[v] === 1 && input > 0) this.shuffle.transferred((moved * this.outputOf(g, v)) / input);
+    }
     x.slot[g] = -1;
     if (this.recorder !== null) {
       this.recorder.attempts.push({
@@ -952,6 +1042,7 @@ export class BatchScheduler implements ClusterListener {
         inputBytes: input,
         outputBytes: output,
         subtaskInputBytes: spread(ran, count),
+        ...heldBack(this.cpuBoundMs[v], this.diskBoundMs[v], this.netBoundMs[v]),
       };
     });
     const result = buildRunResult({
@@ -966,6 +1057,7 @@ export class BatchScheduler implements ClusterListener {
       localDisk: this.local,
       failures: this.failures,
       events: this.sim.processed,
+      ...(!this.local && { shuffle: this.shuffle }),
     });
     return this.recorder === null ? { result } : { result, timeline: this.recorder };
   }

@@ -8,6 +8,7 @@ import { buildJobGraph, type JobGraph } from '../model/job/job-graph.js';
 import { Recorder } from '../model/recorder.js';
 import type { FailureResult, JobStatus, RunResult, VertexResult } from '../model/run-result.js';
 import type { SimulationSpec } from '../model/spec.js';
+import type { ShuffleServiceUse } from './shuffle-service-use.js';
 
 /** How a job ended. */
 export interface JobEnd {
@@ -42,6 +43,13 @@ export function runSetup(spec: SimulationSpec, record: boolean): RunSetup {
     recorder: record ? new Recorder() : null,
     backoff: r.backoff,
   };
+}
+
+/** Per-vertex held-back seconds and the resource that held it back longest. */
+export function heldBack(cpuMs: number, diskMs: number, netMs: number): Pick<VertexResult, 'heldBackSeconds' | 'boundBy'> {
+  const max = Math.max(cpuMs, diskMs, netMs);
+  const boundBy = max <= 0 ? null : cpuMs === max ? 'cpu' : diskMs === max ? 'disk' : 'network';
+  return { heldBackSeconds: { cpu: cpuMs / 1000, disk: diskMs / 1000, network: netMs / 1000 }, boundBy };
 }
 
 /**
@@ -99,11 +107,25 @@ export function buildRunResult(r: {
   localDisk: boolean;
   failures: FailureResult[];
   events: number;
+  /** The remote shuffle service's use, when the job used one. */
+  shuffle?: ShuffleServiceUse;
 }): RunResult {
   const { spec, cluster } = r;
   const c = spec.cluster;
   const makespan = r.nowMs / 1000;
   const tmCost = cluster.resourceSeconds();
+  const service =
+    r.shuffle === undefined
+      ? undefined
+      : {
+          bytesTransferred: Math.round(r.shuffle.bytesTransferred),
+          peakBytesStored: Math.round(r.shuffle.peakBytesStored),
+          gibSecondsStored: r.shuffle.gibSecondsStored(r.nowMs),
+        };
+  const serviceCost =
+    service === undefined
+      ? 0
+      : service.gibSecondsStored * c.shuffleServiceCost.perGiBStored + (service.bytesTransferred / 2 ** 30) * c.shuffleServiceCost.perGiBTransferred;
   return {
     scenario: spec.name,
     seed: spec.seed,
@@ -119,18 +141,22 @@ export function buildRunResult(r: {
       cpu: c.cpuPerSlot * c.slotsPerTaskManager,
       memoryBytes: c.memoryPerSlot * c.slotsPerTaskManager,
       diskBytes: c.diskBytes,
+      diskBandwidth: c.diskBandwidth === Infinity ? null : c.diskBandwidth,
+      networkBandwidth: c.networkBandwidth === Infinity ? null : c.networkBandwidth,
     },
     restarts: r.restarts,
     slotSeconds: r.slotMs / 1000,
     cost: {
       coreSeconds: tmCost.coreSeconds + c.jobManagerCpu * makespan,
       gibSeconds: tmCost.gibSeconds + (c.jobManagerMemory / 2 ** 30) * makespan,
+      shuffleServiceCuSeconds: serviceCost,
     },
     // Whole bytes: the disk is tracked in floating point as writes grow linearly.
     disk: {
       peakBytesOneTaskManager: r.localDisk ? Math.round(cluster.peakDiskOneTm()) : 0,
       peakBytesTotal: r.localDisk ? Math.round(cluster.peakDiskTotal) : 0,
     },
+    ...(service !== undefined && { shuffleService: service }),
     failures: r.failures,
     warnings: spec.warnings,
     stats: { events: r.events },

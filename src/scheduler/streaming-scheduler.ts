@@ -5,6 +5,7 @@ import { NEVER_MS, Simulation, type EventHandler } from '../engine/simulation.js
 import type { FaultInjector } from '../failure/fault-injector.js';
 import type { RestartBackoff } from '../failure/restart-backoff.js';
 import { Cluster, type ClusterListener } from '../model/cluster/cluster.js';
+import { drainFlows } from '../model/cluster/resource-shares.js';
 import { pointwiseConsumers, pointwiseProducers, type JobGraph } from '../model/job/job-graph.js';
 import type { Recorder } from '../model/recorder.js';
 import type { FailureResult, VertexResult } from '../model/run-result.js';
@@ -12,7 +13,7 @@ import type { SimulationSpec } from '../model/spec.js';
 import type { RunOptions, RunOutput } from './batch-scheduler.js';
 import { evenPart, outputBytes, splitByShares } from './integer-bytes.js';
 import { subpartitionWeights } from './parallelism-decider.js';
-import { buildRunResult, runSetup, spread, type JobEnd } from './run-report.js';
+import { buildRunResult, heldBack, runSetup, spread, type JobEnd } from './run-report.js';
 
 /**
  * Runs a job as Flink runs a streaming job. Vertices share slots, so the job needs as
@@ -46,6 +47,12 @@ export class StreamingScheduler implements ClusterListener {
   private readonly slotsNeeded: number;
   private readonly inputBytes: Float64Array[];
   private readonly outputBytes: Float64Array[];
+  /** Network bytes per input byte of each vertex's subtasks. */
+  private readonly networkPerByte: number[];
+  /** Milliseconds each vertex's subtasks were held back by CPU, disk and network. */
+  private readonly cpuBoundMs: Float64Array;
+  private readonly diskBoundMs: Float64Array;
+  private readonly netBoundMs: Float64Array;
 
   private readonly evEnd: number;
   private readonly evFail: number;
@@ -88,6 +95,16 @@ export class StreamingScheduler implements ClusterListener {
     const bytes = this.computeBytes();
     this.inputBytes = bytes.input;
     this.outputBytes = bytes.output;
+    const n = spec.vertices.length;
+    this.cpuBoundMs = new Float64Array(n);
+    this.diskBoundMs = new Float64Array(n);
+    this.netBoundMs = new Float64Array(n);
+    // Pipelined data crosses the network, except over pointwise edges (a forward edge stays in the slot); sources read over it.
+    this.networkPerByte = spec.vertices.map((vs, v) => {
+      const reads = vs.sourceBytes !== undefined || this.graph.inputs[v].some((e) => e.pattern !== 'pointwise') ? 1 : 0;
+      const sends = this.graph.outputs[v].some((e) => e.pattern !== 'pointwise') ? vs.selectivity : 0;
+      return reads + sends;
+    });
     this.evEnd = this.sim.register(this, StreamingScheduler.onDeploymentEnd);
     this.evFail = this.sim.register(this, StreamingScheduler.onSubtaskFailure);
     this.evSlotDone = this.sim.register(this, StreamingScheduler.onSlotDone);
@@ -205,6 +222,10 @@ export class StreamingScheduler implements ClusterListener {
     // Streaming keeps intermediate data in memory: nothing is written to disk.
   }
 
+  onWorkDone(): void {
+    // Subtask times are planned whole at deployment (see ownTimes): no work is handed to the cluster.
+  }
+
   private tryDeploy(): void {
     // Only while waiting for slots: during a restart delay, TaskManagers that come up must not start the job early.
     if (!this.waiting || this.ended !== null || this.cluster.freeSlotCount < this.slotsNeeded) return;
@@ -217,21 +238,18 @@ export class StreamingScheduler implements ClusterListener {
     this.slots = [];
     for (let k = 0; k < this.slotsNeeded; k++) {
       const slot = this.cluster.takeFreeSlot();
-      this.cluster.occupy(slot, k, 0, now);
+      this.cluster.occupy(slot, k);
       this.slots.push(slot);
     }
     const g = this.graph;
+    const own = this.ownTimes();
     this.ends = this.p.map((n) => new Float64Array(n));
     let firstFailure = Infinity;
     let failV = -1;
     let failJ = -1;
     for (const v of g.topological) {
-      const spec = g.vertices[v];
       for (let j = 0; j < this.p[v]; j++) {
-        let own = spec.fixedMs + (spec.rate === Infinity ? 0 : (this.inputBytes[v][j] / spec.rate) * 1000);
-        if (spec.jitterSigma > 0) own *= this.jitter.meanOne(spec.jitterSigma);
-        own = Math.min(Math.round(own), NEVER_MS);
-        let end = now + own;
+        let end = now + own[v][j];
         for (const e of g.inputs[v]) {
           const u = e.vertex;
           if (e.pattern === 'pointwise') {
@@ -264,6 +282,62 @@ export class StreamingScheduler implements ClusterListener {
     }
     if (firstFailure <= finish) this.sim.at(firstFailure, this.evFail, d, failV, failJ);
     else this.sim.at(finish, this.evEnd, d);
+  }
+
+  /**
+   * Each subtask's own time in this deployment, in ms. Subtasks sharing a slot are threads
+   * of one TaskManager: they share its cores, disk and network as every attempt does (see
+   * Cluster), all starting now, each after its fixed time. A subtask nothing slows takes
+   * `fixed + input / rate` (with jitter), as without the model.
+   */
+  private ownTimes(): Float64Array[] {
+    const g = this.graph;
+    const c = this.spec.cluster;
+    const own = this.p.map((n) => new Float64Array(n));
+    // Jitter factors first, in the order the draws have always been made.
+    const factor = this.p.map((n) => new Float64Array(n).fill(1));
+    for (const v of g.topological) {
+      const sigma = g.vertices[v].jitterSigma;
+      if (sigma > 0) for (let j = 0; j < this.p[v]; j++) factor[v][j] = this.jitter.meanOne(sigma);
+    }
+    // The subtasks of each TaskManager: slot k hosts subtask k of every vertex that has one.
+    const byTm = new Map<number, [number, number][]>();
+    for (let k = 0; k < this.slots.length; k++) {
+      const tm = this.cluster.tmOfSlot(this.slots[k]);
+      let list = byTm.get(tm);
+      if (list === undefined) byTm.set(tm, (list = []));
+      for (const v of g.topological) if (k < this.p[v]) list.push([v, k]);
+    }
+    const cores = c.cpuPerSlot * c.slotsPerTaskManager;
+    for (const list of byTm.values()) {
+      const n = list.length;
+      const delay = new Float64Array(n);
+      const bytes = new Float64Array(n);
+      const cap = new Float64Array(n);
+      const disk = new Float64Array(n);
+      const net = new Float64Array(n);
+      list.forEach(([v, j], i) => {
+        const spec = g.vertices[v];
+        const f = factor[v][j];
+        delay[i] = spec.fixedMs * f;
+        bytes[i] = this.inputBytes[v][j];
+        cap[i] = spec.rate === Infinity ? Infinity : spec.rate / 1000 / f;
+        net[i] = this.networkPerByte[v];
+      });
+      const drained = drainFlows(n, delay, bytes, cap, disk, net, cores, c.diskBandwidth / 1000, c.networkBandwidth / 1000);
+      list.forEach(([v, j], i) => {
+        const spec = g.vertices[v];
+        let alone = spec.fixedMs + (spec.rate === Infinity ? 0 : (this.inputBytes[v][j] / spec.rate) * 1000);
+        if (spec.jitterSigma > 0) alone *= factor[v][j];
+        const t = drained.slowed[i] === 1 ? Math.round(drained.end[i]) : Math.round(alone);
+        // An overflowing time (a tiny rate) stays finite: past any time limit, it never comes.
+        own[v][j] = t < NEVER_MS ? t : NEVER_MS;
+        this.cpuBoundMs[v] += drained.cpuMs[i];
+        this.diskBoundMs[v] += drained.diskMs[i];
+        this.netBoundMs[v] += drained.netMs[i];
+      });
+    }
+    return own;
   }
 
   /** When slot k's last hosted subtask ends in the current deployment. */
@@ -418,6 +492,7 @@ export class StreamingScheduler implements ClusterListener {
         inputBytes: input,
         outputBytes: this.outputBytes[v].reduce((a, b) => a + b, 0),
         subtaskInputBytes: spread(this.inputBytes[v].slice()),
+        ...heldBack(this.cpuBoundMs[v], this.diskBoundMs[v], this.netBoundMs[v]),
       };
     });
     const result = buildRunResult({

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { simulate } from '../../src/sim/simulate.js';
 import {
   checkBlockingEdges,
+  checkResourcesWithinCapacity,
   checkSlotsNotShared,
   checkTimeMonotone,
   clusterArb,
@@ -48,6 +49,7 @@ describe('batch scheduling invariants over generated jobs and clusters', () => {
         for (const b of last.values()) expect(b).toBeLessThan(1e-3);
 
         checkTimeMonotone(timeline);
+        checkResourcesWithinCapacity(timeline, spec.cluster);
         const busy = timeline.attempts.reduce((s, a) => s + (a.end - a.start), 0);
         expect(result.slotSeconds).toBeCloseTo(busy, 6);
       }),
@@ -66,4 +68,28 @@ describe('batch scheduling invariants over generated jobs and clusters', () => {
       { numRuns: 40 },
     );
   });
+
+  it('shares never speed an attempt past its time alone, and with unlimited bandwidths and a core per slot every attempt takes exactly fixed + bytes / rate', () => {
+    fc.assert(
+      fc.property(jobArb, clusterArb, fc.integer({ min: 0, max: 1000 }), fc.boolean(), (vertices, cluster, seed, unlimited) => {
+        const taskmanager = unlimited
+          ? { ...cluster.taskmanager, cpuPerSlot: 1, diskBandwidth: 'unlimited', networkBandwidth: 'unlimited', disk: '1TiB' }
+          : { ...cluster.taskmanager, disk: '1TiB' };
+        const spec = scenario({ seed, cluster: { ...cluster, taskmanager }, job: { vertices } });
+        const { result, timeline } = simulate(spec, { recordTimeline: true });
+        if (timeline === undefined) throw new Error('no timeline');
+        expect(result.status).toBe('FINISHED');
+        const byId = new Map(vertices.map((v) => [v.id, v]));
+        for (const a of timeline.attempts) {
+          const v = byId.get(a.vertex) as (typeof vertices)[number];
+          const alone = Math.round(v.fixed * 1000 + (a.inputBytes / v.rate) * 1000) / 1000;
+          const took = +(a.end - a.start).toFixed(3);
+          if (unlimited) expect(took).toBe(alone);
+          else expect(took).toBeGreaterThanOrEqual(alone - 0.001);
+        }
+      }),
+      runs,
+    );
+  });
 });
+

@@ -52,9 +52,20 @@ export const clusterArb = fc
     shutdown: fc.integer({ min: 0, max: 10 }),
     extraCap: fc.option(fc.integer({ min: 0, max: 8 }), { nil: undefined }),
     shuffle: fc.constantFrom('local', 'remote'),
+    cpuPerSlot: fc.constantFrom(0.5, 1, 1, 2),
+    diskBandwidth: fc.constantFrom('auto', 'unlimited', '20MiB/s', '200MiB/s'),
+    networkBandwidth: fc.constantFrom('auto', 'unlimited', '10MiB/s', '100MiB/s'),
   })
   .map((c) => ({
-    taskmanager: { slots: c.slots, startup: c.startup, idleTimeout: c.idleTimeout, shutdown: c.shutdown },
+    taskmanager: {
+      slots: c.slots,
+      startup: c.startup,
+      idleTimeout: c.idleTimeout,
+      shutdown: c.shutdown,
+      cpuPerSlot: c.cpuPerSlot,
+      diskBandwidth: c.diskBandwidth,
+      networkBandwidth: c.networkBandwidth,
+    },
     ...(c.extraCap !== undefined && { maxSlots: c.slots + c.extraCap }),
     shuffle: c.shuffle,
   }));
@@ -130,5 +141,18 @@ export function checkTimeMonotone(t: Timeline): void {
     for (let i = 1; i < series.length; i++) {
       if (series[i].time < series[i - 1].time) throw new Error(`time goes back at ${series[i].time}`);
     }
+  }
+}
+
+/**
+ * Throws unless no TaskManager ever used more cores, disk or network bandwidth than it has
+ * (from the per-TaskManager resource samples; a small slack for rounding).
+ */
+export function checkResourcesWithinCapacity(t: Timeline, cluster: { slotsPerTaskManager: number; cpuPerSlot: number; diskBandwidth: number; networkBandwidth: number }): void {
+  const cores = cluster.slotsPerTaskManager * cluster.cpuPerSlot;
+  for (const r of t.resources) {
+    if (r.cpu > cores + 1e-3) throw new Error(`TaskManager ${r.tm} uses ${r.cpu} cores of ${cores} at ${r.time}`);
+    if (r.disk > cluster.diskBandwidth * (1 + 1e-9) + 1) throw new Error(`TaskManager ${r.tm} uses ${r.disk} B/s of disk (${cluster.diskBandwidth}) at ${r.time}`);
+    if (r.network > cluster.networkBandwidth * (1 + 1e-9) + 1) throw new Error(`TaskManager ${r.tm} uses ${r.network} B/s of network (${cluster.networkBandwidth}) at ${r.time}`);
   }
 }

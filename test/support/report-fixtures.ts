@@ -11,10 +11,10 @@ function baseResult(overrides: Partial<RunResult>): RunResult {
     status: 'FINISHED',
     makespan: 0,
     vertices: [],
-    taskManagers: { created: 0, peak: 0, slotsPerTaskManager: 2, cpu: 2, memoryBytes: 4 * 1024 ** 3, diskBytes: 1000 },
+    taskManagers: { created: 0, peak: 0, slotsPerTaskManager: 2, cpu: 2, memoryBytes: 4 * 1024 ** 3, diskBytes: 1000, diskBandwidth: null, networkBandwidth: null },
     restarts: 0,
     slotSeconds: 0,
-    cost: { coreSeconds: 0, gibSeconds: 0 },
+    cost: { coreSeconds: 0, gibSeconds: 0, shuffleServiceCuSeconds: 0 },
     disk: { peakBytesOneTaskManager: 0, peakBytesTotal: 0 },
     failures: [],
     warnings: [],
@@ -47,18 +47,19 @@ export function smallRun(): { result: RunResult; timeline: Timeline } {
     { vertex: 'source', subtask: 2, attempt: 1, tm: 1, slot: 0, start: 8, end: 11, outcome: 'finished', inputBytes: 300, outputBytes: 200 },
     { vertex: 'sink', subtask: 0, attempt: 0, tm: 0, slot: 0, start: 11, end: 15, outcome: 'finished', inputBytes: 900, outputBytes: 0 },
   ];
-  const zero = { pendingRequests: 0, diskUsedTotal: 0, diskUsedMax: 0 };
+  const zero = { pendingRequests: 0, diskUsedTotal: 0, diskUsedMax: 0, cpuInUse: 0, diskBandwidthInUse: 0, networkBandwidthInUse: 0 };
+  const idleUse = { cpuInUse: 0, diskBandwidthInUse: 0, networkBandwidthInUse: 0 };
   const samples: MetricsSample[] = [
-    sample(0, { ...zero, liveTaskManagers: 0, startingTaskManagers: 2, idleTaskManagers: 0, busySlots: 0, freeSlots: 0, pendingRequests: 3, runningSubtasks: 0, finishedSubtasks: 0 }),
-    sample(2, { ...zero, liveTaskManagers: 1, startingTaskManagers: 1, idleTaskManagers: 0, busySlots: 2, freeSlots: 0, pendingRequests: 1, runningSubtasks: 2, finishedSubtasks: 0 }),
-    sample(3, { ...zero, liveTaskManagers: 2, startingTaskManagers: 0, idleTaskManagers: 0, busySlots: 3, freeSlots: 1, runningSubtasks: 3, finishedSubtasks: 0 }),
-    sample(5, { liveTaskManagers: 2, startingTaskManagers: 0, idleTaskManagers: 0, busySlots: 2, freeSlots: 2, pendingRequests: 0, runningSubtasks: 2, finishedSubtasks: 1, diskUsedTotal: 400, diskUsedMax: 300 }),
-    sample(6, { liveTaskManagers: 2, startingTaskManagers: 0, idleTaskManagers: 1, busySlots: 1, freeSlots: 3, pendingRequests: 0, runningSubtasks: 1, finishedSubtasks: 2, diskUsedTotal: 800, diskUsedMax: 700 }),
-    sample(7, { liveTaskManagers: 2, startingTaskManagers: 0, idleTaskManagers: 2, busySlots: 0, freeSlots: 4, pendingRequests: 0, runningSubtasks: 0, finishedSubtasks: 2, diskUsedTotal: 700, diskUsedMax: 700 }),
-    sample(8, { liveTaskManagers: 2, startingTaskManagers: 0, idleTaskManagers: 1, busySlots: 1, freeSlots: 3, pendingRequests: 0, runningSubtasks: 1, finishedSubtasks: 2, diskUsedTotal: 700, diskUsedMax: 700 }),
-    sample(11, { liveTaskManagers: 2, startingTaskManagers: 0, idleTaskManagers: 1, busySlots: 1, freeSlots: 3, pendingRequests: 0, runningSubtasks: 1, finishedSubtasks: 3, diskUsedTotal: 900, diskUsedMax: 700 }),
-    sample(14, { liveTaskManagers: 1, startingTaskManagers: 0, idleTaskManagers: 0, busySlots: 1, freeSlots: 1, pendingRequests: 0, runningSubtasks: 1, finishedSubtasks: 3, diskUsedTotal: 700, diskUsedMax: 700 }),
-    sample(15, { liveTaskManagers: 0, startingTaskManagers: 0, idleTaskManagers: 0, busySlots: 0, freeSlots: 0, pendingRequests: 0, runningSubtasks: 0, finishedSubtasks: 4, diskUsedTotal: 0, diskUsedMax: 0 }),
+    sample(0, { ...idleUse, ...zero, liveTaskManagers: 0, startingTaskManagers: 2, idleTaskManagers: 0, busySlots: 0, freeSlots: 0, pendingRequests: 3, runningSubtasks: 0, finishedSubtasks: 0 }),
+    sample(2, { ...idleUse, ...zero, liveTaskManagers: 1, startingTaskManagers: 1, idleTaskManagers: 0, busySlots: 2, freeSlots: 0, pendingRequests: 1, runningSubtasks: 2, finishedSubtasks: 0 }),
+    sample(3, { ...idleUse, ...zero, liveTaskManagers: 2, startingTaskManagers: 0, idleTaskManagers: 0, busySlots: 3, freeSlots: 1, runningSubtasks: 3, finishedSubtasks: 0 }),
+    sample(5, { ...idleUse, liveTaskManagers: 2, startingTaskManagers: 0, idleTaskManagers: 0, busySlots: 2, freeSlots: 2, pendingRequests: 0, runningSubtasks: 2, finishedSubtasks: 1, diskUsedTotal: 400, diskUsedMax: 300, cpuInUse: 0, diskBandwidthInUse: 0, networkBandwidthInUse: 0 }),
+    sample(6, { ...idleUse, liveTaskManagers: 2, startingTaskManagers: 0, idleTaskManagers: 1, busySlots: 1, freeSlots: 3, pendingRequests: 0, runningSubtasks: 1, finishedSubtasks: 2, diskUsedTotal: 800, diskUsedMax: 700, cpuInUse: 0, diskBandwidthInUse: 0, networkBandwidthInUse: 0 }),
+    sample(7, { ...idleUse, liveTaskManagers: 2, startingTaskManagers: 0, idleTaskManagers: 2, busySlots: 0, freeSlots: 4, pendingRequests: 0, runningSubtasks: 0, finishedSubtasks: 2, diskUsedTotal: 700, diskUsedMax: 700, cpuInUse: 0, diskBandwidthInUse: 0, networkBandwidthInUse: 0 }),
+    sample(8, { ...idleUse, liveTaskManagers: 2, startingTaskManagers: 0, idleTaskManagers: 1, busySlots: 1, freeSlots: 3, pendingRequests: 0, runningSubtasks: 1, finishedSubtasks: 2, diskUsedTotal: 700, diskUsedMax: 700, cpuInUse: 0, diskBandwidthInUse: 0, networkBandwidthInUse: 0 }),
+    sample(11, { ...idleUse, liveTaskManagers: 2, startingTaskManagers: 0, idleTaskManagers: 1, busySlots: 1, freeSlots: 3, pendingRequests: 0, runningSubtasks: 1, finishedSubtasks: 3, diskUsedTotal: 900, diskUsedMax: 700, cpuInUse: 0, diskBandwidthInUse: 0, networkBandwidthInUse: 0 }),
+    sample(14, { ...idleUse, liveTaskManagers: 1, startingTaskManagers: 0, idleTaskManagers: 0, busySlots: 1, freeSlots: 1, pendingRequests: 0, runningSubtasks: 1, finishedSubtasks: 3, diskUsedTotal: 700, diskUsedMax: 700, cpuInUse: 0, diskBandwidthInUse: 0, networkBandwidthInUse: 0 }),
+    sample(15, { ...idleUse, liveTaskManagers: 0, startingTaskManagers: 0, idleTaskManagers: 0, busySlots: 0, freeSlots: 0, pendingRequests: 0, runningSubtasks: 0, finishedSubtasks: 4, diskUsedTotal: 0, diskUsedMax: 0, cpuInUse: 0, diskBandwidthInUse: 0, networkBandwidthInUse: 0 }),
   ];
   const disk: DiskSample[] = [
     { time: 2, tm: 0, bytes: 0 },
@@ -78,6 +79,7 @@ export function smallRun(): { result: RunResult; timeline: Timeline } {
       { index: 1, requestedAt: 0, readyAt: 3, releasedAt: 14, goneAt: 14.5, endReason: 'idle', slots: 2, cpu: 2, memoryBytes: 4 * 1024 ** 3, diskBytes: 1000 },
     ],
     samples,
+    resources: [],
     disk,
     events: [
       { time: 0, kind: 'tm-requested', tm: 0, detail: 'for 3 pending slot requests' },
@@ -106,6 +108,8 @@ export function smallRun(): { result: RunResult; timeline: Timeline } {
         inputBytes: 600,
         outputBytes: 900,
         subtaskInputBytes: { min: 100, median: 200, max: 300 },
+      heldBackSeconds: { cpu: 0, disk: 0, network: 0 },
+      boundBy: null,
       },
       {
         id: 'sink',
@@ -118,12 +122,14 @@ export function smallRun(): { result: RunResult; timeline: Timeline } {
         inputBytes: 900,
         outputBytes: 0,
         subtaskInputBytes: { min: 900, median: 900, max: 900 },
+      heldBackSeconds: { cpu: 0, disk: 0, network: 0 },
+      boundBy: null,
       },
     ],
-    taskManagers: { created: 2, peak: 2, slotsPerTaskManager: 2, cpu: 2, memoryBytes: 4 * 1024 ** 3, diskBytes: 1000 },
+    taskManagers: { created: 2, peak: 2, slotsPerTaskManager: 2, cpu: 2, memoryBytes: 4 * 1024 ** 3, diskBytes: 1000, diskBandwidth: null, networkBandwidth: null },
     restarts: 1,
     slotSeconds: 18,
-    cost: { coreSeconds: 53, gibSeconds: 106 },
+    cost: { coreSeconds: 53, gibSeconds: 106, shuffleServiceCuSeconds: 0 },
     disk: { peakBytesOneTaskManager: 700, peakBytesTotal: 900 },
     failures: [
       {
@@ -167,10 +173,11 @@ export function hostileRun(): { result: RunResult; timeline: Timeline } {
       { index: 0, requestedAt: 0, readyAt: 1, releasedAt: 4, goneAt: 4, endReason: 'lost', slots: 2, cpu: 1, memoryBytes: 1024 ** 3, diskBytes: 500 },
     ],
     samples: [
-      { time: 0, liveTaskManagers: 0, startingTaskManagers: 1, idleTaskManagers: 0, busySlots: 0, freeSlots: 0, pendingRequests: 2, runningSubtasks: 0, finishedSubtasks: 0, diskUsedTotal: 0, diskUsedMax: 0 },
-      { time: 1, liveTaskManagers: 1, startingTaskManagers: 0, idleTaskManagers: 0, busySlots: 2, freeSlots: 0, pendingRequests: 0, runningSubtasks: 2, finishedSubtasks: 0, diskUsedTotal: 0, diskUsedMax: 0 },
-      { time: 4, liveTaskManagers: 0, startingTaskManagers: 0, idleTaskManagers: 0, busySlots: 0, freeSlots: 0, pendingRequests: 0, runningSubtasks: 0, finishedSubtasks: 0, diskUsedTotal: 0, diskUsedMax: 0 },
+      { time: 0, liveTaskManagers: 0, startingTaskManagers: 1, idleTaskManagers: 0, busySlots: 0, freeSlots: 0, pendingRequests: 2, runningSubtasks: 0, finishedSubtasks: 0, diskUsedTotal: 0, diskUsedMax: 0, cpuInUse: 0, diskBandwidthInUse: 0, networkBandwidthInUse: 0 },
+      { time: 1, liveTaskManagers: 1, startingTaskManagers: 0, idleTaskManagers: 0, busySlots: 2, freeSlots: 0, pendingRequests: 0, runningSubtasks: 2, finishedSubtasks: 0, diskUsedTotal: 0, diskUsedMax: 0, cpuInUse: 0, diskBandwidthInUse: 0, networkBandwidthInUse: 0 },
+      { time: 4, liveTaskManagers: 0, startingTaskManagers: 0, idleTaskManagers: 0, busySlots: 0, freeSlots: 0, pendingRequests: 0, runningSubtasks: 0, finishedSubtasks: 0, diskUsedTotal: 0, diskUsedMax: 0, cpuInUse: 0, diskBandwidthInUse: 0, networkBandwidthInUse: 0 },
     ],
+    resources: [],
     disk: [
       { time: 1, tm: 0, bytes: 0 },
       { time: 3, tm: 0, bytes: 450 },
@@ -201,6 +208,8 @@ export function hostileRun(): { result: RunResult; timeline: Timeline } {
         inputBytes: 20,
         outputBytes: 0,
         subtaskInputBytes: { min: 10, median: 10, max: 10 },
+      heldBackSeconds: { cpu: 0, disk: 0, network: 0 },
+      boundBy: null,
       },
       {
         id: CSV_VERTEX,
@@ -213,12 +222,14 @@ export function hostileRun(): { result: RunResult; timeline: Timeline } {
         inputBytes: 0,
         outputBytes: 0,
         subtaskInputBytes: { min: 0, median: 0, max: 0 },
+      heldBackSeconds: { cpu: 0, disk: 0, network: 0 },
+      boundBy: null,
       },
     ],
-    taskManagers: { created: 1, peak: 1, slotsPerTaskManager: 2, cpu: 1, memoryBytes: 1024 ** 3, diskBytes: 500 },
+    taskManagers: { created: 1, peak: 1, slotsPerTaskManager: 2, cpu: 1, memoryBytes: 1024 ** 3, diskBytes: 500, diskBandwidth: null, networkBandwidth: null },
     restarts: 0,
     slotSeconds: 6,
-    cost: { coreSeconds: 4, gibSeconds: 4 },
+    cost: { coreSeconds: 4, gibSeconds: 4, shuffleServiceCuSeconds: 0 },
     disk: { peakBytesOneTaskManager: 450, peakBytesTotal: 450 },
     failures: [
       {
@@ -279,8 +290,10 @@ export function largeRun(tms: number, slots: number, perSlot: number): { result:
       inputBytes: 1,
       outputBytes: 1,
       subtaskInputBytes: { min: 1, median: 1, max: 1 },
+      heldBackSeconds: { cpu: 0, disk: 0, network: 0 },
+      boundBy: null,
     })),
-    taskManagers: { created: tms, peak: tms, slotsPerTaskManager: slots, cpu: 1, memoryBytes: 1024 ** 3, diskBytes: 1000 },
+    taskManagers: { created: tms, peak: tms, slotsPerTaskManager: slots, cpu: 1, memoryBytes: 1024 ** 3, diskBytes: 1000, diskBandwidth: null, networkBandwidth: null },
     slotSeconds: attempts.length,
   });
   const timeline: Timeline = {
@@ -309,8 +322,12 @@ export function largeRun(tms: number, slots: number, perSlot: number): { result:
       finishedSubtasks: i,
       diskUsedTotal: 0,
       diskUsedMax: 0,
+      cpuInUse: 0,
+      diskBandwidthInUse: 0,
+      networkBandwidthInUse: 0,
     })),
     disk: [],
+    resources: [],
     events: [],
   };
   return { result, timeline };

@@ -1,6 +1,6 @@
 //! Test helpers: build scenarios from YAML or objects and run them.
 
-import { stringify } from 'yaml';
+import { parse, stringify } from 'yaml';
 import { loadScenario } from '../../src/scenario/load.js';
 import { simulate, type RunOutput } from '../../src/sim/simulate.js';
 
@@ -22,4 +22,20 @@ export function vertex(out: RunOutput, id: string) {
   const v = out.result.vertices.find((x) => x.id === id);
   if (v === undefined) throw new Error(`no vertex ${id}`);
   return v;
+}
+
+/**
+ * The scenario with unlimited disk and network bandwidth on its TaskManagers (unless it sets
+ * them): with a core per slot every attempt then takes exactly `fixed + bytes / rate`, the
+ * times tests of scheduling semantics compute by hand.
+ */
+export function withUnlimitedIo(doc: string | object): object {
+  const d = (typeof doc === 'string' ? parse(doc) : doc) as { cluster?: { taskmanager?: Record<string, unknown> } };
+  const taskmanager = { diskBandwidth: 'unlimited', networkBandwidth: 'unlimited', ...(d.cluster?.taskmanager ?? {}) };
+  return { ...d, cluster: { ...(d.cluster ?? {}), taskmanager } };
+}
+
+/** {@link run} with unlimited disk and network bandwidth: for hand-computed scheduling times. */
+export function runHandComputed(doc: string | object, seed?: number): Required<RunOutput> {
+  return run(withUnlimitedIo(doc), seed);
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { run, vertex } from '../support/run.js';
+import { runHandComputed as run, vertex } from '../support/run.js';
 
 const MiB = 2 ** 20;
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { autoDiskBytes } from '../../src/model/cluster/resources.js';
-import { run, scenario, vertex } from '../support/run.js';
+import { runHandComputed as run, scenario, vertex } from '../support/run.js';
 
 const MiB = 2 ** 20;
 const GiB = 2 ** 30;

@@ -20,7 +20,7 @@ import { loadScenario } from '../../src/scenario/load.js';
 const GIB = 2 ** 30;
 const MIB = 2 ** 20;
 
-const base: ChoiceSettings = { slots: 2, maxSlots: Infinity, shuffle: 'local', avgVolume: 16 * MIB, mode: 'BATCH' };
+const base: ChoiceSettings = { slots: 2, cpuPerSlot: 1, diskBandwidth: Infinity, networkBandwidth: Infinity, maxSlots: Infinity, shuffle: 'local', avgVolume: 16 * MIB, mode: 'BATCH' };
 
 function run(seed: number, makespan: number, extra: Partial<RunSummary> = {}): RunSummary {
   return {
@@ -141,7 +141,7 @@ job:
     expect(s.cluster.startupMs).toBe(5_000);
     expect(s.cluster.maxSlots).toBe(Infinity);
     expect(s.parallelism.avgDataVolumePerTask).toBe(64 * MIB);
-    expect(baseSettings(s)).toEqual({ slots: 2, maxSlots: Infinity, shuffle: 'local', avgVolume: 64 * MIB, mode: 'BATCH' });
+    expect(baseSettings(s)).toEqual({ slots: 2, cpuPerSlot: 1, diskBandwidth: 140e6, networkBandwidth: 250e6, maxSlots: Infinity, shuffle: 'local', avgVolume: 64 * MIB, mode: 'BATCH' });
     expect(scenarioForChoice(text, 'c.yaml', { maxSlots: 4 }).spec.cluster.maxSlots).toBe(4);
   });
 
@@ -237,7 +237,7 @@ describe('a comparison and its renderings', () => {
     const text = formatCompareTable(c);
     const lines = text.split('\n');
     expect(lines[0]).toBe('demo: 2 choices x 3 seeds (7..9)');
-    expect(lines[1]).toBe('as in the scenario: max slots unlimited, local shuffle, 16.0 MiB per task, batch');
+    expect(lines[1]).toBe('as in the scenario: 1 core per slot, disk unlimited, network unlimited, max slots unlimited, local shuffle, 16.0 MiB per task, batch');
     const header = lines[3];
     for (const h of ['slots', 'makespan p50', 'p95', 'TMs created', 'peak TMs', 'core-s', 'GiB-s', 'disk peak/TM', 'restarts', 'failed']) {
       expect(header).toContain(h);

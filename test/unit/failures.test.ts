@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { run, vertex } from '../support/run.js';
+import { runHandComputed as run, vertex } from '../support/run.js';
 
 const noDelay = { 'restart-strategy.type': 'fixed-delay', 'restart-strategy.fixed-delay.attempts': 10, 'restart-strategy.fixed-delay.delay': '0 s' };
 
@@ -152,7 +152,7 @@ describe('TaskManager loss', () => {
 describe('disk full', () => {
   /** A(p=2) writes 12 GiB per subtask onto a 20 GiB disk; B reads it all. */
   const job = (slots: number) => ({
-    cluster: { taskmanager: { slots, startup: 0, disk: '20GiB' } },
+    cluster: { taskmanager: { slots, startup: 0, disk: '20GiB', diskBandwidth: 'unlimited', networkBandwidth: 'unlimited' } },
     config: { 'restart-strategy.type': 'fixed-delay', 'restart-strategy.fixed-delay.attempts': 3, 'restart-strategy.fixed-delay.delay': '1 s' },
     job: {
       vertices: [

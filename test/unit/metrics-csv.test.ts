@@ -61,7 +61,7 @@ describe('metricsCsv', () => {
 
   it('has the documented header, in snake_case pandas keeps as is', () => {
     expect(csv.split('\n')[0]).toBe(
-      'time,live_tms,starting_tms,idle_tms,busy_slots,free_slots,pending_requests,running_subtasks,finished_subtasks,disk_used_total_bytes,disk_used_max_tm_bytes',
+      'time,live_tms,starting_tms,idle_tms,busy_slots,free_slots,pending_requests,running_subtasks,finished_subtasks,disk_used_total_bytes,disk_used_max_tm_bytes,cpu_cores_in_use,disk_bytes_per_s,network_bytes_per_s',
     );
     expect(header).toEqual([...METRICS_COLUMNS]);
     for (const h of header) expect(h).toMatch(pandasSafe);
@@ -85,6 +85,9 @@ describe('metricsCsv', () => {
       finished_subtasks: 1,
       disk_used_total_bytes: 400,
       disk_used_max_tm_bytes: 300,
+      cpu_cores_in_use: 0,
+      disk_bytes_per_s: 0,
+      network_bytes_per_s: 0,
     });
   });
 
@@ -106,7 +109,7 @@ describe('metricsCsv', () => {
   });
 
   it('is just the header for an empty timeline', () => {
-    expect(metricsCsv({ attempts: [], taskManagers: [], samples: [], disk: [], events: [] })).toBe(`${METRICS_COLUMNS.join(',')}\n`);
+    expect(metricsCsv({ attempts: [], taskManagers: [], samples: [], disk: [], resources: [], events: [] })).toBe(`${METRICS_COLUMNS.join(',')}\n`);
   });
 });
 
@@ -115,14 +118,14 @@ describe('verticesCsv', () => {
     const { result } = smallRun();
     const csv = verticesCsv(result);
     expect(csv.split('\n')[0]).toBe(
-      'vertex,parallelism,attempts,start,end,busy_slot_seconds,input_bytes,output_bytes,subtask_input_min,subtask_input_median,subtask_input_max',
+      'vertex,parallelism,attempts,start,end,busy_slot_seconds,input_bytes,output_bytes,subtask_input_min,subtask_input_median,subtask_input_max,cpu_bound_seconds,disk_bound_seconds,network_bound_seconds,bound_by',
     );
     const rows = parseCsv(csv);
     expect(rows[0]).toEqual([...VERTICES_COLUMNS]);
     for (const h of rows[0]) expect(h).toMatch(pandasSafe);
     expect(rows.slice(1)).toEqual([
-      ['source', '3', '4', '2', '11', '14', '600', '900', '100', '200', '300'],
-      ['sink', '1', '1', '11', '15', '4', '900', '0', '900', '900', '900'],
+      ['source', '3', '4', '2', '11', '14', '600', '900', '100', '200', '300', '0', '0', '0', ''],
+      ['sink', '1', '1', '11', '15', '4', '900', '0', '900', '900', '900', '0', '0', '0', ''],
     ]);
     // Busy slot-seconds per vertex add up to the run's.
     expect(rows.slice(1).reduce((s, r) => s + Number(r[5]), 0)).toBe(result.slotSeconds);
@@ -134,7 +137,7 @@ describe('verticesCsv', () => {
     const lines = csv.split('\n');
     // Markup is not special in CSV; a comma and quotes are.
     expect(lines[1].startsWith(`${XSS_VERTEX},2,2,1,,`)).toBe(true);
-    expect(lines[2]).toBe('"join ""left"", right",1,0,,,0,0,0,0,0,0');
+    expect(lines[2]).toBe('"join ""left"", right",1,0,,,0,0,0,0,0,0,0,0,0,');
     const rows = parseCsv(csv);
     expect(rows.map((r) => r[0])).toEqual(['vertex', XSS_VERTEX, CSV_VERTEX]);
     for (const r of rows) expect(r).toHaveLength(VERTICES_COLUMNS.length);

@@ -8,7 +8,7 @@ import { baseSettings, buildGrid, buildRuns, scenarioForChoice, seedList, sweptD
 import { defaultWorkers, runGrid } from '../../compare/run-grid.js';
 import { compareCsv, compareJson, formatCompareTable, renderCompareHtml } from '../../report/compare-report.js';
 import { writeFileAtomic } from '../../report/write-file.js';
-import { parseSize } from '../../scenario/units.js';
+import { parseBandwidth, parseSize } from '../../scenario/units.js';
 import { parseSeed, readScenario } from '../io.js';
 import type { SimulationSpec } from '../../model/spec.js';
 
@@ -24,6 +24,9 @@ export interface CompareIo {
 
 interface CompareFlags {
   slots?: number[];
+  cpuPerSlot?: number[];
+  diskBandwidth?: number[];
+  networkBandwidth?: number[];
   maxSlots?: number[];
   shuffle?: Shuffle[];
   avgVolume?: number[];
@@ -64,6 +67,18 @@ const positiveInt = (s: string): number | { error: string } =>
 
 /** `--slots 1,2,4`: slots per TaskManager. */
 export const parseSlotsList = listOf('integers >= 1', positiveInt);
+
+/** `--cpu-per-slot 0.5,1,2`: cores per slot. */
+export const parseCpuPerSlotList = listOf('numbers > 0', (s) =>
+  /^\d+(\.\d+)?$/.test(s) && Number(s) > 0 && Number.isFinite(Number(s)) ? Number(s) : { error: `expected a number of cores > 0, got \`${s}\`` },
+);
+
+/** `--disk-bandwidth 100MiB/s,unlimited` and `--network-bandwidth 1Gbit/s,10Gbit/s`: bandwidths of a TaskManager. */
+export const parseBandwidthList = listOf('rates such as `100MiB/s`, `10Gbit/s` or `unlimited`', (s) => {
+  if (s.toLowerCase() === 'unlimited') return Infinity;
+  const r = parseBandwidth(s);
+  return typeof r === 'string' ? { error: r } : r;
+});
 
 /** `--max-slots 8,16,unlimited`: caps on the slots of all live TaskManagers. */
 export const parseMaxSlotsList = listOf('integers >= 1 or `unlimited`', (s) =>
@@ -111,6 +126,9 @@ export function registerCompareCommand(program: Command, io: CompareIo = {}): vo
     .description('simulate a grid of choices over several seeds and print them side by side')
     .argument('<file>', 'scenario file (.yaml, .yml or .json)')
     .option('--slots <list>', 'slots per TaskManager to try, e.g. 1,2,4', parseSlotsList)
+    .option('--cpu-per-slot <list>', 'cores per slot to try, e.g. 0.5,1,2', parseCpuPerSlotList)
+    .option('--disk-bandwidth <list>', 'disk bandwidths per TaskManager to try, e.g. 100MiB/s,400MiB/s,unlimited', parseBandwidthList)
+    .option('--network-bandwidth <list>', 'network bandwidths per TaskManager to try, e.g. 1Gbit/s,10Gbit/s', parseBandwidthList)
     .option('--max-slots <list>', 'caps on all live slots to try, e.g. 8,16,unlimited', parseMaxSlotsList)
     .option('--shuffle <list>', 'shuffle modes to try: local, remote or both', parseShuffleList)
     .option('--avg-volume <list>', 'adaptive avg-data-volume-per-task values to try, e.g. 8MiB,16MiB', parseAvgVolumeList)
@@ -134,6 +152,9 @@ export function registerCompareCommand(program: Command, io: CompareIo = {}): vo
       const text = readFileSync(file, 'utf8');
       const axes: GridAxes = {
         ...(flags.slots !== undefined && { slots: flags.slots }),
+        ...(flags.cpuPerSlot !== undefined && { cpuPerSlot: flags.cpuPerSlot }),
+        ...(flags.diskBandwidth !== undefined && { diskBandwidth: flags.diskBandwidth }),
+        ...(flags.networkBandwidth !== undefined && { networkBandwidth: flags.networkBandwidth }),
         ...(flags.maxSlots !== undefined && { maxSlots: flags.maxSlots }),
         ...(flags.shuffle !== undefined && { shuffle: flags.shuffle }),
         ...(flags.avgVolume !== undefined && { avgVolume: flags.avgVolume }),

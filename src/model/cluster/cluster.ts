@@ -6,6 +6,7 @@ import { ensureLength } from '../../util/growable.js';
 import type { Recorder } from '../recorder.js';
 import type { MetricsSample } from '../run-result.js';
 import type { ClusterSpec } from '../spec.js';
+import { Bound, fillShares } from './resource-shares.js';
 
 /** TaskManager lifecycle. */
 export const enum TmState {
@@ -22,8 +23,61 @@ export interface ClusterListener {
   onTaskManagerReady(tm: number): void;
   /** A TaskManager gave its resources back, so the slot cap may allow new ones. */
   onTaskManagerGone(tm: number): void;
-  /** The write in `slot` would take its TaskManager's disk over capacity. */
+  /** The write of the work in `slot` would take its TaskManager's disk over capacity. */
   onDiskFull(tm: number, slot: number): void;
+  /** The work started in `slot` with {@link Cluster.startWork} has moved its bytes; `tag` is the caller's. */
+  onWorkDone(slot: number, tag: number): void;
+}
+
+/**
+ * Fields of the work record of a slot in `Cluster.work` (see {@link Cluster.startWork}).
+ * Work waits out its fixed time, then moves its bytes at a speed the TaskManager's shares
+ * set; it is on its TaskManager's list of moving work (NEXT, PREV) while it moves.
+ */
+const W_STATE = 0; // WorkState
+const W_REMAIN = 1; // bytes left to move at W_UPDATED
+const W_UPDATED = 2;
+const W_SPEED = 3; // bytes per ms
+const W_CAP = 4; // bytes per ms on one full core (Infinity: no CPU work)
+const W_DISK = 5; // disk traffic per byte moved
+const W_NET = 6; // network traffic per byte moved
+const W_WRITE = 7; // bytes kept on the local disk per byte moved
+const W_WBYTES = 8; // bytes it writes to the local disk in all
+const W_WBASE = 9; // bytes written at W_WTIME
+const W_WTIME = 10;
+const W_WRATE = 11; // bytes per ms written now
+const W_END = 12; // when it ends at its present speed
+const W_SOLO = 13; // planned end while it runs at its cap, -1 once it was slowed
+const W_END_EVENT = 14; // handle of its end event, -1 when none is pending
+const W_BEGIN_EVENT = 15;
+const W_VERSION = 16;
+const W_BOUND = 17;
+const W_BOUND_SINCE = 18;
+const W_CPU_MS = 19; // ms held back by CPU, disk, network
+const W_DISK_MS = 20;
+const W_NET_MS = 21;
+const W_NEXT = 22;
+const W_PREV = 23;
+const W_TAG = 24;
+const W_MOVED_AT_END = 25; // bytes moved when it ended
+const W_START = 26;
+const W_USE_CPU = 27; // cores, disk and network bandwidth it uses now
+const W_USE_DISK = 28;
+const W_USE_NET = 29;
+const W_TOTAL = 30; // bytes it set out to move
+const WORK_FIELDS = 32;
+
+const enum WorkState {
+  None = 0,
+  Waiting = 1,
+  Moving = 2,
+}
+
+/** Milliseconds a piece of work was held back by each resource. */
+export interface BoundTimes {
+  cpuMs: number;
+  diskMs: number;
+  networkMs: number;
 }
 
 /**
@@ -104,16 +158,13 @@ class LowestFirstSlots {
   }
 }
 
-/** Fields of a slot's record in `Cluster.slotData`: the running subtask and its start (ms), and its write's rate (bytes/ms), end and size. */
+/** Fields of a slot's record in `Cluster.slotData`: the running subtask and its start (ms). */
 const TASK = 0;
-const RATE = 1;
-const START = 2;
-const END = 3;
-const BYTES = 4;
-/** Record stride: a power of two, so records do not straddle more cache lines than they must. */
-const SLOT_FIELDS = 8;
+const START = 1;
+/** Record stride. */
+const SLOT_FIELDS = 2;
 
-/** Records for `slots` free slots (no subtask, no write). */
+/** Records for `slots` free slots. */
 function emptySlots(slots: number): Float64Array {
   const data = new Float64Array(slots * SLOT_FIELDS);
   for (let s = 0; s < slots; s++) data[s * SLOT_FIELDS + TASK] = -1;
@@ -131,6 +182,8 @@ export class Cluster {
   private static readonly onIdleTimeout: EventHandler<Cluster> = (c, tm, version) => c.idleTimeout(tm, version);
   private static readonly onGone: EventHandler<Cluster> = (c, tm) => c.gone(tm);
   private static readonly onDiskFull: EventHandler<Cluster> = (c, tm, version) => c.diskFull(tm, version);
+  private static readonly onWorkBegin: EventHandler<Cluster> = (c, slot, version) => c.workBegins(slot, version);
+  private static readonly onWorkEnd: EventHandler<Cluster> = (c, slot, version) => c.workEnds(slot, version);
 
   readonly slotsPerTm: number;
   /** Slots of TaskManagers that are starting, running or releasing. */
@@ -150,7 +203,10 @@ export class Cluster {
   private busy = new Int32Array(16);
   private files = new Int32Array(16);
   private idleVersion = new Int32Array(16);
-  /** Disk: bytes of finished files, and the sum of rate and rate*start of writes under way (bytes/ms). */
+  /**
+   * Disk: bytes of finished files, and over the writes under way the sum of their rates
+   * (bytes/ms) and of `rate * since - written by then`, so usage is `static + rate * now - offset`.
+   */
   private diskStatic = new Float64Array(16);
   private diskRate = new Float64Array(16);
   private diskOffset = new Float64Array(16);
@@ -159,11 +215,33 @@ export class Cluster {
   /** When {@link diskPeak} was last brought up to date (-1: since then, a file appeared at once). */
   private peakNotedAt = new Float64Array(16).fill(-1);
   private diskVersion = new Int32Array(16);
-  /**
-   * Per slot, side by side so one attempt's start or end touches one cache line: the
-   * subtask running there (-1 when free) and its write (see the field offsets above).
-   */
+  /** Per slot: the subtask running there (-1 when free) and its start. */
   private slotData: Float64Array;
+  /** Per slot, the work of its attempt (see the W_ offsets). */
+  private work: Float64Array;
+  /** Per TaskManager, the first slot on its list of moving work, or -1. */
+  private movingHead = new Int32Array(16).fill(-1);
+  /** Per TaskManager, cores, disk and network bandwidth in use now (cores, bytes/ms). */
+  private cpuInUse = new Float64Array(16);
+  private diskIoInUse = new Float64Array(16);
+  private netIoInUse = new Float64Array(16);
+  /** The same, summed over TaskManagers. */
+  cpuInUseTotal = 0;
+  diskIoInUseTotal = 0;
+  netIoInUseTotal = 0;
+  /** Whether shares can never slow anything (a full core per slot, unlimited disk and network): speeds are the caps. */
+  private readonly neverShort: boolean;
+  private readonly cores: number;
+  private readonly diskBandwidthMs: number;
+  private readonly netBandwidthMs: number;
+  /** Scratch for the share computation of one TaskManager. */
+  private shareSlots = new Int32Array(16);
+  private shareCap = new Float64Array(16);
+  private shareDisk = new Float64Array(16);
+  private shareNet = new Float64Array(16);
+  private shareSpeed = new Float64Array(16);
+  private shareBound = new Uint8Array(16);
+  private shareActive = new Uint8Array(16);
   /** Slots of running TaskManagers. */
   private runningSlots = 0;
 
@@ -178,6 +256,8 @@ export class Cluster {
   private readonly evIdle: number;
   private readonly evGone: number;
   private readonly evDiskFull: number;
+  private readonly evWorkBegin: number;
+  private readonly evWorkEnd: number;
 
   constructor(
     private readonly sim: Simulation,
@@ -190,10 +270,17 @@ export class Cluster {
     this.slotsPerTm = spec.slotsPerTaskManager;
     const slots = 16 * this.slotsPerTm;
     this.slotData = emptySlots(slots);
+    this.work = new Float64Array(slots * WORK_FIELDS);
+    this.cores = spec.cpuPerSlot * this.slotsPerTm;
+    this.diskBandwidthMs = spec.diskBandwidth / 1000;
+    this.netBandwidthMs = spec.networkBandwidth / 1000;
+    this.neverShort = spec.cpuPerSlot >= 1 && spec.diskBandwidth === Infinity && spec.networkBandwidth === Infinity;
     this.evReady = sim.register(this, Cluster.onReady);
     this.evIdle = sim.register(this, Cluster.onIdleTimeout);
     this.evGone = sim.register(this, Cluster.onGone);
     this.evDiskFull = sim.register(this, Cluster.onDiskFull);
+    this.evWorkBegin = sim.register(this, Cluster.onWorkBegin);
+    this.evWorkEnd = sim.register(this, Cluster.onWorkEnd);
   }
 
   /** How many more TaskManagers the slot cap allows right now. */
@@ -257,11 +344,8 @@ export class Cluster {
     return this.slotData[slot * SLOT_FIELDS + TASK];
   }
 
-  /**
-   * Starts `task` in `slot`; it writes `bytes` of output evenly until `endMs`
-   * (local shuffle only; pass 0 bytes otherwise).
-   */
-  occupy(slot: number, task: number, bytes: number, endMs: number): void {
+  /** Starts `task` in `slot`; its work is given next with {@link startWork}. */
+  occupy(slot: number, task: number): void {
     const tm = this.tmOfSlot(slot);
     if (this.slotData[slot * SLOT_FIELDS + TASK] !== -1) throw new InvariantError(`slot ${slot} already runs subtask ${this.slotData[slot * SLOT_FIELDS + TASK]} at t=${this.sim.now}ms`);
     if (this.state[tm] !== TmState.Running) throw new InvariantError(`slot ${slot} of TaskManager ${tm} is not usable at t=${this.sim.now}ms`);
@@ -270,30 +354,65 @@ export class Cluster {
     this.busy[tm]++;
     this.busySlots++;
     this.idleVersion[tm]++;
-    if (bytes > 0) {
-      const now = this.sim.now;
-      const duration = endMs - now;
-      const rate = duration > 0 ? bytes / duration : 0;
-      this.slotData[slot * SLOT_FIELDS + RATE] = rate;
-      this.slotData[slot * SLOT_FIELDS + END] = endMs;
-      this.slotData[slot * SLOT_FIELDS + BYTES] = bytes;
-      if (duration > 0) {
-        this.diskRate[tm] += rate;
-        this.diskOffset[tm] += rate * now;
-        this.totalRate += rate;
-        this.totalOffset += rate * now;
-      } else {
-        // A file that appears at once: usage jumps within this instant.
-        this.diskStatic[tm] += bytes;
-        this.totalStatic += bytes;
-        this.peakNotedAt[tm] = -1;
-        this.totalPeakNotedAt = -1;
-      }
-      this.diskProjected[tm] += bytes;
-      this.diskChanged(tm);
-    } else {
-      this.slotData[slot * SLOT_FIELDS + BYTES] = 0;
-    }
+  }
+
+  /**
+   * The attempt in `slot` waits `delayMs` (its fixed time), then moves `bytes` of input.
+   * Per byte it needs `1 / cap` of a core-millisecond (`cap` in bytes/ms; Infinity for no
+   * CPU work), `disk` bytes of disk traffic, `net` bytes of network traffic, and keeps
+   * `write` bytes on the local disk. The TaskManager's shares set its speed from then on;
+   * when its bytes are moved the listener hears {@link ClusterListener.onWorkDone} with `tag`.
+   * `soloEndMs` is when it ends if it always moves at its cap: the end as the caller
+   * rounds it, kept unless a share ever slows the work.
+   */
+  startWork(slot: number, bytes: number, delayMs: number, cap: number, disk: number, net: number, write: number, soloEndMs: number, tag: number): void {
+    this.ensureWork(slot + 1);
+    const w = this.work;
+    const at = slot * WORK_FIELDS;
+    const now = this.sim.now;
+    const version = w[at + W_VERSION] + 1;
+    w[at + W_VERSION] = version;
+    w[at + W_STATE] = WorkState.Waiting;
+    w[at + W_REMAIN] = bytes;
+    w[at + W_TOTAL] = bytes;
+    w[at + W_UPDATED] = now;
+    w[at + W_SPEED] = 0;
+    w[at + W_CAP] = cap;
+    w[at + W_DISK] = disk;
+    w[at + W_NET] = net;
+    w[at + W_WRITE] = write;
+    const writes = write * bytes;
+    w[at + W_WBYTES] = writes;
+    w[at + W_WBASE] = 0;
+    w[at + W_WTIME] = now;
+    w[at + W_WRATE] = 0;
+    w[at + W_END] = soloEndMs;
+    w[at + W_SOLO] = soloEndMs;
+    w[at + W_BOUND] = Bound.None;
+    w[at + W_BOUND_SINCE] = now;
+    w[at + W_CPU_MS] = 0;
+    w[at + W_DISK_MS] = 0;
+    w[at + W_NET_MS] = 0;
+    w[at + W_TAG] = tag;
+    w[at + W_START] = now;
+    w[at + W_BEGIN_EVENT] = -1;
+    if (writes > 0) this.diskProjected[this.tmOfSlot(slot)] += writes;
+    // The planned end is queued first, so while nothing slows the work its end keeps the place in the event order it would have without shares.
+    w[at + W_END_EVENT] = this.sim.at(soloEndMs, this.evWorkEnd, slot, version);
+    if (delayMs > 0) w[at + W_BEGIN_EVENT] = this.sim.schedule(delayMs, this.evWorkBegin, slot, version);
+    else this.workBegins(slot, version);
+  }
+
+  /** Milliseconds the work in `slot` (running, or the last one there) was held back by each resource. */
+  boundTimes(slot: number): BoundTimes {
+    const at = slot * WORK_FIELDS;
+    const w = this.work;
+    return { cpuMs: w[at + W_CPU_MS], diskMs: w[at + W_DISK_MS], networkMs: w[at + W_NET_MS] };
+  }
+
+  /** Bytes the work in `slot` had moved when it ended. */
+  movedBytes(slot: number): number {
+    return this.work[slot * WORK_FIELDS + W_MOVED_AT_END];
   }
 
   /**
@@ -308,30 +427,230 @@ export class Cluster {
     this.slotData[slot * SLOT_FIELDS + TASK] = -1;
     this.busy[tm]--;
     this.busySlots--;
-    const bytes = this.slotData[slot * SLOT_FIELDS + BYTES];
+    if (slot < this.work.length / WORK_FIELDS && this.work[slot * WORK_FIELDS + W_STATE] !== WorkState.None) this.endWork(slot, tm, keepOutput);
+  }
+
+  /** Takes the work in `slot` off its TaskManager, settling its disk use and its held-back times. */
+  private endWork(slot: number, tm: number, keepOutput: boolean): void {
+    const w = this.work;
+    const at = slot * WORK_FIELDS;
+    const now = this.sim.now;
+    const moving = w[at + W_STATE] === WorkState.Moving;
+    if (w[at + W_END_EVENT] >= 0) this.sim.cancel(w[at + W_END_EVENT]);
+    if (w[at + W_BEGIN_EVENT] >= 0) this.sim.cancel(w[at + W_BEGIN_EVENT]);
+    w[at + W_END_EVENT] = -1;
+    w[at + W_BEGIN_EVENT] = -1;
+    w[at + W_VERSION]++;
+    const bytes = w[at + W_WBYTES];
+    if (moving) {
+      this.noteBound(at, now);
+      const speed = w[at + W_SPEED];
+      const moved = speed === Infinity ? w[at + W_REMAIN] : Math.min(w[at + W_REMAIN], speed * (now - w[at + W_UPDATED]));
+      w[at + W_REMAIN] -= moved;
+      this.unlink(slot, tm);
+      this.setUse(tm, at, 0);
+    }
+    w[at + W_MOVED_AT_END] = moving ? w[at + W_TOTAL] - w[at + W_REMAIN] : 0;
+    w[at + W_STATE] = WorkState.None;
     if (bytes > 0) {
       // Disk use only grows while writes go on, so its peak is taken just before it shrinks.
       if (!keepOutput) this.notePeak(tm);
-      const rate = this.slotData[slot * SLOT_FIELDS + RATE];
-      const started = this.slotData[slot * SLOT_FIELDS + START];
-      const durationWrite = this.slotData[slot * SLOT_FIELDS + END] - started;
-      if (durationWrite > 0) {
-        this.diskRate[tm] -= rate;
-        this.diskOffset[tm] -= rate * started;
-        this.totalRate -= rate;
-        this.totalOffset -= rate * started;
-        if (keepOutput) {
-          this.diskStatic[tm] += bytes;
-          this.totalStatic += bytes;
+      this.setWriteRate(tm, at, 0, now);
+      if (keepOutput) {
+        this.diskStatic[tm] += bytes;
+        this.totalStatic += bytes;
+        // A write that took no time lands at once.
+        if (!(w[at + W_WBASE] > 0)) {
+          this.peakNotedAt[tm] = -1;
+          this.totalPeakNotedAt = -1;
         }
-      } else if (!keepOutput) {
-        this.diskStatic[tm] -= bytes;
-        this.totalStatic -= bytes;
+      } else {
+        this.diskProjected[tm] -= bytes;
       }
-      if (!keepOutput) this.diskProjected[tm] -= bytes;
-      this.slotData[slot * SLOT_FIELDS + BYTES] = 0;
+      // What the write had put down is now counted as a file (or deleted): the write holds nothing.
+      this.diskOffset[tm] += w[at + W_WBASE];
+      this.totalOffset += w[at + W_WBASE];
+      w[at + W_WBASE] = 0;
+      w[at + W_WBYTES] = 0;
       this.diskChanged(tm);
     }
+    if (moving) this.reshare(tm);
+  }
+
+  /** The work in `slot` has waited out its fixed time: it starts moving bytes. */
+  private workBegins(slot: number, version: number): void {
+    const w = this.work;
+    const at = slot * WORK_FIELDS;
+    if (w[at + W_VERSION] !== version || w[at + W_STATE] !== WorkState.Waiting) return;
+    w[at + W_BEGIN_EVENT] = -1;
+    const tm = this.tmOfSlot(slot);
+    w[at + W_STATE] = WorkState.Moving;
+    w[at + W_UPDATED] = this.sim.now;
+    w[at + W_WTIME] = this.sim.now;
+    w[at + W_BOUND_SINCE] = this.sim.now;
+    // Link at the head of the TaskManager's list.
+    const head = this.movingHead[tm];
+    w[at + W_NEXT] = head;
+    w[at + W_PREV] = -1;
+    if (head >= 0) w[head * WORK_FIELDS + W_PREV] = slot;
+    this.movingHead[tm] = slot;
+    this.reshare(tm);
+    if (w[at + W_WBYTES] > 0 && w[at + W_WRATE] === 0) this.diskChanged(tm);
+  }
+
+  /** The work in `slot` has moved its bytes. */
+  private workEnds(slot: number, version: number): void {
+    const w = this.work;
+    const at = slot * WORK_FIELDS;
+    if (w[at + W_VERSION] !== version) return;
+    w[at + W_END_EVENT] = -1;
+    if (w[at + W_STATE] === WorkState.Waiting) {
+      // Its planned end falls on the moment it begins (it has nothing to move alone): begin it first.
+      this.sim.cancel(w[at + W_BEGIN_EVENT]);
+      this.workBegins(slot, version);
+      if (w[at + W_END_EVENT] >= 0) return; // shares slow it: a later end was planned
+    }
+    const tm = this.tmOfSlot(slot);
+    // A write that lands at once (it took no time) is checked here: it can still find the disk full.
+    const bytes = w[at + W_WBYTES];
+    if (bytes > 0 && w[at + W_WRATE] === 0 && w[at + W_WBASE] === 0 && this.diskUsed(tm) + bytes > this.spec.diskBytes + 1e-6) {
+      this.listener.onDiskFull(tm, slot);
+      return;
+    }
+    this.listener.onWorkDone(slot, w[at + W_TAG]);
+  }
+
+  private unlink(slot: number, tm: number): void {
+    const w = this.work;
+    const at = slot * WORK_FIELDS;
+    const next = w[at + W_NEXT];
+    const prev = w[at + W_PREV];
+    if (prev >= 0) w[prev * WORK_FIELDS + W_NEXT] = next;
+    else this.movingHead[tm] = next;
+    if (next >= 0) w[next * WORK_FIELDS + W_PREV] = prev;
+  }
+
+  /** Adds the time since the last change to the counter of what held the work back. */
+  private noteBound(at: number, now: number): void {
+    const w = this.work;
+    const ms = now - w[at + W_BOUND_SINCE];
+    if (ms > 0) {
+      const b = w[at + W_BOUND];
+      if (b === Bound.Cpu) w[at + W_CPU_MS] += ms;
+      else if (b === Bound.Disk) w[at + W_DISK_MS] += ms;
+      else if (b === Bound.Network) w[at + W_NET_MS] += ms;
+    }
+    w[at + W_BOUND_SINCE] = now;
+  }
+
+  /**
+   * Shares `tm`'s cores, disk and network out again among its moving work, and moves the
+   * end of each piece of work whose speed changed.
+   */
+  private reshare(tm: number): void {
+    const w = this.work;
+    const now = this.sim.now;
+    let n = 0;
+    for (let s = this.movingHead[tm]; s >= 0; s = w[s * WORK_FIELDS + W_NEXT]) {
+      if (n === this.shareSlots.length) this.growShareScratch(2 * n);
+      const at = s * WORK_FIELDS;
+      this.shareSlots[n] = s;
+      this.shareCap[n] = w[at + W_CAP];
+      this.shareDisk[n] = w[at + W_DISK];
+      this.shareNet[n] = w[at + W_NET];
+      n++;
+    }
+    if (n === 0) return;
+    if (this.neverShort) {
+      // A full core each and no I/O limit: every piece of work moves at its cap.
+      for (let k = 0; k < n; k++) {
+        this.shareSpeed[k] = this.shareCap[k];
+        this.shareBound[k] = this.shareCap[k] === Infinity ? Bound.None : Bound.Cpu;
+      }
+    } else {
+      fillShares(n, this.shareCap, this.shareDisk, this.shareNet, this.cores, this.diskBandwidthMs, this.netBandwidthMs, this.shareSpeed, this.shareBound, this.shareActive);
+    }
+    let writesChanged = false;
+    for (let k = 0; k < n; k++) {
+      const slot = this.shareSlots[k];
+      const at = slot * WORK_FIELDS;
+      const speed = this.shareSpeed[k];
+      if (w[at + W_BOUND] !== this.shareBound[k]) {
+        this.noteBound(at, now);
+        w[at + W_BOUND] = this.shareBound[k];
+      }
+      const old = w[at + W_SPEED];
+      if (speed === old) continue;
+      // Settle the bytes moved at the old speed, then plan the rest at the new one.
+      if (old > 0) w[at + W_REMAIN] = old === Infinity ? 0 : Math.max(0, w[at + W_REMAIN] - old * (now - w[at + W_UPDATED]));
+      w[at + W_UPDATED] = now;
+      w[at + W_SPEED] = speed;
+      this.setUse(tm, at, speed);
+      if (w[at + W_WRITE] > 0) {
+        this.setWriteRate(tm, at, speed === Infinity ? 0 : speed * w[at + W_WRITE], now);
+        writesChanged = true;
+      }
+      const solo = w[at + W_SOLO];
+      if (old === 0 && speed === w[at + W_CAP] && solo >= 0) continue; // it moves at its cap: the planned end stands
+      w[at + W_SOLO] = -1;
+      const remain = w[at + W_REMAIN];
+      const end = speed === Infinity || remain <= 0 ? now : now + Math.round(remain / speed);
+      if (w[at + W_END_EVENT] >= 0) this.sim.cancel(w[at + W_END_EVENT]);
+      w[at + W_END] = end;
+      w[at + W_END_EVENT] = this.sim.at(end, this.evWorkEnd, slot, w[at + W_VERSION]);
+    }
+    if (writesChanged) this.diskChanged(tm);
+    if (this.recorder !== null) this.recorder.resourceUse(now, tm, this.cpuInUse[tm], this.diskIoInUse[tm] * 1000, this.netIoInUse[tm] * 1000);
+  }
+
+  /** Sets the cores, disk and network bandwidth the work at `at` uses, moving at `speed`. */
+  private setUse(tm: number, at: number, speed: number): void {
+    const w = this.work;
+    const s = speed === Infinity ? 0 : speed;
+    const cap = w[at + W_CAP];
+    const cpu = cap === Infinity ? 0 : s / cap;
+    const disk = s * w[at + W_DISK];
+    const net = s * w[at + W_NET];
+    this.cpuInUse[tm] += cpu - w[at + W_USE_CPU];
+    this.diskIoInUse[tm] += disk - w[at + W_USE_DISK];
+    this.netIoInUse[tm] += net - w[at + W_USE_NET];
+    this.cpuInUseTotal += cpu - w[at + W_USE_CPU];
+    this.diskIoInUseTotal += disk - w[at + W_USE_DISK];
+    this.netIoInUseTotal += net - w[at + W_USE_NET];
+    w[at + W_USE_CPU] = cpu;
+    w[at + W_USE_DISK] = disk;
+    w[at + W_USE_NET] = net;
+  }
+
+  /** Changes the rate of the write of the work at `at`, keeping the bytes it has written. */
+  private setWriteRate(tm: number, at: number, rate: number, now: number): void {
+    const w = this.work;
+    const old = w[at + W_WRATE];
+    const base = w[at + W_WBASE];
+    const written = base + old * (now - w[at + W_WTIME]);
+    // Its term in the offset goes from `old * since - base` to `rate * now - written`.
+    const delta = rate * now - written - (old * w[at + W_WTIME] - base);
+    this.diskRate[tm] += rate - old;
+    this.diskOffset[tm] += delta;
+    this.totalRate += rate - old;
+    this.totalOffset += delta;
+    w[at + W_WRATE] = rate;
+    w[at + W_WBASE] = written;
+    w[at + W_WTIME] = now;
+  }
+
+  private growShareScratch(n: number): void {
+    this.shareSlots = ensureLength(this.shareSlots, n);
+    this.shareCap = ensureLength(this.shareCap, n);
+    this.shareDisk = ensureLength(this.shareDisk, n);
+    this.shareNet = ensureLength(this.shareNet, n);
+    this.shareSpeed = ensureLength(this.shareSpeed, n);
+    this.shareBound = ensureLength(this.shareBound, n);
+    this.shareActive = ensureLength(this.shareActive, n);
+  }
+
+  private ensureWork(slots: number): void {
+    if (this.work.length < slots * WORK_FIELDS) this.work = ensureLength(this.work, Math.max(slots, 2 * (this.work.length / WORK_FIELDS)) * WORK_FIELDS);
   }
 
   /** Puts a vacated slot back in the free pool; its TaskManager may become idle. */
@@ -430,6 +749,9 @@ export class Cluster {
       freeSlots: this.freeSlotCount,
       diskUsedTotal: Math.max(0, Math.round(this.diskUsedTotal())),
       diskUsedMax: Math.max(0, Math.round(diskMax)),
+      cpuInUse: Math.max(0, Math.round(this.cpuInUseTotal * 1000) / 1000),
+      diskBandwidthInUse: Math.max(0, Math.round(this.diskIoInUseTotal * 1000)),
+      networkBandwidthInUse: Math.max(0, Math.round(this.netIoInUseTotal * 1000)),
     };
   }
 
@@ -552,24 +874,23 @@ export class Cluster {
     let used = this.diskUsed(tm);
     if (used > cap) return now;
     // Walk the writes in order of their ends: usage is piecewise linear in between.
-    const base = tm * this.slotsPerTm;
+    const w = this.work;
     const ends: number[] = [];
-    for (let k = 0; k < this.slotsPerTm; k++) {
-      const s = base + k;
-      if (this.slotData[s * SLOT_FIELDS + TASK] !== -1 && this.slotData[s * SLOT_FIELDS + BYTES] > 0 && this.slotData[s * SLOT_FIELDS + END] > now) ends.push(s);
+    for (let s = this.movingHead[tm]; s >= 0; s = w[s * WORK_FIELDS + W_NEXT]) {
+      if (w[s * WORK_FIELDS + W_WRATE] > 0 && w[s * WORK_FIELDS + W_END] > now) ends.push(s);
     }
-    ends.sort((a, b) => this.slotData[a * SLOT_FIELDS + END] - this.slotData[b * SLOT_FIELDS + END] || a - b);
+    ends.sort((a, b) => w[a * WORK_FIELDS + W_END] - w[b * WORK_FIELDS + W_END] || a - b);
     let rate = 0;
-    for (const s of ends) rate += this.slotData[s * SLOT_FIELDS + RATE];
+    for (const s of ends) rate += w[s * WORK_FIELDS + W_WRATE];
     let t = now;
     for (const s of ends) {
-      const end = this.slotData[s * SLOT_FIELDS + END];
+      const end = w[s * WORK_FIELDS + W_END];
       const reach = used + rate * (end - t);
       // Rounded down: the failing write stops at the last whole millisecond the disk still holds it.
       if (reach > cap) return Math.floor(t + (cap - used) / rate);
       used = reach;
       t = end;
-      rate -= this.slotData[s * SLOT_FIELDS + RATE];
+      rate -= w[s * WORK_FIELDS + W_WRATE];
     }
     return null;
   }
@@ -578,15 +899,16 @@ export class Cluster {
     if (this.diskVersion[tm] !== version || this.state[tm] !== TmState.Running) return;
     // The fastest writer issues the most writes, so it is the one whose write finds the disk
     // full; among equals, the one started last, which loses the least work.
-    const base = tm * this.slotsPerTm;
+    const w = this.work;
     let victim = -1;
-    for (let k = 0; k < this.slotsPerTm; k++) {
-      const s = base + k;
-      if (this.slotData[s * SLOT_FIELDS + TASK] === -1 || this.slotData[s * SLOT_FIELDS + BYTES] === 0 || this.slotData[s * SLOT_FIELDS + END] <= this.sim.now) continue;
+    for (let s = this.movingHead[tm]; s >= 0; s = w[s * WORK_FIELDS + W_NEXT]) {
+      const at = s * WORK_FIELDS;
+      if (w[at + W_WRATE] === 0 || w[at + W_END] <= this.sim.now) continue;
+      const v = victim * WORK_FIELDS;
       if (
         victim === -1 ||
-        this.slotData[s * SLOT_FIELDS + RATE] > this.slotData[victim * SLOT_FIELDS + RATE] ||
-        (this.slotData[s * SLOT_FIELDS + RATE] === this.slotData[victim * SLOT_FIELDS + RATE] && this.slotData[s * SLOT_FIELDS + START] >= this.slotData[victim * SLOT_FIELDS + START])
+        w[at + W_WRATE] > w[v + W_WRATE] ||
+        (w[at + W_WRATE] === w[v + W_WRATE] && (w[at + W_START] > w[v + W_START] || (w[at + W_START] === w[v + W_START] && s > victim)))
       ) {
         victim = s;
       }
@@ -611,7 +933,12 @@ export class Cluster {
     this.diskPeak = ensureLength(this.diskPeak, n);
     this.peakNotedAt = ensureLength(this.peakNotedAt, n, -1);
     this.diskVersion = ensureLength(this.diskVersion, n);
+    this.movingHead = ensureLength(this.movingHead, n, -1);
+    this.cpuInUse = ensureLength(this.cpuInUse, n);
+    this.diskIoInUse = ensureLength(this.diskIoInUse, n);
+    this.netIoInUse = ensureLength(this.netIoInUse, n);
     const slots = this.state.length * this.slotsPerTm;
+    this.ensureWork(slots);
     if (this.slotData.length >= slots * SLOT_FIELDS) return;
     const data = emptySlots(slots);
     data.set(this.slotData);

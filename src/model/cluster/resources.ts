@@ -12,6 +12,19 @@ export function autoDiskBytes(cores: number): number {
 }
 
 /**
+ * Default disk bandwidth of a TaskManager, bytes per second: a cloud disk whose throughput
+ * grows with its size, `min(120 + 0.5 x size in GiB, 350)` MB/s (decimal MB).
+ */
+export function autoDiskBandwidth(diskBytes: number): number {
+  return Math.min(120 + 0.5 * (diskBytes / GIB), 350) * 1e6;
+}
+
+/** Default network bandwidth of a TaskManager, bytes per second: 1 Gbit/s per core, at most 25 Gbit/s. */
+export function autoNetworkBandwidth(cores: number): number {
+  return (Math.min(cores, 25) * 1e9) / 8;
+}
+
+/**
  * Warnings, by name, for resources below the brief's minimums or a disk outside its rule.
  * They never fail the run: a user may model a cluster that does not follow the guide.
  */
