@@ -56,6 +56,7 @@ describe('fuzz: mutated scenarios', () => {
   it('through the library: a ScenarioError or a run that ends, never another error', () => {
     fc.assert(
       fc.property(mutatedArb, ({ text, file }) => {
+        libraryStats.begin(text);
         let scenario: Scenario;
         const t0 = performance.now();
         try {

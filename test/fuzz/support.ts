@@ -46,6 +46,15 @@ export class FamilyStats {
 
   constructor(readonly family: string) {}
 
+  /**
+   * With `FUZZ_STATS` set, writes the case about to run to `PREFIX.FAMILY.current`, so a case
+   * that takes the process down (out of memory, never ending) is left on disk.
+   */
+  begin(text: string): void {
+    const prefix = process.env.FUZZ_STATS;
+    if (prefix !== undefined) writeFileSync(`${prefix}.${this.family.replace(/[^a-z]+/gi, '-')}.current`, text);
+  }
+
   /** Times `f` as one case; `describe` says what the case was, for the slowest. */
   time<T>(describe: () => string, f: () => T): T {
     const t0 = performance.now();

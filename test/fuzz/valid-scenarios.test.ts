@@ -16,6 +16,7 @@ describe('fuzz: valid random scenarios', () => {
     fc.assert(
       fc.property(validScenarioArb, (doc) => {
         const text = stringify(doc);
+        stats.begin(text);
         const { spec } = loadScenario(text, 'fuzz.yaml');
         const t0 = performance.now();
         const first = simulate(spec).result;
