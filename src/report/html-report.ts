@@ -2,6 +2,7 @@
 
 import { createHash } from 'node:crypto';
 import type { AttemptRecord, MetricsSample, RunResult, Timeline } from '../model/run-result.js';
+import { heldBackBy } from './summary.js';
 
 /** Options of {@link renderHtmlReport}. */
 export interface HtmlReportOptions {
@@ -594,6 +595,7 @@ function verticesTable(result: RunResult, vertexIndex: Map<string, number>): str
       num(v.start, formatDuration(v.start)) +
       num(v.end, formatDuration(v.end)) +
       num(v.busySlotSeconds, `${groupThousands(v.busySlotSeconds, 1)}`) +
+      `<td class="held" title="${escapeHtml(`cpu ${v.heldBackSeconds.cpu.toFixed(1)} s, disk ${v.heldBackSeconds.disk.toFixed(1)} s, network ${v.heldBackSeconds.network.toFixed(1)} s`)}">${escapeHtml(heldBackBy(v))}</td>` +
       num(v.inputBytes, formatBytes(v.inputBytes)) +
       num(v.outputBytes, formatBytes(v.outputBytes)) +
       num(v.subtaskInputBytes.min, formatBytes(v.subtaskInputBytes.min)) +
@@ -606,7 +608,7 @@ function verticesTable(result: RunResult, vertexIndex: Map<string, number>): str
     `<div class="table-wrap"><table id="vertices-table"><thead>` +
     `<tr><th rowspan="2">Vertex</th><th class="num" rowspan="2">Parallelism</th><th rowspan="2">Decision</th>` +
     `<th class="num" rowspan="2">Attempts</th><th class="num" rowspan="2">Start</th><th class="num" rowspan="2">End</th>` +
-    `<th class="num" rowspan="2">Busy slot·s</th><th class="num" rowspan="2">Input</th><th class="num" rowspan="2">Output</th>` +
+    `<th class="num" rowspan="2">Busy slot·s</th><th rowspan="2" title="The resource whose share held the vertex's attempts back longest, and its part of their time">Held back by</th><th class="num" rowspan="2">Input</th><th class="num" rowspan="2">Output</th>` +
     `<th class="group" colspan="3">Input per subtask</th></tr>` +
     `<tr><th class="num">min</th><th class="num">median</th><th class="num">max</th></tr>` +
     `</thead><tbody>${rows.join('')}</tbody></table></div>`
@@ -641,6 +643,36 @@ function failuresTable(result: RunResult): string {
     `<div class="table-wrap"><table id="failures-table"><thead><tr><th class="num">#</th><th class="num">Time</th><th>Subtask</th>` +
     `<th class="num">Attempt</th><th class="num">TM</th><th>Cause</th><th>Action</th><th class="num">Restarted</th><th>Subtasks</th>` +
     `<th class="num">Delay</th></tr></thead><tbody>${rows.join('')}</tbody></table></div>${more}`
+  );
+}
+
+/**
+ * Cores, disk and network bandwidth in use as a share of what the running TaskManagers
+ * have: the busiest resource is the one that holds the job back.
+ */
+function resourceSection(result: RunResult, samples: MetricsSample[], horizon: number): string {
+  const tm = result.taskManagers;
+  const coresPerSlot = tm.cpu / tm.slotsPerTaskManager;
+  const running = (s: MetricsSample): number => (s.busySlots + s.freeSlots) / tm.slotsPerTaskManager;
+  const percent = (used: number, capacity: number): number => (capacity > 0 ? Math.min(100, (100 * used) / capacity) : 0);
+  const series = [sampleSeries(samples, 'cpu', 'CPU cores in use', '#3b7dd8', (s) => percent(s.cpuInUse, (s.busySlots + s.freeSlots) * coresPerSlot))];
+  const unlimited: string[] = [];
+  if (tm.diskBandwidth !== null) {
+    const bw = tm.diskBandwidth;
+    series.push(sampleSeries(samples, 'disk-io', 'disk bandwidth in use', '#e0663b', (s) => percent(s.diskBandwidthInUse, running(s) * bw)));
+  } else unlimited.push('disk');
+  if (tm.networkBandwidth !== null) {
+    const bw = tm.networkBandwidth;
+    series.push(sampleSeries(samples, 'net-io', 'network bandwidth in use', '#1f8a5b', (s) => percent(s.networkBandwidthInUse, running(s) * bw)));
+  } else unlimited.push('network');
+  const axis: ValueAxis = { values: [0, 25, 50, 75, 100], max: 100, label: (v) => `${v}%` };
+  const note = unlimited.length > 0 ? `<p class="note">${unlimited.join(' and ')} bandwidth unlimited: not drawn.</p>` : '';
+  return (
+    `<section id="resources"><h2>CPU, disk and network in use</h2><p class="sub">Share of the running TaskManagers' cores, disk bandwidth and network bandwidth that attempts use; ` +
+    `slots of one TaskManager share all three, and an attempt moves as fast as its scarcest share allows.</p>` +
+    lineChart({ id: 'chart-resources', label: 'CPU, disk and network in use', series, horizon, yAxis: axis }) +
+    note +
+    `</section>`
   );
 }
 
@@ -715,7 +747,8 @@ th.group{text-align:center;border-bottom:1px solid var(--line)}
 td.num,th.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 td.vertex{font-weight:560;overflow-wrap:anywhere;min-width:120px}
 td.vertex .swatch{margin-right:7px;vertical-align:-1px}
-td.decision{min-width:220px}
+td.decision{min-width:180px}
+td.held{white-space:nowrap}
 .origin{display:inline-block;font-size:11.5px;background:#eef2f8;color:#3d4a60;border-radius:5px;padding:0 6px;margin-right:4px}
 .reason{color:var(--muted)}
 td.cause-cell,td.restarted{overflow-wrap:anywhere;max-width:340px}
@@ -830,6 +863,7 @@ export function renderHtmlReport(result: RunResult, timeline: Timeline, opts: Ht
         lineChart({ id: 'chart-slots', label: 'Busy versus live slots', series: slotSeries, horizon, yAxis: countAxis(slotMax) }) +
         `</section>`,
     );
+    charts.push(resourceSection(result, samples, horizon));
   }
 
   const diskByTm = new Map<number, Point[]>();
@@ -880,7 +914,7 @@ ${g.svg}
 ${g.note}
 </section>
 ${charts.join('\n')}
-<section id="vertices"><h2>Vertices</h2><p class="sub">Parallelism and why, attempts, when each vertex ran, and how evenly its input was spread over subtasks.</p>
+<section id="vertices"><h2>Vertices</h2><p class="sub">Parallelism and why, attempts, when each vertex ran, how evenly its input was spread over subtasks, and which resource held it back.</p>
 ${verticesTable(result, vertexIndex)}
 </section>
 <section id="failures"><h2>Failures</h2>
