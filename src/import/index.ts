@@ -1,6 +1,8 @@
 //! `batchsim import`: Flink's plan JSON (execution plan, REST job plan, REST job details) to a
 //! runnable, commented scenario. Pure: the caller reads the file and writes the output.
 
+import { ScenarioError } from '../scenario/issues.js';
+import { loadScenario } from '../scenario/load.js';
 import { asString, detectFormat, parsePlanJson, type JsonObject, type PlanFormat } from './detect.js';
 import { readExecutionPlan } from './execution-plan.js';
 import { calibrate, readJobDetails } from './job-details.js';
@@ -97,6 +99,7 @@ export function importPlan(text: string, file: string, opts: ImportOptions = {})
   }
 
   const { scenario, yaml } = toScenario(graph, file);
+  checkRunnable(yaml, file);
   const result: ImportResult = { scenario, yaml, warnings: graph.warnings, format: graph.format };
   if (graph.measured !== undefined) {
     result.measured = {
@@ -108,4 +111,20 @@ export function importPlan(text: string, file: string, opts: ImportOptions = {})
     };
   }
   return result;
+}
+
+/**
+ * A plan can hold numbers no scenario may (a parallelism past Flink's 32768, measured bytes
+ * past 2^53): say so against the plan, rather than write a scenario the simulator rejects.
+ */
+function checkRunnable(yaml: string, file: string): void {
+  try {
+    loadScenario(yaml, 'scenario.yaml');
+  } catch (err) {
+    if (!(err instanceof ScenarioError)) throw err;
+    throw new ScenarioError(
+      file,
+      err.issues.map((i) => ({ path: '', message: `the plan gives a scenario the simulator cannot run: ${i.path === '' ? '' : `${i.path}: `}${i.message}` })),
+    );
+  }
 }
