@@ -7,19 +7,21 @@
  */
 
 /** Cluster block shared by the scale cases: 4-slot TaskManagers, at most 1,000 slots. */
-function cluster({ slots = 4, maxSlots = 1000, startup = '5s', idle = '30s', shuffle = 'local' } = {}) {
+function cluster({ slots = 4, maxSlots = 1000, startup = '5s', idle = '30s', shuffle = 'local', bandwidth = '' } = {}) {
   // Disk is set far above what the jobs write so the disk-full path does not end the scale runs.
+  // Bandwidths are the defaults (auto) unless `bandwidth` says otherwise, e.g. `unlimited`.
+  const io = bandwidth === '' ? '' : `, diskBandwidth: ${bandwidth}, networkBandwidth: ${bandwidth}`;
   return [
     'cluster:',
-    `  taskmanager: { slots: ${slots}, startup: ${startup}, idleTimeout: ${idle}, disk: 1000TiB }`,
+    `  taskmanager: { slots: ${slots}, startup: ${startup}, idleTimeout: ${idle}, disk: 1000TiB${io} }`,
     `  maxSlots: ${maxSlots}`,
     `  shuffle: ${shuffle}`,
   ].join('\n');
 }
 
 /** One vertex entry; `input` is null for the source. */
-function vertex(id, parallelism, input, { pattern = 'all-to-all', fixed = '1s', sigma = 0.2, bytes } = {}) {
-  const lines = [`    - id: ${id}`, `      parallelism: ${parallelism}`, '      rate: 100MiB/s', `      fixed: ${fixed}`];
+function vertex(id, parallelism, input, { pattern = 'all-to-all', fixed = '1s', sigma = 0.2, bytes, rate = '100MiB/s' } = {}) {
+  const lines = [`    - id: ${id}`, `      parallelism: ${parallelism}`, `      rate: ${rate}`, `      fixed: ${fixed}`];
   if (sigma > 0) lines.push(`      jitter: { sigma: ${sigma} }`);
   if (input === null) lines.push(`      source: { bytes: ${bytes ?? `${parallelism}GiB`} }`);
   else lines.push(`      inputs: [{ from: ${input}, pattern: ${pattern} }]`);
@@ -92,6 +94,20 @@ function failures() {
 }
 
 /**
+ * Eight slots per TaskManager sharing its disk and network: vertices alternate between
+ * I/O-heavy (a fast operator, bound by the shared disk) and CPU-heavy (a slow one, bound by
+ * its core), so shares change at nearly every attempt start and end.
+ */
+function mixed() {
+  const vs = [];
+  for (let v = 0; v < 10; v++) {
+    const rate = v % 2 === 0 ? '1GiB/s' : '20MiB/s';
+    vs.push(vertex(`v${v}`, 20_000, v === 0 ? null : `v${v - 1}`, { rate, fixed: '200ms', bytes: '200GiB' }));
+  }
+  return ['name: mixed-8-slots', 'seed: 1', cluster({ slots: 8, maxSlots: 1000 }), 'job:', '  vertices:', ...vs].join('\n') + '\n';
+}
+
+/**
  * The cases, by name. `yaml()` builds the scenario text; `subtasks` is the job's size.
  * `growth` marks the cases of one shape (10 all-to-all vertices) at three sizes.
  */
@@ -99,6 +115,9 @@ export const CASES = {
   'wide-10x100k': { yaml: () => chain('wide-10x100k', 10, 100_000), subtasks: 1_000_000, growth: true, target1M: true },
   // The same job without jitter: every attempt of a vertex takes the same time.
   'wide-10x100k-steady': { yaml: () => chain('wide-10x100k-steady', 10, 100_000, {}, '', { sigma: 0 }), subtasks: 1_000_000, target1M: true },
+  // The same job with unlimited disk and network bandwidth: the resource model's shares never slow an attempt.
+  'wide-10x100k-unlimited': { yaml: () => chain('wide-10x100k-unlimited', 10, 100_000, { bandwidth: 'unlimited' }), subtasks: 1_000_000, target1M: true },
+  'mixed-8-slots': { yaml: mixed, subtasks: 200_000 },
   'grid-1000x1000': { yaml: () => chain('grid-1000x1000', 1000, 1000), subtasks: 1_000_000 },
   'chain-10000x1': { yaml: () => chain('chain-10000x1', 10_000, 1), subtasks: 10_000, perVertex: true },
   'tm-churn': { yaml: churn, subtasks: 20 * 5000 + 20 * 500 },

@@ -13,11 +13,12 @@ export type RuntimeMode = 'BATCH' | 'STREAMING';
 
 /**
  * The settings a choice fixes. `maxSlots` and the bandwidths are Infinity when unlimited;
- * `avgVolume` is bytes, bandwidths are bytes per second.
+ * `memoryPerSlot` and `avgVolume` are bytes, bandwidths are bytes per second.
  */
 export interface ChoiceSettings {
   slots: number;
   cpuPerSlot: number;
+  memoryPerSlot: number;
   diskBandwidth: number;
   networkBandwidth: number;
   maxSlots: number;
@@ -30,7 +31,7 @@ export interface ChoiceSettings {
 export type Dimension = keyof ChoiceSettings;
 
 /** The sweepable settings, in the order the grid nests them (first = slowest-varying). */
-export const DIMENSIONS: readonly Dimension[] = ['slots', 'cpuPerSlot', 'diskBandwidth', 'networkBandwidth', 'maxSlots', 'shuffle', 'avgVolume', 'mode'];
+export const DIMENSIONS: readonly Dimension[] = ['slots', 'cpuPerSlot', 'memoryPerSlot', 'diskBandwidth', 'networkBandwidth', 'maxSlots', 'shuffle', 'avgVolume', 'mode'];
 
 /** Values to try per setting; an absent (or empty) list keeps the scenario's own value. */
 export interface GridAxes {
@@ -38,6 +39,7 @@ export interface GridAxes {
   cpuPerSlot?: readonly number[];
   diskBandwidth?: readonly number[];
   networkBandwidth?: readonly number[];
+  memoryPerSlot?: readonly number[];
   maxSlots?: readonly number[];
   shuffle?: readonly Shuffle[];
   avgVolume?: readonly number[];
@@ -71,6 +73,7 @@ export function baseSettings(spec: SimulationSpec): ChoiceSettings {
     cpuPerSlot: spec.cluster.cpuPerSlot,
     diskBandwidth: spec.cluster.diskBandwidth,
     networkBandwidth: spec.cluster.networkBandwidth,
+    memoryPerSlot: spec.cluster.memoryPerSlot,
     maxSlots: spec.cluster.maxSlots,
     shuffle: spec.cluster.shuffle,
     avgVolume: spec.parallelism.avgDataVolumePerTask,
@@ -124,6 +127,8 @@ export function describeSetting(d: Dimension, s: ChoiceSettings): string {
       return `disk ${formatBandwidth(s.diskBandwidth)}`;
     case 'networkBandwidth':
       return `network ${formatBandwidth(s.networkBandwidth)}`;
+    case 'memoryPerSlot':
+      return `${formatBytes(s.memoryPerSlot)} per slot`;
     case 'maxSlots':
       return `max slots ${formatMaxSlots(s.maxSlots)}`;
     case 'shuffle':
@@ -161,7 +166,8 @@ const isMap = (v: unknown): v is Doc => typeof v === 'object' && v !== null && !
  * The scenario with a choice's settings applied. The change is made in the parsed document
  * and the document is loaded again, rather than patching the resolved spec, because the
  * loader derives values from these settings (the `auto` disk size follows the cores of a
- * TaskManager, hence its slots) and does not keep which of them the file set explicitly.
+ * TaskManager, hence its slots; the memory layout follows the memory per slot) and does not
+ * keep which of them the file set explicitly.
  * The Flink config keys that would override the cluster section are removed so the
  * choice's value is the one that applies.
  * @throws ScenarioError when the text (or the changed document) is not a valid scenario
@@ -188,6 +194,10 @@ export function scenarioForChoice(text: string, file: string, overrides: Partial
   if (overrides.cpuPerSlot !== undefined) tm.cpuPerSlot = overrides.cpuPerSlot;
   if (overrides.diskBandwidth !== undefined) tm.diskBandwidth = bandwidthValue(overrides.diskBandwidth);
   if (overrides.networkBandwidth !== undefined) tm.networkBandwidth = bandwidthValue(overrides.networkBandwidth);
+  if (overrides.memoryPerSlot !== undefined) {
+    tm.memoryPerSlot = overrides.memoryPerSlot;
+    delete config['taskmanager.memory.process.size'];
+  }
   if (overrides.maxSlots !== undefined) {
     cluster.maxSlots = Number.isFinite(overrides.maxSlots) ? overrides.maxSlots : 'unlimited';
     delete config['slotmanager.number-of-slots.max'];
@@ -200,7 +210,9 @@ export function scenarioForChoice(text: string, file: string, overrides: Partial
   if (overrides.mode !== undefined) config['execution.runtime-mode'] = overrides.mode;
   if (Object.keys(tm).length > 0) cluster.taskmanager = tm;
   doc.cluster = cluster;
+  // A config left empty by the deletions must replace the file's, not leave it in place.
   if (Object.keys(config).length > 0) doc.config = config;
+  else delete doc.config;
   return loadScenario(stringifyYaml(doc), file);
 }
 

@@ -1,5 +1,7 @@
 //! What a simulated run reports: the summary (the `run --json` document) and the optional timeline.
 
+import type { TaskManagerMemorySpec } from './spec.js';
+
 /** How the job ended. */
 export type JobStatus = 'FINISHED' | 'FAILED';
 
@@ -77,6 +79,8 @@ export interface RunResult {
     /** Bytes per second of each TaskManager's disk and network; null when unlimited. */
     diskBandwidth: number | null;
     networkBandwidth: number | null;
+    /** Each TaskManager's memory as Flink splits it, and each slot's managed memory and task heap; bytes. */
+    memory: TaskManagerMemorySpec;
   };
   restarts: number;
   slotSeconds: number;

@@ -23,6 +23,33 @@ export interface VertexSpec {
   /** Sigma of the log-normal (mean 1) factor on every attempt's time; 0 for none. */
   jitterSigma: number;
   skew?: SkewSpec;
+  /** Sorts or hashes its input in managed memory: input beyond the slot's managed memory spills to local disk. */
+  managedMemory: boolean;
+  /** Working set one subtask keeps on the JVM heap, in bytes; 0 for none. */
+  heapBytes: number;
+}
+
+/**
+ * A TaskManager's memory as Flink splits it (`taskmanager.memory.*`), in bytes. Total Flink
+ * memory is the six components from `frameworkHeap` to `managed`; the process adds the JVM
+ * metaspace and overhead to it. Every slot gets an equal share (rounded down to whole bytes,
+ * as Flink divides it) of the managed memory and of the task heap.
+ */
+export interface TaskManagerMemorySpec {
+  process: number;
+  flink: number;
+  frameworkHeap: number;
+  taskHeap: number;
+  frameworkOffHeap: number;
+  taskOffHeap: number;
+  network: number;
+  managed: number;
+  jvmMetaspace: number;
+  jvmOverhead: number;
+  /** Managed memory of one slot: what a `managedMemory` operator sorts or hashes in before it spills. */
+  managedPerSlot: number;
+  /** Task heap of one slot: what a subtask's `heapBytes` working set is measured against. */
+  taskHeapPerSlot: number;
 }
 
 /** The cluster, resolved: bytes, milliseconds, cores. */
@@ -30,6 +57,8 @@ export interface ClusterSpec {
   slotsPerTaskManager: number;
   cpuPerSlot: number;
   memoryPerSlot: number;
+  /** The TaskManager's memory layout (its process size is `memoryPerSlot x slotsPerTaskManager`). */
+  memory: TaskManagerMemorySpec;
   diskBytes: number;
   startupMs: number;
   idleTimeoutMs: number;

@@ -17,6 +17,7 @@ const DIMENSION_HEADERS: Record<Dimension, string> = {
   cpuPerSlot: 'cores/slot',
   diskBandwidth: 'disk bw',
   networkBandwidth: 'network bw',
+  memoryPerSlot: 'memory/slot',
   maxSlots: 'max slots',
   shuffle: 'shuffle',
   avgVolume: 'avg volume',
@@ -34,6 +35,8 @@ function settingValue(d: Dimension, s: ChoiceSettings): string {
       return formatBandwidth(s.diskBandwidth);
     case 'networkBandwidth':
       return formatBandwidth(s.networkBandwidth);
+    case 'memoryPerSlot':
+      return formatBytes(s.memoryPerSlot);
     case 'maxSlots':
       return formatMaxSlots(s.maxSlots);
     case 'shuffle':
@@ -173,6 +176,7 @@ export const COMPARE_CSV_HEADER = [
   'cpu_per_slot',
   'disk_bandwidth_bytes_per_s',
   'network_bandwidth_bytes_per_s',
+  'memory_per_slot_bytes',
   'max_slots',
   'shuffle',
   'avg_volume_bytes',
@@ -208,6 +212,7 @@ export function compareCsv(c: Comparison): string {
         st.cpuPerSlot,
         Number.isFinite(st.diskBandwidth) ? st.diskBandwidth : 'inf',
         Number.isFinite(st.networkBandwidth) ? st.networkBandwidth : 'inf',
+        st.memoryPerSlot,
         Number.isFinite(st.maxSlots) ? st.maxSlots : 'inf',
         st.shuffle,
         st.avgVolume,
@@ -236,6 +241,7 @@ function jsonSettings(s: ChoiceSettings): Record<string, unknown> {
   return {
     slots: s.slots,
     cpuPerSlot: s.cpuPerSlot,
+    memoryPerSlotBytes: s.memoryPerSlot,
     diskBandwidth: finite(s.diskBandwidth),
     networkBandwidth: finite(s.networkBandwidth),
     maxSlots: finite(s.maxSlots),

@@ -560,6 +560,13 @@ function summarySection(result: RunResult): string {
     card('Makespan', escapeHtml(formatDuration(result.makespan)), `${escapeHtml(groupThousands(result.makespan, 3))} s`),
     card('TaskManagers', `${groupThousands(tm.created)}${unit('created')}`, `peak ${groupThousands(tm.peak)} at once · ${groupThousands(tm.slotsPerTaskManager)} slot${tm.slotsPerTaskManager === 1 ? '' : 's'} each`),
     card('Slot time', `${amount(result.slotSeconds)}${unit('slot·s')}`, 'slots busy with attempts'),
+    card(
+      'Memory per slot',
+      `${escapeHtml(formatBytes(tm.memory.managedPerSlot))}${unit('managed')}`,
+      `task heap ${escapeHtml(formatBytes(tm.memory.taskHeapPerSlot))} · TaskManager of ${escapeHtml(formatBytes(tm.memory.process))}: ` +
+        `network ${escapeHtml(formatBytes(tm.memory.network))}, framework ${escapeHtml(formatBytes(tm.memory.frameworkHeap + tm.memory.frameworkOffHeap))}, ` +
+        `JVM ${escapeHtml(formatBytes(tm.memory.jvmMetaspace + tm.memory.jvmOverhead))}`,
+    ),
     card('Cost', `${amount(result.cost.coreSeconds)}${unit('core·s')}`, `${amount(result.cost.gibSeconds)} GiB·s of memory`),
     card('Restarts', groupThousands(result.restarts), `${groupThousands(result.failures.length)} failure${result.failures.length === 1 ? '' : 's'} recorded`),
     card(

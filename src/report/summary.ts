@@ -1,6 +1,7 @@
 //! The short human summary `batchsim run` prints by default.
 
 import type { RunResult } from '../model/run-result.js';
+import type { TaskManagerMemorySpec } from '../model/spec.js';
 import { formatBytes, formatSeconds } from '../scenario/units.js';
 
 /** Left-aligns columns of a small table. */
@@ -25,6 +26,24 @@ export function heldBackBy(v: RunResult['vertices'][number]): string {
   return `${v.boundBy} ${Math.round((100 * h[v.boundBy]) / total)}%`;
 }
 
+/** Each TaskManager's memory as Flink splits it, then one slot's share of what operators use. */
+function memoryLines(m: TaskManagerMemorySpec): string[] {
+  const parts = [
+    `task heap ${formatBytes(m.taskHeap)}`,
+    `managed ${formatBytes(m.managed)}`,
+    `network ${formatBytes(m.network)}`,
+    `framework heap ${formatBytes(m.frameworkHeap)}`,
+    `framework off-heap ${formatBytes(m.frameworkOffHeap)}`,
+    ...(m.taskOffHeap > 0 ? [`task off-heap ${formatBytes(m.taskOffHeap)}`] : []),
+    `JVM metaspace ${formatBytes(m.jvmMetaspace)}`,
+    `JVM overhead ${formatBytes(m.jvmOverhead)}`,
+  ];
+  return [
+    `memory        per TaskManager: ${parts.join(', ')}`,
+    `              per slot: managed ${formatBytes(m.managedPerSlot)}, task heap ${formatBytes(m.taskHeapPerSlot)}`,
+  ];
+}
+
 /** Renders a run's result for a person: status, time, TaskManagers, cost, vertices, failures. */
 export function formatSummary(r: RunResult): string {
   const out: string[] = [];
@@ -37,6 +56,7 @@ export function formatSummary(r: RunResult): string {
       `${tms.cpu} cores, ${formatBytes(tms.memoryBytes)} memory, ${formatBytes(tms.diskBytes)} disk each)`,
   );
   out.push(`bandwidth     disk ${bandwidth(tms.diskBandwidth)}, network ${bandwidth(tms.networkBandwidth)} per TaskManager, shared by its slots`);
+  out.push(...memoryLines(tms.memory));
   out.push(`slot-seconds  ${r.slotSeconds.toFixed(1)} busy`);
   out.push(`cost          ${r.cost.coreSeconds.toFixed(1)} core-seconds, ${r.cost.gibSeconds.toFixed(1)} GiB-seconds (TaskManagers and JobManager)`);
   if (r.mode === 'BATCH') {

@@ -3,8 +3,10 @@
 import { RandomStreams } from '../engine/rng.js';
 import { RESTART_STRATEGY_KEYS, restartBackoffFromConfig } from '../failure/restart-backoff.js';
 import type { GuardSpec, ParallelismSpec } from '../model/spec.js';
+import type { MemoryOptions } from '../model/cluster/memory-layout.js';
 import type { ScenarioIssue } from './issues.js';
 import { MAX_INT, MAX_PARALLELISM, MAX_SLOTS_PER_TASK_MANAGER } from './limits.js';
+import { MEMORY_CONFIG_KEYS, readMemoryOptions } from './memory-config.js';
 import { describe, parseDuration, parseSize } from './units.js';
 
 const AUTO = 'execution.batch.adaptive.auto-parallelism.';
@@ -34,6 +36,7 @@ const KNOWN_KEYS = new Set<string>([
   'batchsim.max-restarts-without-progress',
   'batchsim.max-simulated-time',
   ...RESTART_STRATEGY_KEYS,
+  ...MEMORY_CONFIG_KEYS,
 ]);
 
 /** Keys Flink has that the simulator knows of but does not model; setting them warns. */
@@ -56,6 +59,8 @@ export interface ResolvedConfig {
   restartConfig: Record<string, unknown>;
   slotRequestTimeoutMs: number;
   guards: GuardSpec;
+  /** The `taskmanager.memory.*` keys that are set. */
+  memory: MemoryOptions;
 }
 
 /**
@@ -161,6 +166,7 @@ export function resolveConfig(config: Record<string, unknown>, issues: ScenarioI
       maxRestartsWithoutProgress: int('batchsim.max-restarts-without-progress', 1) ?? 50,
       maxSimulatedMs: dur('batchsim.max-simulated-time') ?? 30 * 86_400_000,
     },
+    memory: readMemoryOptions(config, issues),
   };
 }
 

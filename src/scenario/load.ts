@@ -3,14 +3,21 @@
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import type { z } from 'zod';
 import { autoDiskBandwidth, autoDiskBytes, autoNetworkBandwidth, resourceWarnings } from '../model/cluster/resources.js';
-import type { FaultSpec, ParallelismSpec, SimulationSpec, VertexSpec } from '../model/spec.js';
+import type { FaultSpec, ParallelismSpec, SimulationSpec, TaskManagerMemorySpec, VertexSpec } from '../model/spec.js';
 import { findCycle } from '../model/job/job-graph.js';
 import { resolveConfig } from './config.js';
+import { resolveMemoryLayout } from './memory-config.js';
 import { childPath, ScenarioError, type ScenarioIssue } from './issues.js';
 import { scenarioSchema, type ScenarioDocument } from './schema.js';
 import { describe, MAX_BYTES } from './units.js';
 
 const GIB = 2 ** 30;
+
+/** Stands in for a layout Flink rejects; the scenario is reported as bad before it is used. */
+const NO_MEMORY: TaskManagerMemorySpec = {
+  process: 0, flink: 0, frameworkHeap: 0, taskHeap: 0, frameworkOffHeap: 0, taskOffHeap: 0,
+  network: 0, managed: 0, jvmMetaspace: 0, jvmOverhead: 0, managedPerSlot: 0, taskHeapPerSlot: 0,
+};
 
 /** A scenario ready to simulate, with the name of the file it came from. */
 export interface Scenario {
@@ -165,10 +172,14 @@ function resolve(doc: ScenarioDocument, file: string, issues: ScenarioIssue[]): 
   const cores = slotsPerTaskManager * cpuPerSlot;
   const diskBytes = tm.disk === undefined || tm.disk === 'auto' ? autoDiskBytes(cores) : tm.disk;
   const cost = c.shuffleService?.cost;
+  // `taskmanager.memory.process.size` under config wins over memoryPerSlot x slots.
+  const processSize = cfg.memory.processSize ?? (tm.memoryPerSlot ?? 4 * GIB) * slotsPerTaskManager;
+  const memory = resolveMemoryLayout(processSize, slotsPerTaskManager, cfg.memory, issues) ?? NO_MEMORY;
   const cluster = {
     slotsPerTaskManager,
     cpuPerSlot,
-    memoryPerSlot: tm.memoryPerSlot ?? 4 * GIB,
+    memoryPerSlot: cfg.memory.processSize !== undefined ? processSize / slotsPerTaskManager : (tm.memoryPerSlot ?? 4 * GIB),
+    memory,
     diskBytes,
     startupMs: tm.startup ?? 10_000,
     idleTimeoutMs: cfg.idleTimeoutMs ?? tm.idleTimeout ?? 30_000,
@@ -231,6 +242,8 @@ function resolveVertices(doc: ScenarioDocument, issues: ScenarioIssue[]): Vertex
       selectivity: v.selectivity ?? 1,
       jitterSigma: v.jitter?.sigma ?? 0,
       ...(v.skew !== undefined && { skew: v.skew }),
+      managedMemory: v.managedMemory ?? false,
+      heapBytes: v.heap ?? 0,
     };
   });
   vertices.forEach((v, i) => {

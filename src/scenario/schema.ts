@@ -141,6 +141,8 @@ export const vertexSchema = z.strictObject({
   selectivity: nonNegative(Number.MAX_VALUE).optional(),
   jitter: z.strictObject({ sigma: nonNegative(MAX_JITTER_SIGMA) }).optional(),
   skew: skew.optional(),
+  managedMemory: parsed<boolean>((v) => (typeof v === 'boolean' ? v : new Bad(`Expected \`true\` or \`false\`, got ${describe(v)}`))).optional(),
+  heap: size.optional(),
 });
 
 const subtaskRef = parsed<{ vertex: string; subtask: number }>((v) => {

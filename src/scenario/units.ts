@@ -51,7 +51,7 @@ export function parseSize(value: unknown): number | string {
 
 function boundedBytes(bytes: number, shown: string): number | string {
   const whole = Math.round(bytes);
-  return whole <= MAX_BYTES ? whole : `Expected a size of at most 8 PiB (2^53 - 1 bytes), got ${shown}`;
+  return whole <= MAX_BYTES ? whole : `Expected a finite size of at most 8 PiB (2^53 - 1 bytes), got ${shown}`;
 }
 
 function boundedMs(ms: number, shown: string): number | string {

@@ -143,6 +143,7 @@ export function buildRunResult(r: {
       diskBytes: c.diskBytes,
       diskBandwidth: c.diskBandwidth === Infinity ? null : c.diskBandwidth,
       networkBandwidth: c.networkBandwidth === Infinity ? null : c.networkBandwidth,
+      memory: c.memory,
     },
     restarts: r.restarts,
     slotSeconds: r.slotMs / 1000,

@@ -93,6 +93,9 @@ describe('bad input: exit 2, the file, the field path, no stack trace', () => {
     ['missing job', `name: x\n`, /job: is required/],
     ['bad config value', `config:\n  parallelism.default: many\njob:\n  vertices:\n    - { id: A, source: { bytes: 1 } }\n`, /config\["parallelism\.default"\]: Expected an integer from 1 to 32768, got `many`/],
     ['not yaml', `job: [unclosed\n`, /not valid YAML or JSON/],
+    ['memory fraction out of range', `config:\n  taskmanager.memory.network.fraction: 1\njob:\n  vertices:\n    - { id: A, source: { bytes: 1 } }\n`, /config\["taskmanager\.memory\.network\.fraction"\]: Flink would not start this TaskManager: .*fraction must be in range \[0, 1\)/],
+    ['slot memory too small for Flink', `cluster:\n  taskmanager: { memoryPerSlot: 600MiB }\njob:\n  vertices:\n    - { id: A, source: { bytes: 1 } }\n`, /cluster\.taskmanager\.memoryPerSlot: Flink would not start this TaskManager: Sum of configured/],
+    ['bad heap size', `job:\n  vertices:\n    - { id: A, source: { bytes: 1 }, heap: lots }\n`, /job\.vertices\[0\]\.heap: Expected a number of bytes/],
     ['fault on unknown vertex', `job:\n  vertices:\n    - { id: A, source: { bytes: 1 } }\nfaults:\n  - { type: subtask, vertex: Z, subtask: 0 }\n`, /faults\[0\]\.vertex: unknown vertex `Z`/],
     // More of each class in test/unit/scenario-validation.test.ts.
     ['parallelism past Flink\'s bound', `job:\n  vertices:\n    - { id: A, parallelism: 100000000, source: { bytes: 1 } }\n`, /job\.vertices\[0\]\.parallelism: Expected an integer from 1 to 32768, got `100000000`/],

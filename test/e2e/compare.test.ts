@@ -109,6 +109,21 @@ describe('the brief: slots per TaskManager', () => {
   });
 });
 
+describe('memory per slot', () => {
+  it('--memory-per-slot 2GiB,4GiB,8GiB: one choice each, GiB-seconds growing in proportion to the memory', async () => {
+    const { choices, stdout } = await compareJson([scenarioFile, '--memory-per-slot', '2GiB,4GiB,8GiB', '--seeds', '2'], 'memory.json');
+    const settings = choices.map((c) => (c.settings as unknown as { memoryPerSlotBytes: number }).memoryPerSlotBytes);
+    expect(settings).toEqual([2, 4, 8].map((g) => g * 2 ** 30));
+    // Nothing in this job spills or holds heap, so the schedules are the same and only the
+    // TaskManagers' memory changes: TaskManager GiB-seconds are linear in the memory per slot.
+    const gib = (choices as unknown as { gibSecondsMedian: number }[]).map((c) => c.gibSecondsMedian);
+    expect(gib[2] - gib[1]).toBeCloseTo(2 * (gib[1] - gib[0]), 6);
+    expect(gib[1]).toBeGreaterThan(gib[0]);
+    expect(stdout).toMatch(/^memory\/slot/m);
+    expect(stdout).toMatch(/^\s*2\.00 GiB\s/m);
+  });
+});
+
 describe('worker threads', () => {
   it('the same JSON with 1 worker and with 2 workers', async () => {
     const args = [scenarioFile, '--slots', '1,2,4', '--shuffle', 'remote,local', '--seeds', '4'];

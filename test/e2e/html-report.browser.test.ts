@@ -44,6 +44,14 @@ const count = (html: string, re: RegExp): number => (html.match(re) ?? []).lengt
 // Checks on the HTML string itself: these run with or without a browser.
 
 describe('renderHtmlReport, as text', () => {
+  it('shows one slot share of managed memory and task heap, and the TaskManager layout', () => {
+    // Two slots of a 4 GiB TaskManager: 1438814063 / 2 bytes managed, 1530082070 / 2 task heap.
+    const { result, timeline } = smallRun();
+    const html = renderHtmlReport(result, timeline);
+    expect(html).toContain('<div class="card-label">Memory per slot</div><div class="card-value">686 MiB <span class="unit">managed</span></div>');
+    expect(html).toContain('task heap 730 MiB · TaskManager of 4 GiB: network 343 MiB, framework 256 MiB, JVM 666 MiB');
+  });
+
   it('is self-contained: no external resources, no URLs at all', () => {
     for (const { result, timeline } of [smallRun(), hostileRun()]) {
       const html = renderHtmlReport(result, timeline);

@@ -54,7 +54,7 @@ const caseArb = fc.record({
 type Dag = { id: string; parallelism: number; inputs: { from: string; pattern: EdgePattern }[] }[];
 
 function toSpecs(dag: Dag): VertexSpec[] {
-  return dag.map((v) => ({ id: v.id, inputs: v.inputs, rate: Infinity, fixedMs: 0, selectivity: 1, jitterSigma: 0 }));
+  return dag.map((v) => ({ id: v.id, inputs: v.inputs, rate: Infinity, fixedMs: 0, selectivity: 1, jitterSigma: 0, managedMemory: false, heapBytes: 0 }));
 }
 
 /** A layout like the scheduler's: uncreated vertices have parallelism 0; the others get consecutive numbers. */

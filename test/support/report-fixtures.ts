@@ -1,6 +1,15 @@
 //! Hand-built runs for the report tests: small enough to check every number by hand.
 
+import { memoryLayout } from '../../src/model/cluster/memory-layout.js';
 import type { AttemptRecord, DiskSample, MetricsSample, RunResult, Timeline } from '../../src/model/run-result.js';
+import type { TaskManagerMemorySpec } from '../../src/model/spec.js';
+
+/** Flink's default layout of a TaskManager process of `bytes` with `slots` slots. */
+function memoryOf(bytes: number, slots: number): TaskManagerMemorySpec {
+  const r = memoryLayout(bytes, slots);
+  if (!('memory' in r)) throw new Error(r.error.reason);
+  return r.memory;
+}
 
 /** A run summary with every field filled; tests override what they care about. */
 function baseResult(overrides: Partial<RunResult>): RunResult {
@@ -11,7 +20,7 @@ function baseResult(overrides: Partial<RunResult>): RunResult {
     status: 'FINISHED',
     makespan: 0,
     vertices: [],
-    taskManagers: { created: 0, peak: 0, slotsPerTaskManager: 2, cpu: 2, memoryBytes: 4 * 1024 ** 3, diskBytes: 1000, diskBandwidth: null, networkBandwidth: null },
+    taskManagers: { created: 0, peak: 0, slotsPerTaskManager: 2, cpu: 2, memoryBytes: 4 * 1024 ** 3, diskBytes: 1000, diskBandwidth: null, networkBandwidth: null, memory: memoryOf(4 * 1024 ** 3, 2) },
     restarts: 0,
     slotSeconds: 0,
     cost: { coreSeconds: 0, gibSeconds: 0, shuffleServiceCuSeconds: 0 },
@@ -126,7 +135,7 @@ export function smallRun(): { result: RunResult; timeline: Timeline } {
       boundBy: null,
       },
     ],
-    taskManagers: { created: 2, peak: 2, slotsPerTaskManager: 2, cpu: 2, memoryBytes: 4 * 1024 ** 3, diskBytes: 1000, diskBandwidth: null, networkBandwidth: null },
+    taskManagers: { created: 2, peak: 2, slotsPerTaskManager: 2, cpu: 2, memoryBytes: 4 * 1024 ** 3, diskBytes: 1000, diskBandwidth: null, networkBandwidth: null, memory: memoryOf(4 * 1024 ** 3, 2) },
     restarts: 1,
     slotSeconds: 18,
     cost: { coreSeconds: 53, gibSeconds: 106, shuffleServiceCuSeconds: 0 },
@@ -226,7 +235,7 @@ export function hostileRun(): { result: RunResult; timeline: Timeline } {
       boundBy: null,
       },
     ],
-    taskManagers: { created: 1, peak: 1, slotsPerTaskManager: 2, cpu: 1, memoryBytes: 1024 ** 3, diskBytes: 500, diskBandwidth: null, networkBandwidth: null },
+    taskManagers: { created: 1, peak: 1, slotsPerTaskManager: 2, cpu: 1, memoryBytes: 1024 ** 3, diskBytes: 500, diskBandwidth: null, networkBandwidth: null, memory: memoryOf(1024 ** 3, 2) },
     restarts: 0,
     slotSeconds: 6,
     cost: { coreSeconds: 4, gibSeconds: 4, shuffleServiceCuSeconds: 0 },
@@ -293,7 +302,7 @@ export function largeRun(tms: number, slots: number, perSlot: number): { result:
       heldBackSeconds: { cpu: 0, disk: 0, network: 0 },
       boundBy: null,
     })),
-    taskManagers: { created: tms, peak: tms, slotsPerTaskManager: slots, cpu: 1, memoryBytes: 1024 ** 3, diskBytes: 1000, diskBandwidth: null, networkBandwidth: null },
+    taskManagers: { created: tms, peak: tms, slotsPerTaskManager: slots, cpu: 1, memoryBytes: 1024 ** 3, diskBytes: 1000, diskBandwidth: null, networkBandwidth: null, memory: memoryOf(1024 ** 3, slots) },
     slotSeconds: attempts.length,
   });
   const timeline: Timeline = {

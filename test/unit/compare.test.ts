@@ -13,14 +13,14 @@ import {
   type RunSummary,
 } from '../../src/compare/aggregate.js';
 import { baseSettings, buildGrid, buildRuns, scenarioForChoice, seedList, sweptDimensions, type ChoiceSettings } from '../../src/compare/grid.js';
-import { parseAvgVolumeList, parseCount, parseMaxSlotsList, parseModeList, parseShuffleList, parseSlotsList } from '../../src/cli/commands/compare.js';
+import { parseAvgVolumeList, parseCount, parseMaxSlotsList, parseMemoryPerSlotList, parseModeList, parseShuffleList, parseSlotsList } from '../../src/cli/commands/compare.js';
 import { COMPARE_CSV_HEADER, compareCsv, compareJson, formatCompareTable } from '../../src/report/compare-report.js';
 import { loadScenario } from '../../src/scenario/load.js';
 
 const GIB = 2 ** 30;
 const MIB = 2 ** 20;
 
-const base: ChoiceSettings = { slots: 2, cpuPerSlot: 1, diskBandwidth: Infinity, networkBandwidth: Infinity, maxSlots: Infinity, shuffle: 'local', avgVolume: 16 * MIB, mode: 'BATCH' };
+const base: ChoiceSettings = { slots: 2, cpuPerSlot: 1, memoryPerSlot: 4 * GIB, diskBandwidth: Infinity, networkBandwidth: Infinity, maxSlots: Infinity, shuffle: 'local', avgVolume: 16 * MIB, mode: 'BATCH' };
 
 function run(seed: number, makespan: number, extra: Partial<RunSummary> = {}): RunSummary {
   return {
@@ -69,6 +69,17 @@ describe('grid', () => {
     }
     expect(grid[1].label).toBe('1 slot, remote shuffle');
     expect(grid[2].label).toBe('4 slots, local shuffle');
+  });
+
+  it('nests memory per slot inside slots and outside max slots', () => {
+    const grid = buildGrid(base, { maxSlots: [8, 16], memoryPerSlot: [2 * GIB, 8 * GIB] });
+    expect(grid.map((c) => [c.settings.memoryPerSlot, c.settings.maxSlots])).toEqual([
+      [2 * GIB, 8],
+      [2 * GIB, 16],
+      [8 * GIB, 8],
+      [8 * GIB, 16],
+    ]);
+    expect(grid[1].label).toBe('2.00 GiB per slot, max slots 16');
   });
 
   it('orders all four dimensions slots, max slots, shuffle, avg volume whatever the order given', () => {
@@ -141,8 +152,24 @@ job:
     expect(s.cluster.startupMs).toBe(5_000);
     expect(s.cluster.maxSlots).toBe(Infinity);
     expect(s.parallelism.avgDataVolumePerTask).toBe(64 * MIB);
-    expect(baseSettings(s)).toEqual({ slots: 2, cpuPerSlot: 1, diskBandwidth: 140e6, networkBandwidth: 250e6, maxSlots: Infinity, shuffle: 'local', avgVolume: 64 * MIB, mode: 'BATCH' });
+    expect(baseSettings(s)).toEqual({ slots: 2, cpuPerSlot: 1, memoryPerSlot: 4 * GIB, diskBandwidth: 140e6, networkBandwidth: 250e6, maxSlots: Infinity, shuffle: 'local', avgVolume: 64 * MIB, mode: 'BATCH' });
     expect(scenarioForChoice(text, 'c.yaml', { maxSlots: 4 }).spec.cluster.maxSlots).toBe(4);
+  });
+
+  it('wins over a config key that was the only one under config:', () => {
+    const text = `config:\n  taskmanager.numberOfTaskSlots: 3\n${job}`;
+    expect(scenarioForChoice(text, 'c.yaml', { slots: 2 }).spec.cluster.slotsPerTaskManager).toBe(2);
+  });
+
+  it('sets the memory per slot, over taskmanager.memory.process.size, and recomputes the memory layout', () => {
+    const text = `cluster:\n  taskmanager: { slots: 2, memoryPerSlot: 4GiB }\nconfig:\n  taskmanager.memory.process.size: 16g\n${job}`;
+    expect(loadScenario(text, 'm.yaml').spec.cluster.memoryPerSlot).toBe(8 * GIB);
+    const two = scenarioForChoice(text, 'm.yaml', { memoryPerSlot: 2 * GIB }).spec.cluster;
+    expect(two.memoryPerSlot).toBe(2 * GIB);
+    // A 4 GiB process with two slots: managed 1438814063 bytes, task heap 1530082070.
+    expect(two.memory.process).toBe(4 * GIB);
+    expect(two.memory.managedPerSlot).toBe(719_407_031);
+    expect(two.memory.taskHeapPerSlot).toBe(765_041_035);
   });
 
   it('reads JSON scenarios too, and is the plain scenario with no overrides', () => {
@@ -237,7 +264,7 @@ describe('a comparison and its renderings', () => {
     const text = formatCompareTable(c);
     const lines = text.split('\n');
     expect(lines[0]).toBe('demo: 2 choices x 3 seeds (7..9)');
-    expect(lines[1]).toBe('as in the scenario: 1 core per slot, disk unlimited, network unlimited, max slots unlimited, local shuffle, 16.0 MiB per task, batch');
+    expect(lines[1]).toBe('as in the scenario: 1 core per slot, 4.00 GiB per slot, disk unlimited, network unlimited, max slots unlimited, local shuffle, 16.0 MiB per task, batch');
     const header = lines[3];
     for (const h of ['slots', 'makespan p50', 'p95', 'TMs created', 'peak TMs', 'core-s', 'GiB-s', 'disk peak/TM', 'restarts', 'failed']) {
       expect(header).toContain(h);
@@ -276,6 +303,7 @@ describe('option parsers', () => {
     expect(parseMaxSlotsList('8,unlimited')).toEqual([8, Infinity]);
     expect(parseShuffleList('local,remote')).toEqual(['local', 'remote']);
     expect(parseAvgVolumeList('8MiB,16m,1gb')).toEqual([8 * MIB, 16 * MIB, GIB]);
+    expect(parseMemoryPerSlotList('2GiB,4g, 8 gb')).toEqual([2 * GIB, 4 * GIB, 8 * GIB]);
     expect(parseModeList('batch,STREAMING')).toEqual(['BATCH', 'STREAMING']);
     expect(parseCount('20')).toBe(20);
   });
@@ -289,6 +317,9 @@ describe('option parsers', () => {
     ['--shuffle', 'hybrid', parseShuffleList],
     ['--mode', 'automatic', parseModeList],
     ['--avg-volume', '0', parseAvgVolumeList],
+    ['--memory-per-slot', '0', parseMemoryPerSlotList],
+    ['--memory-per-slot', '4GiB,4g', parseMemoryPerSlotList],
+    ['--memory-per-slot', 'lots', parseMemoryPerSlotList],
     ['--avg-volume', '16 parsecs', parseAvgVolumeList],
     ['--seeds', '0', parseCount],
     ['--seeds', 'x', parseCount],

@@ -8,9 +8,9 @@ import { buildJobGraph } from '../../src/model/job/job-graph.js';
  *   A[1] ─┘   └─ B[1] ─┘
  */
 const graph = buildJobGraph([
-  { id: 'A', parallelism: 2, sourceBytes: 1, inputs: [], rate: Infinity, fixedMs: 0, selectivity: 1, jitterSigma: 0 },
-  { id: 'B', parallelism: 2, inputs: [{ from: 'A', pattern: 'all-to-all' }], rate: Infinity, fixedMs: 0, selectivity: 1, jitterSigma: 0 },
-  { id: 'C', parallelism: 1, inputs: [{ from: 'B', pattern: 'all-to-all' }], rate: Infinity, fixedMs: 0, selectivity: 1, jitterSigma: 0 },
+  { id: 'A', parallelism: 2, sourceBytes: 1, inputs: [], rate: Infinity, fixedMs: 0, selectivity: 1, jitterSigma: 0, managedMemory: false, heapBytes: 0 },
+  { id: 'B', parallelism: 2, inputs: [{ from: 'A', pattern: 'all-to-all' }], rate: Infinity, fixedMs: 0, selectivity: 1, jitterSigma: 0, managedMemory: false, heapBytes: 0 },
+  { id: 'C', parallelism: 1, inputs: [{ from: 'B', pattern: 'all-to-all' }], rate: Infinity, fixedMs: 0, selectivity: 1, jitterSigma: 0, managedMemory: false, heapBytes: 0 },
 ]);
 const layout = { parallelism: Int32Array.from([2, 2, 1]), base: Int32Array.from([0, 2, 4]) };
 const vertexOf = Int32Array.from([0, 0, 1, 1, 2]);

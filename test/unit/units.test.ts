@@ -17,10 +17,11 @@ describe('sizes in Flink MemorySize syntax', () => {
     expect(parseSize(text)).toBe(bytes);
   });
 
-  it('rejects unknown units and negative numbers with a message', () => {
+  it('rejects unknown units, negative numbers and sizes too large to be finite, with a message', () => {
     expect(parseSize('16 parsecs')).toMatch(/Expected a number of bytes or a string/);
     expect(parseSize(-1)).toMatch(/>= 0/);
     expect(parseSize(true)).toMatch(/got `true` \(boolean\)/);
+    expect(parseSize('1e400b')).toMatch(/finite/);
   });
 });
 

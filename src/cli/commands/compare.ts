@@ -1,4 +1,4 @@
-//! `batchsim compare`: runs a grid of choices (slots, slot cap, shuffle, volume per task) over seeds and puts them side by side.
+//! `batchsim compare`: runs a grid of choices (slots, memory per slot, slot cap, shuffle, volume per task, mode) over seeds and puts them side by side.
 
 import { readFileSync } from 'node:fs';
 import { InvalidArgumentError, type Command } from 'commander';
@@ -27,6 +27,7 @@ interface CompareFlags {
   cpuPerSlot?: number[];
   diskBandwidth?: number[];
   networkBandwidth?: number[];
+  memoryPerSlot?: number[];
   maxSlots?: number[];
   shuffle?: Shuffle[];
   avgVolume?: number[];
@@ -90,11 +91,17 @@ export const parseShuffleList = listOf<Shuffle>('`local` or `remote`', (s) =>
   s === 'local' || s === 'remote' ? s : { error: `expected \`local\` or \`remote\`, got \`${s}\`` },
 );
 
-/** `--avg-volume 8MiB,16MiB`: Flink's avg-data-volume-per-task, in its size syntax. */
-export const parseAvgVolumeList = listOf('sizes such as `8MiB`', (s) => {
+/** A size > 0 in Flink's MemorySize syntax, or an error message. */
+const positiveSize = (s: string): number | { error: string } => {
   const r = parseSize(s);
   return typeof r === 'string' ? { error: r } : r > 0 ? r : { error: `expected a size > 0, got \`${s}\`` };
-});
+};
+
+/** `--memory-per-slot 2GiB,4GiB,8GiB`: memory per slot (the TaskManager's process memory is that times its slots). */
+export const parseMemoryPerSlotList = listOf('sizes such as `4GiB`', positiveSize);
+
+/** `--avg-volume 8MiB,16MiB`: Flink's avg-data-volume-per-task, in its size syntax. */
+export const parseAvgVolumeList = listOf('sizes such as `8MiB`', positiveSize);
 
 /** `--mode batch,streaming`: Flink's execution.runtime-mode, in any case. */
 export const parseModeList = listOf<RuntimeMode>('`batch` or `streaming`', (s) => {
@@ -129,6 +136,7 @@ export function registerCompareCommand(program: Command, io: CompareIo = {}): vo
     .option('--cpu-per-slot <list>', 'cores per slot to try, e.g. 0.5,1,2', parseCpuPerSlotList)
     .option('--disk-bandwidth <list>', 'disk bandwidths per TaskManager to try, e.g. 100MiB/s,400MiB/s,unlimited', parseBandwidthList)
     .option('--network-bandwidth <list>', 'network bandwidths per TaskManager to try, e.g. 1Gbit/s,10Gbit/s', parseBandwidthList)
+    .option('--memory-per-slot <list>', 'memory per slot to try, e.g. 2GiB,4GiB,8GiB (Flink splits it into task heap, managed memory, ...)', parseMemoryPerSlotList)
     .option('--max-slots <list>', 'caps on all live slots to try, e.g. 8,16,unlimited', parseMaxSlotsList)
     .option('--shuffle <list>', 'shuffle modes to try: local, remote or both', parseShuffleList)
     .option('--avg-volume <list>', 'adaptive avg-data-volume-per-task values to try, e.g. 8MiB,16MiB', parseAvgVolumeList)
@@ -155,6 +163,7 @@ export function registerCompareCommand(program: Command, io: CompareIo = {}): vo
         ...(flags.cpuPerSlot !== undefined && { cpuPerSlot: flags.cpuPerSlot }),
         ...(flags.diskBandwidth !== undefined && { diskBandwidth: flags.diskBandwidth }),
         ...(flags.networkBandwidth !== undefined && { networkBandwidth: flags.networkBandwidth }),
+        ...(flags.memoryPerSlot !== undefined && { memoryPerSlot: flags.memoryPerSlot }),
         ...(flags.maxSlots !== undefined && { maxSlots: flags.maxSlots }),
         ...(flags.shuffle !== undefined && { shuffle: flags.shuffle }),
         ...(flags.avgVolume !== undefined && { avgVolume: flags.avgVolume }),
