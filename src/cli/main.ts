@@ -6,6 +6,10 @@ import { ScenarioError } from '../scenario/issues.js';
 import { registerCompareCommand } from './commands/compare.js';
 import { registerImportCommand } from './commands/import.js';
 import { registerRunCommands } from './commands/run.js';
+import { registerSchemaCommand } from './commands/schema.js';
+import { exitQuietlyOnClosedStdout } from './io.js';
+
+exitQuietlyOnClosedStdout();
 
 const program = new Command();
 program
@@ -18,6 +22,7 @@ program
 registerRunCommands(program);
 registerImportCommand(program);
 registerCompareCommand(program);
+registerSchemaCommand(program);
 
 try {
   await program.parseAsync(process.argv);

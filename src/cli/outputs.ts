@@ -1,12 +1,12 @@
-//! Writing the optional output files of a run, each whole or not at all.
+//! Writing the optional outputs of a run, each whole or not at all (or to standard output for `-`).
 
 import type { RunResult, Timeline } from '../model/run-result.js';
 import { renderHtmlReport } from '../report/html-report.js';
 import { metricsCsv, verticesCsv } from '../report/metrics-csv.js';
 import { toChromeTrace } from '../report/trace.js';
-import { writeFileAtomic } from '../report/write-file.js';
+import { writeOutput } from './io.js';
 
-/** Output files a run may be asked for. */
+/** Output files a run may be asked for (`-`: standard output). */
 export interface OutputFiles {
   trace?: string;
   metrics?: string;
@@ -14,16 +14,26 @@ export interface OutputFiles {
   report?: string;
 }
 
+/** The outputs by the option that asks for them, for {@link checkOutputPaths}. */
+export function outputOptions(files: OutputFiles): Record<string, string | undefined> {
+  return { '--trace': files.trace, '--metrics': files.metrics, '--vertices': files.vertices, '--report': files.report };
+}
+
 /** Whether any requested output needs the recorded timeline. */
 export function needsTimeline(files: OutputFiles): boolean {
   return files.trace !== undefined || files.metrics !== undefined || files.report !== undefined;
 }
 
-/** Writes every output file asked for. The timeline must be present when {@link needsTimeline}. */
+/** Writes every output asked for. The timeline must be present when {@link needsTimeline}. @throws ScenarioError when one cannot be written */
 export function writeOutputs(files: OutputFiles, result: RunResult, timeline: Timeline | undefined): void {
-  if (files.vertices !== undefined) writeFileAtomic(files.vertices, verticesCsv(result));
+  if (files.vertices !== undefined) writeOutput(files.vertices, verticesCsv(result));
   if (timeline === undefined) return;
-  if (files.trace !== undefined) writeFileAtomic(files.trace, JSON.stringify(toChromeTrace(result, timeline)));
-  if (files.metrics !== undefined) writeFileAtomic(files.metrics, metricsCsv(timeline));
-  if (files.report !== undefined) writeFileAtomic(files.report, renderHtmlReport(result, timeline, { title: result.scenario }));
+  if (files.trace !== undefined) writeOutput(files.trace, JSON.stringify(toChromeTrace(result, timeline)));
+  if (files.metrics !== undefined) writeOutput(files.metrics, metricsCsv(timeline));
+  if (files.report !== undefined) writeOutput(files.report, renderHtmlReport(result, timeline, { title: result.scenario }));
+}
+
+/** Prints a scenario's warnings on stderr, each naming the file, so they never mix with what stdout carries. */
+export function printWarnings(label: string, warnings: readonly string[], stderr: NodeJS.WritableStream = process.stderr): void {
+  for (const w of warnings) stderr.write(`${label}: warning: ${w}\n`);
 }

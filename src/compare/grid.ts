@@ -210,10 +210,24 @@ export function scenarioForChoice(text: string, file: string, overrides: Partial
   if (overrides.mode !== undefined) config['execution.runtime-mode'] = overrides.mode;
   if (Object.keys(tm).length > 0) cluster.taskmanager = tm;
   doc.cluster = cluster;
-  // A config left empty by the deletions must replace the file's, not leave it in place.
+  // A config map emptied by the deletions above must go too, or the file's own (with the
+  // key that overrides the choice) would stay.
   if (Object.keys(config).length > 0) doc.config = config;
   else delete doc.config;
-  return loadScenario(stringifyYaml(doc), file);
+  const scenario = loadScenario(stringifyYaml(doc), file);
+  assertApplied(baseSettings(scenario.spec), overrides);
+  return scenario;
+}
+
+/**
+ * Every setting a choice asks for must be the one the loaded scenario runs with: a spelling
+ * of the setting this module does not rewrite would otherwise be run silently as the file says.
+ * @throws Error naming the setting (a bug here, not bad input)
+ */
+function assertApplied(got: ChoiceSettings, overrides: Partial<ChoiceSettings>): void {
+  for (const [d, want] of Object.entries(overrides) as [Dimension, ChoiceSettings[Dimension]][]) {
+    if (got[d] !== want) throw new Error(`the choice ${d} = ${String(want)} did not take effect: the scenario runs with ${String(got[d])}`);
+  }
 }
 
 /** A bandwidth as the scenario spells it: bytes per second, or `unlimited`. */

@@ -1,6 +1,6 @@
 //! A comparison as text (the table `batchsim compare` prints), CSV, a JSON document and a self-contained HTML page.
 
-import type { ComparedChoice, Comparison } from '../compare/aggregate.js';
+import type { ComparedChoice, Comparison, MarkedStats, RunSummary } from '../compare/aggregate.js';
 import { DIMENSIONS, describeSetting, formatBandwidth, formatMaxSlots, type ChoiceSettings, type Dimension } from '../compare/grid.js';
 import { formatBytes } from '../scenario/units.js';
 import { escapeHtml, formatDuration, jsonForScript, pageHead, vertexColor } from './html-report.js';
@@ -251,11 +251,44 @@ function jsonSettings(s: ChoiceSettings): Record<string, unknown> {
   };
 }
 
+/** A run of a comparison under the names `run --json` gives the same quantities. */
+function jsonRun(r: RunSummary): Record<string, unknown> {
+  return {
+    seed: r.seed,
+    status: r.status,
+    failureCause: r.failureCause,
+    makespan: r.makespan,
+    taskManagers: { created: r.tmsCreated, peak: r.tmsPeak },
+    cost: { coreSeconds: r.coreSeconds, gibSeconds: r.gibSeconds },
+    disk: { peakBytesOneTaskManager: r.peakDiskBytes },
+    restarts: r.restarts,
+  };
+}
+
 /**
- * The comparison as one JSON-ready object: scenario, seeds, swept dimensions, how the
- * statistics are computed, and per choice its settings, statistics, marks and every run's
- * numbers. It holds nothing about how the runs were scheduled (threads, wall time), so it
- * is the same for any number of workers.
+ * A choice's statistics under the names `run --json` gives the quantities, each holding
+ * the statistic taken over the seeds: `makespan.median`, `taskManagers.created.median`,
+ * `disk.peakBytesOneTaskManager.max`.
+ */
+function jsonStats(s: MarkedStats): Record<string, unknown> {
+  return {
+    failed: s.failed,
+    makespan: { median: s.makespanMedian, p95: s.makespanP95 },
+    taskManagers: { created: { median: s.tmsCreatedMedian }, peak: { max: s.tmsPeakMax } },
+    cost: { coreSeconds: { median: s.coreSecondsMedian }, gibSeconds: { median: s.gibSecondsMedian } },
+    disk: { peakBytesOneTaskManager: { max: s.peakDiskBytesMax } },
+    restarts: { total: s.restartsTotal },
+    fastest: s.fastest,
+    cheapest: s.cheapest,
+  };
+}
+
+/**
+ * The comparison as one JSON-ready object (`batchsim schema compare` describes it):
+ * scenario, seeds, swept dimensions, how the statistics are computed, and per choice its
+ * settings, statistics, marks and every run's numbers, named as `run --json` names them.
+ * It holds nothing about how the runs were scheduled (threads, wall time), so it is the
+ * same for any number of workers.
  */
 export function compareJson(c: Comparison): Record<string, unknown> {
   return {
@@ -269,8 +302,8 @@ export function compareJson(c: Comparison): Record<string, unknown> {
       choice: ch.index,
       label: ch.label,
       settings: jsonSettings(ch.settings),
-      ...ch.stats,
-      runs: ch.runs,
+      ...jsonStats(ch.stats),
+      runs: ch.runs.map(jsonRun),
     })),
   };
 }
@@ -288,7 +321,7 @@ h1{font-size:24px;font-weight:650;margin:0 0 2px;overflow-wrap:anywhere}
 section{background:var(--card);border:1px solid var(--line);border-radius:10px;padding:18px 20px;margin:0 0 18px}
 h2{font-size:16px;font-weight:620;margin:0 0 4px}
 .sub{color:var(--muted);margin:0 0 12px;font-size:13px}
-.charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(460px,1fr));gap:18px}
+.charts{display:grid;grid-template-columns:1fr;gap:22px}
 svg.chart{display:block;width:100%;height:auto;font-size:12px}
 svg.chart text{fill:#5b6577}
 svg.chart text.label{fill:var(--fg)}
@@ -298,11 +331,16 @@ rect.bar.failed{stroke:var(--bad);stroke-width:1.5}
 line.whisker{stroke:#1d2433;stroke-width:1.5}
 .table-wrap{overflow-x:auto}
 table{border-collapse:collapse;width:100%;font-size:13px}
-th,td{padding:6px 10px;border-bottom:1px solid var(--line);text-align:left;white-space:nowrap}
+th,td{padding:6px 8px;border-bottom:1px solid var(--line);text-align:left;white-space:nowrap}
+td.choice{white-space:normal;min-width:170px;max-width:300px}
+td.marks{white-space:normal;min-width:150px}
+th{white-space:normal}
 th{font-weight:600;color:var(--muted);font-size:12px;background:#fafbfc}
 td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
 tr.has-failed td.failed{color:var(--bad);font-weight:600}
-.mark{display:inline-block;font-size:12px;border-radius:999px;padding:0 8px;margin-right:4px;background:#e3f4ec;color:var(--ok);font-weight:600}
+.mark{display:inline-block;font-size:11.5px;border-radius:999px;padding:0 6px;margin:1px 4px 1px 0;background:#e3f4ec;color:var(--ok);font-weight:600}
+text.clipped-value{fill:var(--bad)!important}
+line.break{stroke:#1d2433;stroke-width:1.6}
 .swatch{display:inline-block;width:11px;height:11px;border-radius:3px;margin-right:7px;vertical-align:-1px}
 .causes{margin:10px 0 0;padding-left:18px;color:var(--bad);overflow-wrap:anywhere}
 .note{color:var(--muted);font-size:12.5px;margin:10px 0 0}
@@ -350,23 +388,34 @@ interface BarSpec {
   tick?: (n: number) => string;
 }
 
+/** A choice's label for a chart row: the swept values alone, `1 slot · local · 8.00 MiB · batch`. */
+function shortLabel(c: Comparison, ch: ComparedChoice): string {
+  const dims = settingColumns(c);
+  return dims.map((d) => (d === 'slots' ? describeSetting(d, ch.settings) : d === 'maxSlots' ? `max ${formatMaxSlots(ch.settings.maxSlots)}` : settingValue(d, ch.settings))).join(' · ');
+}
+
 /**
  * A horizontal bar chart, one bar per choice in grid order, so the two charts and the
- * table read in the same order. Choices with failed runs are hatched red.
+ * table read in the same order. Choices with failed runs are hatched red. The scale
+ * follows the choices with no failed run (all choices when every one failed): a run that
+ * failed late (or ran until a guard stopped it) would otherwise squash every other bar. A
+ * bar beyond the scale is cut at the edge with a break mark, its value written in red.
  */
 function barChart(c: Comparison, spec: BarSpec): string {
-  const labelW = 190;
-  const valueW = 180;
-  const plotW = 420;
-  const rowH = 30;
+  const labelW = 280;
+  const valueW = 230;
+  const plotW = 500;
+  const rowH = 28;
   const top = 8;
   const axisH = 24;
   const h = top + rowH * c.choices.length + axisH;
   const w = labelW + plotW + valueW;
-  const maxValue = Math.max(...c.choices.map((ch) => Math.max(spec.value(ch), spec.whisker?.(ch) ?? 0)), 0);
+  const ok = c.choices.filter((ch) => ch.stats.failed === 0);
+  const scaled = ok.length > 0 ? ok : c.choices;
+  const maxValue = Math.max(...scaled.map((ch) => Math.max(spec.value(ch), spec.whisker?.(ch) ?? 0)), 0);
   const step = (spec.step ?? ((m: number) => niceStep(m, 4)))(maxValue > 0 ? maxValue : 1);
   const axisMax = Math.max(step, Math.ceil((maxValue > 0 ? maxValue : 1) / step) * step);
-  const x = (v: number) => labelW + (v / axisMax) * plotW;
+  const x = (v: number) => labelW + (Math.min(v, axisMax) / axisMax) * plotW;
   // One pattern per chart: ids must be unique in the page.
   const hatch = `${spec.id}-hatch`;
   const parts: string[] = [];
@@ -381,27 +430,37 @@ function barChart(c: Comparison, spec: BarSpec): string {
     const y = top + i * rowH;
     const v = spec.value(ch);
     const failed = ch.stats.failed > 0;
-    const label = ch.label.length > 28 ? `${ch.label.slice(0, 27)}…` : ch.label;
+    const short = shortLabel(c, ch);
+    const label = short.length > 44 ? `${short.slice(0, 43)}…` : short;
     const whiskerEnd = spec.whisker?.(ch);
     const unit = spec.unit === '' ? '' : ` ${spec.unit}`;
     const tip = `${ch.label}: ${spec.format(v)}${unit}${whiskerEnd !== undefined ? ` (p95 ${spec.format(whiskerEnd)}${unit})` : ''}${failed ? `, ${ch.stats.failed} failed run(s)` : ''}`;
+    const clipped = v > axisMax;
     let s =
       `<g class="row" data-choice="${ch.index}"><title>${escapeHtml(tip)}</title>` +
       `<text class="label" x="${labelW - 8}" y="${c2(y + rowH / 2 + 4)}" text-anchor="end">${escapeHtml(label)}</text>` +
-      `<rect class="bar${failed ? ' failed' : ''}" data-choice="${ch.index}" data-value="${v}" x="${labelW}" y="${c2(y + 6)}" width="${c2(Math.max(0, x(v) - labelW))}" height="${rowH - 12}" rx="3" fill="${failed ? `url(#${hatch})` : vertexColor(ch.index)}"/>`;
-    if (whiskerEnd !== undefined && whiskerEnd > v) {
+      `<rect class="bar${failed ? ' failed' : ''}${clipped ? ' clipped' : ''}" data-choice="${ch.index}" data-value="${v}" x="${labelW}" y="${c2(y + 6)}" width="${c2(Math.max(0, x(v) - labelW))}" height="${rowH - 12}" rx="3" fill="${failed ? `url(#${hatch})` : vertexColor(ch.index)}"/>`;
+    if (clipped) {
+      // Two slanted strokes near the cut end (an axis-break mark): the bar goes on beyond the scale.
+      const bx = x(v) - 14;
+      s +=
+        `<line class="break" x1="${c2(bx)}" y1="${c2(y + rowH - 4)}" x2="${c2(bx + 6)}" y2="${c2(y + 4)}"/>` +
+        `<line class="break" x1="${c2(bx + 5)}" y1="${c2(y + rowH - 4)}" x2="${c2(bx + 11)}" y2="${c2(y + 4)}"/>`;
+    }
+    if (!clipped && whiskerEnd !== undefined && whiskerEnd > v) {
       const mid = y + rowH / 2;
+      const capped = whiskerEnd > axisMax;
       s +=
         `<line class="whisker" data-choice="${ch.index}" x1="${c2(x(v))}" y1="${c2(mid)}" x2="${c2(x(whiskerEnd))}" y2="${c2(mid)}"/>` +
-        `<line class="whisker" x1="${c2(x(whiskerEnd))}" y1="${c2(mid - 6)}" x2="${c2(x(whiskerEnd))}" y2="${c2(mid + 6)}"/>`;
+        (capped ? '' : `<line class="whisker" x1="${c2(x(whiskerEnd))}" y1="${c2(mid - 6)}" x2="${c2(x(whiskerEnd))}" y2="${c2(mid + 6)}"/>`);
     }
     const end = Math.max(x(v), whiskerEnd !== undefined ? x(whiskerEnd) : 0);
     const words = marks(ch);
-    s += `<text x="${c2(end + 6)}" y="${c2(y + rowH / 2 + 4)}">${escapeHtml(spec.format(v))}${words.length > 0 ? ` · ${words.join(', ')}` : ''}${failed ? ' · failed runs' : ''}</text>`;
+    s += `<text${clipped ? ' class="clipped-value"' : ''} x="${c2(end + 6)}" y="${c2(y + rowH / 2 + 4)}">${escapeHtml(spec.format(v))}${words.length > 0 ? ` · ${words.join(', ')}` : ''}${failed ? ' · failed runs' : ''}</text>`;
     return `${s}</g>`;
   });
   return (
-    `<svg class="chart" id="${spec.id}" viewBox="0 0 ${w} ${h}" role="img" aria-label="${escapeHtml(spec.title)}">` +
+    `<svg class="chart" id="${spec.id}" viewBox="0 0 ${w} ${h}" role="img" aria-label="${escapeHtml(spec.title)}" data-axis-max="${axisMax}">` +
     `<defs><pattern id="${hatch}" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="6" height="6" fill="#fbe5e5"/><line x1="0" y1="0" x2="0" y2="6" stroke="#d62828" stroke-width="2"/></pattern></defs>` +
     `<g class="grid">${grid.join('')}</g>` +
     `<g class="axis"><line x1="${labelW}" y1="${top}" x2="${labelW}" y2="${top + rowH * c.choices.length}"/>${parts.join('')}</g>` +
@@ -423,7 +482,7 @@ function htmlTable(c: Comparison): string {
       const num = (v: string, cls = 'num') => `<td class="${cls}">${escapeHtml(v)}</td>`;
       return (
         `<tr data-choice="${ch.index}"${s.failed > 0 ? ' class="has-failed"' : ''}>` +
-        `<td><span class="swatch" style="background:${vertexColor(ch.index)}"></span>${escapeHtml(ch.label)}</td>` +
+        `<td class="choice"><span class="swatch" style="background:${vertexColor(ch.index)}"></span>${escapeHtml(ch.label)}</td>` +
         num(formatDuration(s.makespanMedian)) +
         num(formatDuration(s.makespanP95)) +
         num(count(s.tmsCreatedMedian)) +
@@ -433,7 +492,7 @@ function htmlTable(c: Comparison): string {
         num(diskCell(ch)) +
         num(String(s.restartsTotal)) +
         num(`${s.failed}/${s.runs}`, 'num failed') +
-        `<td>${marks(ch)
+        `<td class="marks">${marks(ch)
           .map((m) => `<span class="mark">${m}</span>`)
           .join('')}</td></tr>`
       );
@@ -488,7 +547,7 @@ ${causes.length > 0 ? `<ul class="causes">${causes.join('')}</ul>` : ''}
 <p class="note">${escapeHtml(STATISTICS_NOTE)}</p>
 </section>
 <section id="charts"><div class="charts">
-<div><h2>Makespan</h2><p class="sub">Median over the seeds; the whisker reaches the 95th percentile. Hatched red: some runs failed.</p>${makespan}</div>
+<div><h2>Makespan</h2><p class="sub">Median over the seeds; the whisker reaches the 95th percentile. Hatched red: some runs failed. The scale follows the choices without failed runs; a longer bar is cut at the edge.</p>${makespan}</div>
 <div><h2>Cost</h2><p class="sub">Median core-seconds of TaskManagers and JobManager.</p>${cost}</div>
 </div></section>
 <footer>Generated by batchsim compare. Times are seconds from job submission; bytes are binary units (1 KiB = 1024 B).</footer>

@@ -14,6 +14,8 @@ export interface HtmlReportOptions {
 export const GANTT_MAX_ATTEMPTS = 20_000;
 /** Most slot rows in the Gantt chart; beyond it whole TaskManagers are sampled evenly. */
 export const GANTT_MAX_ROWS = 320;
+/** Height, px, a TaskManager's band of the Gantt chart needs for its label. */
+const TM_LABEL_PX = 12;
 /** Most points drawn per line-chart series; beyond it each series is reduced to its envelope. */
 export const CHART_MAX_POINTS = 3_000;
 /** Most TaskManagers drawn in the disk chart; the fullest ones are kept. */
@@ -64,7 +66,11 @@ function trimZeros(s: string): string {
   return s.includes('.') ? s.replace(/\.?0+$/, '') : s;
 }
 
-/** A human reading of a number of seconds: `850 ms`, `12.3 s`, `4 min 05 s`, `2 h 07 min`. */
+/**
+ * A human reading of a number of seconds: `850 ms`, `12.3 s`, `4 min 5.2 s`, `2 h 7 min 0.5 s`.
+ * From a minute up it keeps tenths of a second, as the text summary and the compare table
+ * do, so `73.2 s` in a table reads `1 min 13.2 s` here, never `1 min 13 s`.
+ */
 export function formatDuration(seconds: number | null | undefined): string {
   if (seconds === null || seconds === undefined || !Number.isFinite(seconds)) return '—';
   const s = Math.abs(seconds);
@@ -72,12 +78,12 @@ export function formatDuration(seconds: number | null | undefined): string {
   if (s === 0) return '0 s';
   if (s < 1) return `${sign}${trimZeros((s * 1000).toFixed(s < 0.01 ? 2 : 0))} ms`;
   if (s < 60) return `${sign}${trimZeros(s.toFixed(s < 10 ? 2 : 1))} s`;
-  if (s < 3600) {
-    const whole = Math.round(s);
-    return `${sign}${Math.floor(whole / 60)} min ${String(whole % 60).padStart(2, '0')} s`;
-  }
-  const minutes = Math.round(s / 60);
-  return `${sign}${Math.floor(minutes / 60)} h ${String(minutes % 60).padStart(2, '0')} min`;
+  // Round once, in tenths, then split: 119.97 s is 2 min 0 s, not 1 min 60 s.
+  const tenths = Math.round(s * 10);
+  const h = Math.floor(tenths / 36000);
+  const m = Math.floor((tenths % 36000) / 600);
+  const rest = `${trimZeros(((tenths % 600) / 10).toFixed(1))} s`;
+  return `${sign}${h > 0 ? `${h} h ` : ''}${m} min ${rest}`;
 }
 
 const BYTE_UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
@@ -426,7 +432,10 @@ function gantt(timeline: Timeline, horizon: number, vertexIndex: Map<string, num
   }
   const shown = attempts.length;
 
-  const rowH = Math.max(3, Math.min(26, Math.floor(640 / rows.length)));
+  // Rows share about 640 px, but every TaskManager's band stays tall enough for its label
+  // (the chart grows instead): at most GANTT_MAX_ROWS rows, so at most a few thousand px.
+  const fewestSlots = Math.min(...tms.map((tm) => Math.max(1, slotsByTm.get(tm) ?? 0)));
+  const rowH = Math.max(3, Math.ceil(TM_LABEL_PX / fewestSlots), Math.min(26, Math.floor(640 / rows.length)));
   const ml = 96;
   const mr = 16;
   const mt = 6;
@@ -446,8 +455,6 @@ function gantt(timeline: Timeline, horizon: number, vertexIndex: Map<string, num
 
   // TaskManager bands: zebra background, the start-up phase and the time it was alive.
   const tmRecords = new Map(timeline.taskManagers.map((t) => [t.index, t]));
-  // TM labels need about 16 px each; with thin rows only every few TaskManagers is named.
-  const labelEvery = Math.max(1, Math.ceil(16 / (rowH * Math.max(1, slotsByTm.get(tms[0]) ?? 1))));
   parts.push(`<g class="tm-bands">`);
   tms.forEach((tm, i) => {
     // Indices come from the timeline, which may have been read from a file: escaped like any input.
@@ -478,14 +485,18 @@ function gantt(timeline: Timeline, horizon: number, vertexIndex: Map<string, num
         );
       }
       if (rec.endReason === 'lost' && rec.releasedAt !== null) {
-        const lx = c2(x(rec.releasedAt));
-        parts.push(`<line class="tm-lost" x1="${lx}" x2="${lx}" y1="${y0}" y2="${y0 + h}"><title>TaskManager ${tmText} lost at ${escapeHtml(formatDuration(rec.releasedAt))}</title></line>`);
+        // A bold red bar across the band and the word, so the loss reads at a glance.
+        const lx = x(rec.releasedAt);
+        const tip = `<title>TaskManager ${tmText} lost at ${escapeHtml(formatDuration(rec.releasedAt))}</title>`;
+        const labelLeft = lx + 52 > W - mr;
+        parts.push(
+          `<g class="tm-lost-mark"><line class="tm-lost" x1="${c2(lx)}" x2="${c2(lx)}" y1="${y0}" y2="${y0 + h}">${tip}</line>` +
+            `<text class="tm-lost-label" x="${c2(labelLeft ? lx - 5 : lx + 5)}" y="${c2(y0 + Math.min(h, 26) / 2 + 4)}"${labelLeft ? ' text-anchor="end"' : ''}>✕ lost${tip}</text></g>`,
+        );
       }
     }
     if (i > 0) parts.push(`<line class="tm-sep" x1="4" x2="${W - mr}" y1="${y0}" y2="${y0}"/>`);
-    if (i % labelEvery === 0) {
-      parts.push(`<text class="tm-label" x="8" y="${c2(y0 + Math.min(h, rowH) / 2 + 4)}">TM ${tmText}</text>`);
-    }
+    parts.push(`<text class="tm-label${h < 16 ? ' small' : ''}" x="8" y="${c2(y0 + Math.min(h, 26) / 2 + (h < 16 ? 3.5 : 4))}">TM ${tmText}</text>`);
     if (rowH >= 12 && n > 1) {
       for (let s = 0; s < n; s++) {
         parts.push(`<text class="slot-label" x="${ml - 6}" y="${c2(y0 + s * rowH + rowH / 2 + 3.5)}" text-anchor="end">slot ${s}</text>`);
@@ -724,8 +735,11 @@ text.capacity-label{fill:var(--bad)!important;font-weight:600}
 .tm-alive{fill:#eef2f8}
 .tm-starting{fill:url(#hatch-starting)}
 .tm-sep{stroke:#dfe3ea;stroke-width:1}
-.tm-lost{stroke:var(--bad);stroke-width:2}
+.tm-lost{stroke:var(--bad);stroke-width:3.5}
+text.tm-lost-label{fill:var(--bad)!important;font-weight:700;font-size:11.5px;paint-order:stroke;stroke:#fff;stroke-width:3px}
 text.tm-label{fill:var(--fg)!important;font-weight:600}
+text.tm-label.small{font-size:10px}
+.swatch.lost{background:linear-gradient(90deg,#fff 0 4px,var(--bad) 4px 8px,#fff 8px)}
 text.slot-label{font-size:9.5px}
 rect.attempt{stroke:#fff;stroke-width:.5;transition:opacity .12s}
 rect.attempt.failed{stroke:var(--bad);stroke-width:1.6}
@@ -840,6 +854,7 @@ export function renderHtmlReport(result: RunResult, timeline: Timeline, opts: Ht
       `<li class="key"><span class="swatch canceled"></span>canceled attempt</li>`,
       `<li class="key"><span class="swatch starting"></span>TaskManager starting</li>`,
       `<li class="key"><span class="swatch alive"></span>TaskManager alive</li>`,
+      ...(timeline.taskManagers.some((t) => t.endReason === 'lost') ? [`<li class="key"><span class="swatch lost"></span>TaskManager lost</li>`] : []),
     ])
     .join('');
 
@@ -912,7 +927,7 @@ export function renderHtmlReport(result: RunResult, timeline: Timeline, opts: Ht
 <body>
 <main>
 <header><h1 id="title">${escapeHtml(title)}</h1>
-<p class="meta">Scenario <strong id="scenario-name">${escapeHtml(result.scenario)}</strong> · seed ${escapeHtml(String(result.seed))} · ${escapeHtml(result.mode)} mode · ${groupThousands(result.vertices.length)} vertices · ${groupThousands(g.total)} attempts</p></header>
+<p class="meta">Scenario <strong id="scenario-name">${escapeHtml(result.scenario)}</strong> · seed ${escapeHtml(String(result.seed))} · ${escapeHtml(result.mode)} mode · ${groupThousands(result.vertices.length)} vert${result.vertices.length === 1 ? 'ex' : 'ices'} · ${groupThousands(g.total)} attempt${g.total === 1 ? '' : 's'}</p></header>
 ${summarySection(result)}
 <section id="timeline"><h2>Attempts by TaskManager and slot</h2>
 <p class="sub">Each bar is one subtask attempt, coloured by vertex; hover a bar for details, a legend entry to highlight its vertex.</p>

@@ -53,10 +53,10 @@ export function formatSummary(r: RunResult): string {
   out.push(`makespan      ${formatSeconds(r.makespan)}`);
   out.push(
     `TaskManagers  ${tms.created} created, peak ${tms.peak} live (${tms.slotsPerTaskManager} slot${tms.slotsPerTaskManager === 1 ? '' : 's'}, ` +
-      `${tms.cpu} cores, ${formatBytes(tms.memoryBytes)} memory, ${formatBytes(tms.diskBytes)} disk each)`,
+      `${tms.cpu} core${tms.cpu === 1 ? '' : 's'}, ${formatBytes(tms.memoryBytes)} memory, ${formatBytes(tms.diskBytes)} disk each)`,
   );
-  out.push(`bandwidth     disk ${bandwidth(tms.diskBandwidth)}, network ${bandwidth(tms.networkBandwidth)} per TaskManager, shared by its slots`);
   out.push(...memoryLines(tms.memory));
+  out.push(`bandwidth     disk ${bandwidth(tms.diskBandwidth)}, network ${bandwidth(tms.networkBandwidth)} per TaskManager, shared by its slots`);
   out.push(`slot-seconds  ${r.slotSeconds.toFixed(1)} busy`);
   out.push(`cost          ${r.cost.coreSeconds.toFixed(1)} core-seconds, ${r.cost.gibSeconds.toFixed(1)} GiB-seconds (TaskManagers and JobManager)`);
   if (r.mode === 'BATCH') {
@@ -102,9 +102,6 @@ export function formatSummary(r: RunResult): string {
       out.push(`  t=${f.time.toFixed(1)}s  ${who}${where}: ${f.cause} -> ${what}`);
     }
   }
-  if (r.warnings.length > 0) {
-    out.push('');
-    for (const w of r.warnings) out.push(`warning: ${w}`);
-  }
+  // Warnings are not part of the summary: the CLI prints them on stderr.
   return out.join('\n');
 }

@@ -7,6 +7,7 @@ import type { MemoryOptions } from '../model/cluster/memory-layout.js';
 import type { ScenarioIssue } from './issues.js';
 import { MAX_INT, MAX_PARALLELISM, MAX_SLOTS_PER_TASK_MANAGER } from './limits.js';
 import { MEMORY_CONFIG_KEYS, readMemoryOptions } from './memory-config.js';
+import { closest } from './suggest.js';
 import { describe, parseDuration, parseSize } from './units.js';
 
 const AUTO = 'execution.batch.adaptive.auto-parallelism.';
@@ -116,7 +117,10 @@ export function resolveConfig(config: Record<string, unknown>, issues: ScenarioI
 
   for (const k of Object.keys(config).sort()) {
     if (NOT_MODELLED[k] !== undefined) warnings.push(`config["${k}"]: ${NOT_MODELLED[k]}; the key is ignored`);
-    else if (!KNOWN_KEYS.has(k)) warnings.push(`config["${k}"]: unknown key, ignored`);
+    else if (!KNOWN_KEYS.has(k)) {
+      const near = closest(k, [...KNOWN_KEYS, ...Object.keys(NOT_MODELLED)]);
+      warnings.push(`config["${k}"]: unknown key, ignored${near !== undefined ? ` (did you mean \`${near}\`?)` : ''}`);
+    }
   }
 
   const globalDefault = par('parallelism.default');

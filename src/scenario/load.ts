@@ -5,7 +5,7 @@ import type { z } from 'zod';
 import { autoDiskBandwidth, autoDiskBytes, autoNetworkBandwidth, resourceWarnings } from '../model/cluster/resources.js';
 import type { FaultSpec, ParallelismSpec, SimulationSpec, TaskManagerMemorySpec, VertexSpec } from '../model/spec.js';
 import { findCycle } from '../model/job/job-graph.js';
-import { resolveConfig } from './config.js';
+import { resolveConfig, type ResolvedConfig } from './config.js';
 import { resolveMemoryLayout } from './memory-config.js';
 import { childPath, ScenarioError, type ScenarioIssue } from './issues.js';
 import { scenarioSchema, type ScenarioDocument } from './schema.js';
@@ -167,6 +167,7 @@ function resolve(doc: ScenarioDocument, file: string, issues: ScenarioIssue[]): 
   const tm = c.taskmanager ?? {};
   const cfg = resolveConfig(doc.config ?? {}, issues, warnings);
 
+  warnings.push(...contradictions(cfg, c));
   const slotsPerTaskManager = cfg.slotsPerTaskManager ?? tm.slots ?? 1;
   const cpuPerSlot = tm.cpuPerSlot ?? 1;
   const cores = slotsPerTaskManager * cpuPerSlot;
@@ -216,6 +217,26 @@ function resolve(doc: ScenarioDocument, file: string, issues: ScenarioIssue[]): 
     guards: cfg.guards,
     warnings,
   };
+}
+
+/**
+ * A Flink key under `config:` that sets what a `cluster` key also sets, to another value:
+ * the config key wins (as Flink's own configuration would), and the warning names both.
+ */
+function contradictions(cfg: ResolvedConfig, c: NonNullable<ScenarioDocument['cluster']>): string[] {
+  const out: string[] = [];
+  const check = (configKey: string, fromConfig: number | undefined, clusterKey: string, fromCluster: number | undefined, show: (n: number) => string) => {
+    if (fromConfig !== undefined && fromCluster !== undefined && fromConfig !== fromCluster) {
+      out.push(`config["${configKey}"] (${show(fromConfig)}) contradicts ${clusterKey} (${show(fromCluster)}); the config key wins`);
+    }
+  };
+  const plain = (n: number) => String(n);
+  const ms = (n: number) => (n % 1000 === 0 ? `${n / 1000} s` : `${n} ms`);
+  const slots = (n: number) => (Number.isFinite(n) ? String(n) : 'unlimited');
+  check('taskmanager.numberOfTaskSlots', cfg.slotsPerTaskManager, 'cluster.taskmanager.slots', c.taskmanager?.slots, plain);
+  check('slotmanager.number-of-slots.max', cfg.maxSlots, 'cluster.maxSlots', c.maxSlots, slots);
+  check('resourcemanager.taskmanager-timeout', cfg.idleTimeoutMs, 'cluster.taskmanager.idleTimeout', c.taskmanager?.idleTimeout, ms);
+  return out;
 }
 
 function resolveVertices(doc: ScenarioDocument, issues: ScenarioIssue[]): VertexSpec[] {

@@ -132,9 +132,11 @@ export function formatBytes(bytes: number): string {
 /** Renders a duration in seconds, for humans. */
 export function formatSeconds(seconds: number): string {
   if (seconds < 60) return `${+seconds.toFixed(3)} s`;
-  const h = Math.floor(seconds / 3600);
-  const m = Math.floor((seconds % 3600) / 60);
-  const s = +(seconds % 60).toFixed(1);
+  // Round once, in tenths, then split: 119.97 s is 2 min 0 s, not 1 min 60 s.
+  const tenths = Math.round(seconds * 10);
+  const h = Math.floor(tenths / 36000);
+  const m = Math.floor((tenths % 36000) / 600);
+  const s = (tenths % 600) / 10;
   return h > 0 ? `${h} h ${m} min ${s} s` : `${m} min ${s} s`;
 }
 

@@ -131,6 +131,46 @@ describe('bad input: exit 2, the file, the field path, no stack trace', () => {
   it('warns about unknown config keys by name without failing', () => {
     const r = batchsim(['run', file('warn.yaml', `config:\n  my.made.up.key: 1\n${ok}`)]);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/warning: config\["my\.made\.up\.key"\]: unknown key/);
+    expect(r.stderr).toMatch(/warn\.yaml: warning: config\["my\.made\.up\.key"\]: unknown key/);
+    expect(r.stdout).not.toContain('warning');
+  });
+});
+
+describe('warnings go to stderr in every command, never into stdout', () => {
+  const text = `config:\n  taskmanager.numberOfTaskSlot: 2\n${ok}`;
+  const warning = /warn-all\.yaml: warning: config\["taskmanager\.numberOfTaskSlot"\]: unknown key, ignored \(did you mean `taskmanager\.numberOfTaskSlots`\?\)/;
+  it.each([
+    ['run', []],
+    ['run', ['--json']],
+    ['validate', []],
+    ['report', ['-o', join(dir, 'warn.html')]],
+    ['compare', ['--slots', '1,2', '--seeds', '1']],
+    ['compare', ['--seeds', '1', '--json']],
+  ])('%s %s', (command, extra) => {
+    const r = batchsim([command, file('warn-all.yaml', text), ...extra]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(warning);
+    expect(r.stderr.match(/warning:/g)).toHaveLength(1);
+    // The JSON of a run keeps its `warnings` list; any other stdout holds no warning.
+    if (extra.includes('--json')) expect(() => JSON.parse(r.stdout)).not.toThrow();
+    else expect(r.stdout).not.toContain('warning');
+  });
+
+  it('a compare choice that adds a warning names the choice', () => {
+    const r = batchsim(['compare', file('warn-choice.yaml', ok), '--slots', '2', '--max-slots', '1', '--seeds', '1']);
+    expect(r.stderr).toMatch(/warn-choice\.yaml \(2 slots, max slots 1\): warning: cluster\.maxSlots: 1 is smaller than the 2 slots/);
+  });
+});
+
+describe('compare: every choice takes effect', () => {
+  it('--slots with the slots set only by config taskmanager.numberOfTaskSlots', () => {
+    const f = file('slots-by-config.yaml', `config:\n  taskmanager.numberOfTaskSlots: 4\njob:\n  vertices:\n    - { id: A, parallelism: 4, source: { bytes: 4GiB }, rate: 100MiB/s }\n`);
+    const r = batchsim(['compare', f, '--slots', '1,2', '--seeds', '1', '--json']);
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.stdout);
+    // 4 subtasks: 4 TaskManagers of 1 slot, 2 of 2 slots (the file's 4 slots would give 1).
+    expect(doc.choices.map((c: { taskManagers: { created: { median: number } } }) => c.taskManagers.created.median)).toEqual([4, 2]);
+    const peakSlots = doc.choices.map((c: { runs: { taskManagers: { peak: number } }[] }) => c.runs[0].taskManagers.peak);
+    expect(peakSlots).toEqual([4, 2]);
   });
 });

@@ -301,7 +301,7 @@ describe.skipIf(!hasBrowser)(
       // Tables.
       expect(await page.locator('#vertices-table tbody tr').count()).toBe(2);
       expect(await page.locator('#vertices-table tbody tr:first-child td').allTextContents()).toEqual([
-        'source', '3', 'source-default Sources take the default source parallelism, 3.', '4', '2 s', '11 s', '14.0',
+        'source', '3', 'source-default Sources take the default source parallelism, 3.', '4', '2 s', '11 s', '14.0', '-',
         '600 B', '900 B', '100 B', '200 B', '300 B',
       ]);
       expect(await page.locator('#failures-table tbody tr').count()).toBe(1);

@@ -295,6 +295,30 @@ describe('a comparison and its renderings', () => {
     expect(doc.choices[1].runs).toHaveLength(3);
     expect(doc.choices[1].fastest).toBe(true);
   });
+
+  it('names in the JSON the quantities as `run --json` does, the statistic as the last step', () => {
+    const doc = JSON.parse(JSON.stringify(compareJson(c)));
+    const two = doc.choices[1];
+    expect(two.runs[0]).toEqual({
+      seed: 7,
+      status: 'FINISHED',
+      failureCause: null,
+      makespan: 200,
+      taskManagers: { created: 2, peak: 1 },
+      cost: { coreSeconds: 400, gibSeconds: 1600 },
+      disk: { peakBytesOneTaskManager: 3 * GIB },
+      restarts: 0,
+    });
+    expect(two.makespan).toEqual({ median: 210, p95: 220 });
+    expect(two.taskManagers).toEqual({ created: { median: 2 }, peak: { max: 1 } });
+    expect(two.cost).toEqual({ coreSeconds: { median: 420 }, gibSeconds: { median: 1680 } });
+    expect(two.disk).toEqual({ peakBytesOneTaskManager: { max: 3 * GIB } });
+    expect(two.restarts).toEqual({ total: 0 });
+    expect(two.failed).toBe(0);
+    for (const old of ['tmsCreated', 'tmsPeak', 'peakDiskBytes', 'makespanMedian', 'tmsCreatedMedian', 'peakDiskBytesMax']) {
+      expect(JSON.stringify(doc)).not.toContain(`"${old}"`);
+    }
+  });
 });
 
 describe('option parsers', () => {

@@ -1,15 +1,15 @@
 //! `batchsim compare`: runs a grid of choices (slots, memory per slot, slot cap, shuffle, volume per task, mode) over seeds and puts them side by side.
 
-import { readFileSync } from 'node:fs';
 import { InvalidArgumentError, type Command } from 'commander';
 import { Presets, SingleBar } from 'cli-progress';
 import { buildComparison } from '../../compare/aggregate.js';
 import { baseSettings, buildGrid, buildRuns, scenarioForChoice, seedList, sweptDimensions, type GridAxes, type RuntimeMode, type Shuffle } from '../../compare/grid.js';
 import { defaultWorkers, runGrid } from '../../compare/run-grid.js';
 import { compareCsv, compareJson, formatCompareTable, renderCompareHtml } from '../../report/compare-report.js';
-import { writeFileAtomic } from '../../report/write-file.js';
 import { parseBandwidth, parseSize } from '../../scenario/units.js';
-import { parseSeed, readScenario } from '../io.js';
+import { checkOutputPaths, parseSeed, readScenarioInput, STDIO, writeOutput } from '../io.js';
+import { printWarnings } from '../outputs.js';
+import { jsonTarget } from './run.js';
 import type { SimulationSpec } from '../../model/spec.js';
 
 /** Seeds per choice when `--seeds` is not given: enough for a median and a p95 worth reading. */
@@ -35,7 +35,8 @@ interface CompareFlags {
   seeds?: number;
   seed?: number;
   workers?: number;
-  json?: string;
+  /** `true` for `--json` alone (standard output), else the file. */
+  json?: boolean | string;
   csv?: string;
   report?: string;
 }
@@ -131,7 +132,7 @@ export function registerCompareCommand(program: Command, io: CompareIo = {}): vo
   program
     .command('compare')
     .description('simulate a grid of choices over several seeds and print them side by side')
-    .argument('<file>', 'scenario file (.yaml, .yml or .json)')
+    .argument('<file>', 'scenario file (.yaml, .yml or .json; `-` for standard input)')
     .option('--slots <list>', 'slots per TaskManager to try, e.g. 1,2,4', parseSlotsList)
     .option('--cpu-per-slot <list>', 'cores per slot to try, e.g. 0.5,1,2', parseCpuPerSlotList)
     .option('--disk-bandwidth <list>', 'disk bandwidths per TaskManager to try, e.g. 100MiB/s,400MiB/s,unlimited', parseBandwidthList)
@@ -144,20 +145,23 @@ export function registerCompareCommand(program: Command, io: CompareIo = {}): vo
     .option('--seeds <n>', `seeds per choice: the scenario's seed and the next ones (default ${DEFAULT_SEEDS})`, parseCount)
     .option('--seed <n>', "first seed, instead of the scenario's", parseSeed)
     .option('--workers <n>', 'worker threads (default: one per core for big grids, else 1; 1 runs without threads)', parseCount)
-    .option('--json <file>', 'write every choice, statistic and run as JSON')
+    .option('--json [file]', 'write every choice, statistic and run as JSON (to standard output when no file is given)')
     .option('--csv <file>', 'write one row per choice as CSV')
     .option('--report <file>', 'write a self-contained HTML page with the table and charts')
     .addHelpText(
       'after',
       '\nA setting not listed keeps the scenario\'s value. Fastest and cheapest are the lowest median makespan and\n' +
-        'core-seconds among choices where no run failed. Example:\n  batchsim compare sim-scenarios/compare-slots-per-tm.yaml --slots 1,2,4 --shuffle remote,local',
+        'core-seconds among choices where no run failed. Every output option takes `-` for standard output (one at a\n' +
+        'time); the table then goes to stderr. Example:\n  batchsim compare sim-scenarios/compare-slots-per-tm.yaml --slots 1,2,4 --shuffle remote,local',
     )
     .action(async (file: string, flags: CompareFlags) => {
       const stdout = io.stdout ?? process.stdout;
       const stderr = io.stderr ?? process.stderr;
       const env = io.env ?? process.env;
-      const scenario = readScenario(file);
-      const text = readFileSync(file, 'utf8');
+      const json = jsonTarget(flags.json);
+      const outputs = { '--json': json, '--csv': flags.csv, '--report': flags.report };
+      checkOutputPaths(outputs, file);
+      const { label, text, scenario } = readScenarioInput(file);
       const axes: GridAxes = {
         ...(flags.slots !== undefined && { slots: flags.slots }),
         ...(flags.cpuPerSlot !== undefined && { cpuPerSlot: flags.cpuPerSlot }),
@@ -173,7 +177,14 @@ export function registerCompareCommand(program: Command, io: CompareIo = {}): vo
       const choices = buildGrid(base, axes);
       // Load every choice once here, so a choice the loader rejects is reported as a
       // scenario error before any thread starts.
-      for (const ch of choices) scenarioForChoice(text, file, ch.overrides);
+      // Warnings a choice adds to the scenario's own are said once each, naming the choice.
+      printWarnings(label, scenario.spec.warnings, stderr);
+      const said = new Set(scenario.spec.warnings);
+      for (const ch of choices) {
+        const fresh = scenarioForChoice(text, label, ch.overrides).spec.warnings.filter((w) => !said.has(w));
+        fresh.forEach((w) => said.add(w));
+        printWarnings(`${label} (${ch.label})`, fresh, stderr);
+      }
       const seeds = seedList(flags.seed ?? scenario.spec.seed, flags.seeds ?? DEFAULT_SEEDS);
       const runs = buildRuns(choices, seeds);
 
@@ -195,7 +206,7 @@ export function registerCompareCommand(program: Command, io: CompareIo = {}): vo
       let summaries;
       try {
         ({ summaries } = await runGrid(
-          { text, file, overrides: choices.map((c) => c.overrides), runs },
+          { text, file: label, overrides: choices.map((c) => c.overrides), runs },
           { workers: flags.workers ?? defaultWorkers(runs.length * estimatedSubtasks(scenario.spec)), onProgress: (done) => bar?.update(done) },
         ));
       } finally {
@@ -204,17 +215,19 @@ export function registerCompareCommand(program: Command, io: CompareIo = {}): vo
 
       const comparison = buildComparison({
         scenario: scenario.spec.name,
-        file,
+        file: label,
         seeds,
         swept: sweptDimensions(axes),
         base,
         choices,
         summaries,
       });
-      stdout.write(formatCompareTable(comparison, { color: color && isTty(stdout) }));
-      if (flags.json !== undefined) writeFileAtomic(flags.json, `${JSON.stringify(compareJson(comparison), null, 2)}\n`);
-      if (flags.csv !== undefined) writeFileAtomic(flags.csv, compareCsv(comparison));
-      if (flags.report !== undefined) writeFileAtomic(flags.report, renderCompareHtml(comparison));
+      // The table is for a person: on stdout unless stdout carries an output.
+      const tableStream = Object.values(outputs).includes(STDIO) ? stderr : stdout;
+      tableStream.write(formatCompareTable(comparison, { color: color && isTty(tableStream) }));
+      if (json !== undefined) writeOutput(json, `${JSON.stringify(compareJson(comparison), null, 2)}\n`, stdout);
+      if (flags.csv !== undefined) writeOutput(flags.csv, compareCsv(comparison), stdout);
+      if (flags.report !== undefined) writeOutput(flags.report, renderCompareHtml(comparison), stdout);
     });
 }
 

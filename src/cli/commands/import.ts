@@ -1,14 +1,11 @@
 //! `batchsim import FILE [-o scenario.yaml] [--source-bytes SIZE] [--rate RATE] [--check]`
 
-import { readFileSync } from 'node:fs';
-
 import { InvalidArgumentError, type Command } from 'commander';
 
 import { importPlan, type ImportResult, type Measured } from '../../import/index.js';
 import type { RunResult } from '../../model/run-result.js';
-import { writeFileAtomic } from '../../report/write-file.js';
-import { ScenarioError } from '../../scenario/issues.js';
 import { parseRate, parseSize } from '../../scenario/units.js';
+import { checkOutputPaths, readInput, STDIO, writeOutput } from '../io.js';
 
 /** Options of the command, as commander hands them over. */
 export interface ImportCommandOptions {
@@ -39,7 +36,7 @@ export function registerImportCommand(program: Command, io: ImportIo = processIo
         '(/jobs/:jobid, calibrated from the measured run)',
     )
     .argument('<file>', 'the JSON file (`-` for standard input)')
-    .option('-o, --output <file>', 'write the scenario to this file instead of standard output')
+    .option('-o, --output <file>', 'write the scenario to this file instead of standard output (`-`: standard output)')
     .option('--source-bytes <size>', 'bytes every source reads where the plan has no numbers (default 1GiB)', sizeOption)
     .option('--rate <rate>', 'bytes per second of every subtask where the plan has no numbers (default 100MiB/s)', rateOption)
     .option('--check', 'also simulate the scenario and compare with the measured durations (REST job details)')
@@ -67,29 +64,19 @@ function rateOption(value: string): number {
  * @throws ScenarioError for a file that cannot be read or imported
  */
 export async function runImport(file: string, options: ImportCommandOptions, io: ImportIo = processIo): Promise<ImportResult> {
-  let text: string;
-  try {
-    text = readFileSync(file === '-' ? 0 : file, 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (err as Error).message;
-    throw new ScenarioError(file, [{ path: '', message: `cannot read the plan: ${why}` }]);
-  }
-  const result = importPlan(text, file, { sourceBytes: options.sourceBytes, rate: options.rate });
-  for (const w of result.warnings) io.stderr(`${file}: warning: ${w}\n`);
-  if (options.output !== undefined) {
-    try {
-      writeFileAtomic(options.output, result.yaml);
-    } catch (err) {
-      throw new ScenarioError(options.output, [{ path: '', message: `cannot write the scenario: ${(err as Error).message}` }]);
-    }
-  } else {
-    io.stdout(result.yaml);
-  }
+  const toFile = options.output !== undefined && options.output !== STDIO ? options.output : undefined;
+  if (toFile !== undefined) checkOutputPaths({ '--output': toFile }, file);
+  const text = readInput(file, 'cannot read the plan');
+  // The importer names standard input itself (`-`, and `standard input` in the YAML).
+  const label = file;
+  const result = importPlan(text, label, { sourceBytes: options.sourceBytes, rate: options.rate });
+  for (const w of result.warnings) io.stderr(`${label}: warning: ${w}\n`);
+  if (toFile !== undefined) writeOutput(toFile, result.yaml);
+  else io.stdout(result.yaml);
   if (options.check === true) {
     // The comparison goes to stdout only when stdout does not carry the YAML.
-    const print = options.output !== undefined ? io.stdout : io.stderr;
-    const run = await simulateImported(result, options.output ?? `${file} (imported)`);
+    const print = toFile !== undefined ? io.stdout : io.stderr;
+    const run = await simulateImported(result, toFile ?? `${label} (imported)`);
     print(formatCheckReport(result.measured, run));
   }
   return result;

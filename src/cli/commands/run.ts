@@ -1,40 +1,56 @@
-//! `batchsim run` and `batchsim validate`.
+//! `batchsim run`, `batchsim report` and `batchsim validate`.
 
 import type { Command } from 'commander';
 import { performance } from 'node:perf_hooks';
 import { simulate } from '../../sim/simulate.js';
 import { formatSummary } from '../../report/summary.js';
-import { needsTimeline, writeOutputs, type OutputFiles } from '../outputs.js';
-import { parseSeed, readScenario } from '../io.js';
+import { needsTimeline, outputOptions, printWarnings, writeOutputs, type OutputFiles } from '../outputs.js';
+import { checkOutputPaths, parseSeed, readScenarioInput, STDIO, writeOutput } from '../io.js';
 
 interface RunFlags extends OutputFiles {
-  json?: boolean;
+  /** `true` for `--json` alone (standard output), else the file. */
+  json?: boolean | string;
   seed?: number;
   stats?: boolean;
 }
 
-/** Adds `run` and `validate` to the program. */
+/** Where `--json [FILE]` goes: undefined when not asked for, `-` for standard output. */
+export function jsonTarget(json: boolean | string | undefined): string | undefined {
+  return json === undefined || json === false ? undefined : json === true ? STDIO : json;
+}
+
+/** Adds `run`, `report` and `validate` to the program. */
 export function registerRunCommands(program: Command): void {
   program
     .command('run')
-    .description('simulate a scenario and print a summary (or --json)')
-    .argument('<file>', 'scenario file (.yaml, .yml or .json)')
-    .option('--json', 'print the full result as one JSON document')
+    .description('simulate a scenario and print a summary (or the result as JSON)')
+    .argument('<file>', 'scenario file (.yaml, .yml or .json; `-` for standard input)')
+    .option('--json [file]', 'write the full result as one JSON document (to standard output when no file is given)')
     .option('--seed <n>', "override the scenario's seed", parseSeed)
     .option('--trace <file>', 'write a Chrome/Perfetto trace (trace-event JSON)')
     .option('--metrics <file>', 'write the cluster and job metrics time series (CSV)')
     .option('--vertices <file>', 'write per-vertex results (CSV)')
     .option('--report <file>', 'write a self-contained HTML report')
     .option('--stats', 'print events processed, events per second and peak memory on stderr')
+    .addHelpText(
+      'after',
+      '\nEvery output option takes `-` for standard output (only one of them at a time); the summary then goes to\n' +
+        'stderr. Warnings always go to stderr.',
+    )
     .action((file: string, flags: RunFlags) => {
-      const scenario = readScenario(file);
+      const json = jsonTarget(flags.json);
+      const outputs = { '--json': json, ...outputOptions(flags) };
+      checkOutputPaths(outputs, file);
+      const { label, scenario } = readScenarioInput(file);
       const record = needsTimeline(flags);
       const t0 = performance.now();
       const { result, timeline } = simulate(scenario.spec, { ...(flags.seed !== undefined && { seed: flags.seed }), recordTimeline: record });
       const wall = (performance.now() - t0) / 1000;
-      // Warnings only the run could tell (faults that never fired) go to stderr as well.
-      for (const w of result.warnings.slice(scenario.spec.warnings.length)) process.stderr.write(`warning: ${w}\n`);
-      process.stdout.write(flags.json === true ? `${JSON.stringify(result, null, 2)}\n` : `${formatSummary(result)}\n`);
+      printWarnings(label, result.warnings);
+      // The summary is for a person: on stdout unless stdout carries an output.
+      const summaryStream = Object.values(outputs).includes(STDIO) ? process.stderr : process.stdout;
+      if (json !== STDIO) summaryStream.write(`${formatSummary(result)}\n`);
+      if (json !== undefined) writeOutput(json, `${JSON.stringify(result, null, 2)}\n`);
       writeOutputs(flags, result, timeline);
       if (flags.stats === true) {
         const events = result.stats.events;
@@ -49,23 +65,26 @@ export function registerRunCommands(program: Command): void {
   program
     .command('report')
     .description('simulate a scenario and write a self-contained HTML report')
-    .argument('<file>', 'scenario file')
-    .requiredOption('-o, --output <file>', 'the HTML file to write')
+    .argument('<file>', 'scenario file (`-` for standard input)')
+    .requiredOption('-o, --output <file>', 'the HTML file to write (`-` for standard output)')
     .option('--seed <n>', "override the scenario's seed", parseSeed)
     .action((file: string, flags: { output: string; seed?: number }) => {
-      const scenario = readScenario(file);
+      checkOutputPaths({ '--output': flags.output }, file);
+      const { label, scenario } = readScenarioInput(file);
       const { result, timeline } = simulate(scenario.spec, { ...(flags.seed !== undefined && { seed: flags.seed }), recordTimeline: true });
+      printWarnings(label, result.warnings);
       writeOutputs({ report: flags.output }, result, timeline);
-      process.stdout.write(`${flags.output}: ${result.status} in ${result.makespan.toFixed(1)} s, ${result.taskManagers.created} TaskManagers\n`);
+      const where = flags.output === STDIO ? process.stderr : process.stdout;
+      where.write(`${flags.output === STDIO ? 'report' : flags.output}: ${result.status} in ${result.makespan.toFixed(1)} s, ${result.taskManagers.created} TaskManager${result.taskManagers.created === 1 ? '' : 's'}\n`);
     });
 
   program
     .command('validate')
     .description('check a scenario without running it')
-    .argument('<file>', 'scenario file')
+    .argument('<file>', 'scenario file (`-` for standard input)')
     .action((file: string) => {
-      const scenario = readScenario(file);
-      for (const w of scenario.spec.warnings) process.stderr.write(`warning: ${w}\n`);
-      process.stdout.write(`${file}: OK (${scenario.spec.vertices.length} vertices)\n`);
+      const { label, scenario } = readScenarioInput(file);
+      printWarnings(label, scenario.spec.warnings);
+      process.stdout.write(`${label}: OK (${scenario.spec.vertices.length} vertices)\n`);
     });
 }

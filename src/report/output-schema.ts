@@ -1,0 +1,179 @@
+//! JSON Schemas (draft 2020-12) of the JSON outputs, printed by `batchsim schema run|compare`.
+//!
+//! Written by hand next to the renderers rather than generated, so each field says what it
+//! means; the tests validate real outputs against them, and every object is closed
+//! (`additionalProperties: false`), so a field added to an output without its description
+//! here fails those tests.
+
+type Schema = Record<string, unknown>;
+
+const DIALECT = 'https://json-schema.org/draft/2020-12/schema';
+
+/** An object whose listed properties are all required unless named in `optional`. */
+function object(description: string, properties: Record<string, Schema>, optional: readonly string[] = []): Schema {
+  return {
+    type: 'object',
+    description,
+    properties,
+    required: Object.keys(properties).filter((k) => !optional.includes(k)),
+    additionalProperties: false,
+  };
+}
+
+const number = (description: string): Schema => ({ type: 'number', description });
+const nonNegative = (description: string): Schema => ({ type: 'number', minimum: 0, description });
+const count = (description: string): Schema => ({ type: 'integer', minimum: 0, description });
+const text = (description: string): Schema => ({ type: 'string', description });
+const orNull = (s: Schema): Schema => ({ ...s, type: [s.type as string, 'null'] });
+const list = (description: string, items: Schema): Schema => ({ type: 'array', description, items });
+
+const STATUS: Schema = { enum: ['FINISHED', 'FAILED'], description: 'how the job ended' };
+const MODE: Schema = { enum: ['BATCH', 'STREAMING'], description: "Flink's execution.runtime-mode" };
+
+const vertex = object('one vertex of the job', {
+  id: text('the vertex id from the scenario'),
+  parallelism: orNull({ type: 'integer', minimum: 1, description: 'the parallelism it ran with; null when it was never decided' }),
+  decision: object(
+    'why the vertex got its parallelism',
+    {
+      origin: { enum: ['fixed', 'source-default', 'global-default', 'inferred'], description: 'where the parallelism came from' },
+      bytesConsumed: nonNegative('non-broadcast input bytes the decision looked at (inferred only)'),
+      boundBy: text('what bound the result: data, min, max, global, subpartition-limit, all-broadcast, balanced'),
+      reason: text('the decision in one sentence'),
+    },
+    ['bytesConsumed', 'boundBy'],
+  ),
+  attempts: count('attempts started, all subtasks together'),
+  start: orNull(nonNegative('seconds: first attempt start, or null when nothing started')),
+  end: orNull(nonNegative('seconds: last subtask finish, or null when the vertex did not finish')),
+  busySlotSeconds: nonNegative("seconds slots were busy with this vertex's attempts"),
+  inputBytes: nonNegative('input bytes, all subtasks together'),
+  outputBytes: nonNegative('output bytes, all subtasks together'),
+  subtaskInputBytes: object('input bytes per subtask', {
+    min: nonNegative('smallest'),
+    median: nonNegative('median'),
+    max: nonNegative('largest'),
+  }),
+});
+
+const failure = object('one failure and what the scheduler did about it', {
+  time: nonNegative('seconds from submission'),
+  subtask: orNull(text('`vertex[subtask]` of the failed attempt, or null for a TaskManager loss with nothing running')),
+  attempt: orNull(count('attempt number of the failed attempt')),
+  taskManager: orNull(count('index of the TaskManager involved (creation order)')),
+  cause: text('the exception, as Flink would report it'),
+  action: { enum: ['restart', 'job-failed', 'ignored'], description: 'a failover, the end of the job, or a fault that hit nothing' },
+  restarted: list('subtasks restarted, as `vertex[subtask]` (may be shortened for big restarts)', { type: 'string' }),
+  restartedCount: count('how many subtasks were restarted'),
+  delay: nonNegative('restart delay applied, seconds'),
+});
+
+/** The quantities `run --json` and `compare --json` share, each as run names it. */
+const runQuantities = {
+  makespan: nonNegative('seconds from submission to the end of the job'),
+  restarts: count('failovers performed'),
+};
+
+/** `batchsim run --json`. The required fields include every field of the output contract. */
+export const RUN_SCHEMA: Schema = {
+  $schema: DIALECT,
+  title: 'batchsim run --json',
+  ...object(
+    'the result of one simulated run',
+    {
+      scenario: text('the scenario name'),
+      seed: { type: 'integer', description: 'the seed the run used' },
+      mode: MODE,
+      status: STATUS,
+      failureCause: text('why the job failed (present only when FAILED)'),
+      makespan: runQuantities.makespan,
+      vertices: list('per vertex, in the order of the scenario', vertex),
+      taskManagers: object('TaskManagers', {
+        created: count('TaskManagers asked for over the run'),
+        peak: count('most live at once'),
+        slotsPerTaskManager: { type: 'integer', minimum: 1, description: 'slots of each TaskManager' },
+        cpu: nonNegative('cores of each TaskManager'),
+        memoryBytes: nonNegative('memory of each TaskManager'),
+        diskBytes: nonNegative('local disk of each TaskManager'),
+      }),
+      restarts: runQuantities.restarts,
+      slotSeconds: nonNegative('seconds that slots were busy running attempts, summed'),
+      cost: object('resources held over time by live TaskManagers and the JobManager', {
+        coreSeconds: nonNegative('CPU cores held, times seconds'),
+        gibSeconds: nonNegative('GiB of memory held, times seconds'),
+      }),
+      disk: object('local disk use', {
+        peakBytesOneTaskManager: nonNegative('the most bytes on one TaskManager at once'),
+        peakBytesTotal: nonNegative('the most bytes on all TaskManagers together at once'),
+      }),
+      failures: list('every failure, in time order', failure),
+      warnings: list('warnings about the scenario (also printed on stderr)', { type: 'string' }),
+      stats: object('how the simulation itself went', { events: count('events processed') }),
+    },
+    ['failureCause'],
+  ),
+};
+
+const settings = object('the values of the compare options (`--slots`, `--max-slots`, ...) a choice runs with', {
+  slots: { type: 'integer', minimum: 1, description: 'slots per TaskManager (`--slots`)' },
+  maxSlots: {
+    anyOf: [{ type: 'integer', minimum: 1 }, { const: 'unlimited' }],
+    description: 'cap on the slots of all live TaskManagers (`--max-slots`)',
+  },
+  shuffle: { enum: ['local', 'remote'], description: 'where shuffle files live (`--shuffle`)' },
+  avgVolumeBytes: { type: 'number', exclusiveMinimum: 0, description: 'avg-data-volume-per-task in bytes (`--avg-volume`)' },
+  mode: MODE,
+});
+
+const comparedRun = object('one run of a choice, its quantities named as in `run --json`', {
+  seed: { type: 'integer', description: 'the seed of this run' },
+  status: STATUS,
+  failureCause: orNull(text('why the job failed, or null when it finished')),
+  makespan: runQuantities.makespan,
+  taskManagers: object('TaskManagers', { created: count('TaskManagers asked for'), peak: count('most live at once') }),
+  cost: object('as `run --json` cost', { coreSeconds: nonNegative('core-seconds'), gibSeconds: nonNegative('GiB-seconds') }),
+  disk: object('local disk use', { peakBytesOneTaskManager: nonNegative('the most bytes on one TaskManager at once') }),
+  restarts: runQuantities.restarts,
+});
+
+const median = (what: string) => object(`${what} over the seeds`, { median: number('median') });
+const largest = (what: string) => object(`${what} over the seeds`, { max: number('largest') });
+
+const choice = object(
+  'one point of the grid: its settings, statistics over the seeds under the names `run --json` uses (the statistic is the last step of the path), marks and runs',
+  {
+    choice: count('position in the grid, from 0'),
+    label: text('the swept settings in words'),
+    settings,
+    failed: count('runs that ended FAILED'),
+    makespan: object('makespan over the seeds, seconds', { median: number('median'), p95: number('95th percentile, nearest rank') }),
+    taskManagers: object('TaskManagers', { created: median('TaskManagers asked for'), peak: largest('most live at once') }),
+    cost: object('cost', { coreSeconds: median('core-seconds'), gibSeconds: median('GiB-seconds') }),
+    disk: object('local disk use', { peakBytesOneTaskManager: largest('the most bytes on one TaskManager') }),
+    restarts: object('restarts over the seeds', { total: count('summed') }),
+    fastest: { type: 'boolean', description: 'lowest median makespan among choices with no failed run' },
+    cheapest: { type: 'boolean', description: 'lowest median core-seconds among choices with no failed run' },
+    runs: list('every run, in seed order', comparedRun),
+  },
+);
+
+/** `batchsim compare --json`. */
+export const COMPARE_SCHEMA: Schema = {
+  $schema: DIALECT,
+  title: 'batchsim compare --json',
+  ...object('a grid of choices, each run over the same seeds', {
+    scenario: text('the scenario name'),
+    file: text('the scenario file (`<stdin>` for standard input)'),
+    seeds: list('the seeds every choice ran with', { type: 'integer' }),
+    swept: list('the settings swept, in grid order', { enum: ['slots', 'maxSlots', 'shuffle', 'avgVolume', 'mode'] }),
+    scenarioSettings: settings,
+    statistics: text('how each statistic is computed'),
+    choices: list('every choice, in grid order', choice),
+  }),
+};
+
+/** The schemas `batchsim schema` prints, by name. */
+export const OUTPUT_SCHEMAS = { run: RUN_SCHEMA, compare: COMPARE_SCHEMA } as const;
+
+/** A name `batchsim schema` accepts. */
+export type OutputSchemaName = keyof typeof OUTPUT_SCHEMAS;
