@@ -39,6 +39,14 @@ export interface VertexResult {
   heldBackSeconds: { cpu: number; disk: number; network: number };
   /** The resource that held it back longest, or null when nothing did (it moved no data). */
   boundBy: 'cpu' | 'disk' | 'network' | null;
+  /** Bytes its attempts spilled to local disk (managed memory too small for their input), written and read back once each. */
+  spilledBytes: number;
+  /** CPU-seconds its attempts spent in garbage collection. */
+  gcSeconds: number;
+  /** CPU-seconds its attempts spent on their own work (GC not included). */
+  cpuSeconds: number;
+  /** The highest heap occupancy of its attempts: working set / task heap per slot (above 1: OutOfMemoryError). */
+  heapOccupancy: number;
 }
 
 /** One failure and what the scheduler did about it. */

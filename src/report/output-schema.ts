@@ -5,6 +5,8 @@
 //! (`additionalProperties: false`), so a field added to an output without its description
 //! here fails those tests.
 
+import { DIMENSIONS } from '../compare/grid.js';
+
 type Schema = Record<string, unknown>;
 
 const DIALECT = 'https://json-schema.org/draft/2020-12/schema';
@@ -54,6 +56,33 @@ const vertex = object('one vertex of the job', {
     median: nonNegative('median'),
     max: nonNegative('largest'),
   }),
+  heldBackSeconds: object("attempt-seconds this vertex's attempts moved data held back by each resource (their scarcest share)", {
+    cpu: nonNegative('by their own core or the TaskManager\'s cores'),
+    disk: nonNegative("by the TaskManager's disk bandwidth"),
+    network: nonNegative("by the TaskManager's network bandwidth"),
+  }),
+  boundBy: { enum: ['cpu', 'disk', 'network', null], description: 'the resource that held it back longest, or null when it moved no data' },
+  spilledBytes: nonNegative('bytes its attempts spilled to local disk (input beyond the managed memory of a slot), written and read back once'),
+  gcSeconds: nonNegative('CPU-seconds its attempts spent in garbage collection'),
+  cpuSeconds: nonNegative('CPU-seconds its attempts spent on their own work'),
+  heapOccupancy: nonNegative('the highest heap occupancy of its attempts: working set / task heap per slot'),
+});
+
+const bytes = (description: string): Schema => ({ type: 'integer', minimum: 0, description });
+
+const memoryLayout = object("each TaskManager's memory as Flink splits it, and one slot's share; bytes", {
+  process: bytes('total process memory'),
+  flink: bytes('total Flink memory'),
+  frameworkHeap: bytes('framework heap'),
+  taskHeap: bytes('task heap'),
+  frameworkOffHeap: bytes('framework off-heap'),
+  taskOffHeap: bytes('task off-heap'),
+  network: bytes('network memory'),
+  managed: bytes('managed memory'),
+  jvmMetaspace: bytes('JVM metaspace'),
+  jvmOverhead: bytes('JVM overhead'),
+  managedPerSlot: bytes('managed memory of one slot'),
+  taskHeapPerSlot: bytes('task heap of one slot'),
 });
 
 const failure = object('one failure and what the scheduler did about it', {
@@ -95,27 +124,46 @@ export const RUN_SCHEMA: Schema = {
         cpu: nonNegative('cores of each TaskManager'),
         memoryBytes: nonNegative('memory of each TaskManager'),
         diskBytes: nonNegative('local disk of each TaskManager'),
+        diskBandwidth: orNull(nonNegative("bytes per second of each TaskManager's disk, shared by its slots; null when unlimited")),
+        networkBandwidth: orNull(nonNegative("bytes per second of each TaskManager's network, shared by its slots; null when unlimited")),
+        memory: memoryLayout,
       }),
       restarts: runQuantities.restarts,
       slotSeconds: nonNegative('seconds that slots were busy running attempts, summed'),
       cost: object('resources held over time by live TaskManagers and the JobManager', {
         coreSeconds: nonNegative('CPU cores held, times seconds'),
         gibSeconds: nonNegative('GiB of memory held, times seconds'),
+        shuffleServiceCuSeconds: nonNegative('what the remote shuffle service costs, CU-seconds (cluster.shuffleService.cost)'),
       }),
       disk: object('local disk use', {
         peakBytesOneTaskManager: nonNegative('the most bytes on one TaskManager at once'),
         peakBytesTotal: nonNegative('the most bytes on all TaskManagers together at once'),
       }),
+      shuffleService: object('with `shuffle: remote`: what the shuffle service held and moved', {
+        bytesTransferred: nonNegative('bytes written to it and read from it'),
+        peakBytesStored: nonNegative('the most bytes it held at once'),
+        gibSecondsStored: nonNegative('GiB held, times seconds'),
+      }),
       failures: list('every failure, in time order', failure),
       warnings: list('warnings about the scenario (also printed on stderr)', { type: 'string' }),
       stats: object('how the simulation itself went', { events: count('events processed') }),
     },
-    ['failureCause'],
+    ['failureCause', 'shuffleService'],
   ),
 };
 
 const settings = object('the values of the compare options (`--slots`, `--max-slots`, ...) a choice runs with', {
   slots: { type: 'integer', minimum: 1, description: 'slots per TaskManager (`--slots`)' },
+  cpuPerSlot: { type: 'number', exclusiveMinimum: 0, description: 'cores per slot (`--cpu-per-slot`)' },
+  memoryPerSlotBytes: { type: 'number', exclusiveMinimum: 0, description: 'memory per slot in bytes (`--memory-per-slot`)' },
+  diskBandwidth: {
+    anyOf: [{ type: 'number', exclusiveMinimum: 0 }, { const: 'unlimited' }],
+    description: "bytes per second of each TaskManager's disk (`--disk-bandwidth`)",
+  },
+  networkBandwidth: {
+    anyOf: [{ type: 'number', exclusiveMinimum: 0 }, { const: 'unlimited' }],
+    description: "bytes per second of each TaskManager's network (`--network-bandwidth`)",
+  },
   maxSlots: {
     anyOf: [{ type: 'integer', minimum: 1 }, { const: 'unlimited' }],
     description: 'cap on the slots of all live TaskManagers (`--max-slots`)',
@@ -165,7 +213,7 @@ export const COMPARE_SCHEMA: Schema = {
     scenario: text('the scenario name'),
     file: text('the scenario file (`<stdin>` for standard input)'),
     seeds: list('the seeds every choice ran with', { type: 'integer' }),
-    swept: list('the settings swept, in grid order', { enum: ['slots', 'maxSlots', 'shuffle', 'avgVolume', 'mode'] }),
+    swept: list('the settings swept, in grid order', { enum: [...DIMENSIONS] }),
     scenarioSettings: settings,
     statistics: text('how each statistic is computed'),
     choices: list('every choice, in grid order', choice),

@@ -24,6 +24,7 @@ import { decideVertex } from './vertex-initialization.js';
 import { evenPart, outputBytes, splitByShares } from './integer-bytes.js';
 import { PendingRequests } from './pending-requests.js';
 import { ShuffleServiceUse } from './shuffle-service-use.js';
+import { gcSlowdown, heapOccupancy, isOutOfMemory, OUT_OF_MEMORY_CAUSE, spilledBytes } from './memory-effects.js';
 import { buildRunResult, heldBack, runSetup, spread, type JobEnd } from './run-report.js';
 
 /** How an attempt's end event ends it. */
@@ -31,6 +32,8 @@ const enum Outcome {
   Finish = 0,
   InjectedFailure = 1,
   RandomFailure = 2,
+  /** Its working set outgrew the slot's task heap. */
+  OutOfMemory = 3,
 }
 
 const NO_SPACE = 'No space left on device';
@@ -129,6 +132,13 @@ export class BatchScheduler implements ClusterListener {
   private readonly cpuBoundMs: Float64Array;
   private readonly diskBoundMs: Float64Array;
   private readonly netBoundMs: Float64Array;
+  /** Per vertex: heap occupancy of its attempts (working set / task heap per slot) and the GC overhead it brings. */
+  private readonly heapU: Float64Array;
+  private readonly gcSlowdown: Float64Array;
+  /** Per vertex: bytes spilled, and CPU milliseconds spent in GC and on the operator's own work. */
+  private readonly spilledBytes: Float64Array;
+  private readonly gcMs: Float64Array;
+  private readonly ownCpuMs: Float64Array;
   /**
    * With local shuffle and a finite disk or network bandwidth: per TaskManager, the bytes of
    * each vertex's available output files on it, so a consumer knows how much of its input
@@ -201,6 +211,16 @@ export class BatchScheduler implements ClusterListener {
     this.cpuBoundMs = new Float64Array(n);
     this.diskBoundMs = new Float64Array(n);
     this.netBoundMs = new Float64Array(n);
+    this.heapU = new Float64Array(n);
+    this.gcSlowdown = new Float64Array(n);
+    this.spilledBytes = new Float64Array(n);
+    this.gcMs = new Float64Array(n);
+    this.ownCpuMs = new Float64Array(n);
+    spec.vertices.forEach((vs, v) => {
+      const u = heapOccupancy(vs.heapBytes, spec.cluster.memory.taskHeapPerSlot);
+      this.heapU[v] = u;
+      this.gcSlowdown[v] = gcSlowdown(u);
+    });
     const limited = spec.cluster.diskBandwidth !== Infinity || spec.cluster.networkBandwidth !== Infinity;
     this.filesOnTm = this.local && limited ? [] : null;
     for (let v = 0; v < n; v++) this.hasConsumers[v] = this.graph.outputs[v].length > 0 ? 1 : 0;
@@ -547,16 +567,20 @@ export class BatchScheduler implements ClusterListener {
     let factor = 1;
     const sigma = this.sigma[v];
     if (sigma > 0) factor = this.jitter.meanOne(sigma);
+    // Garbage collection multiplies the CPU work per byte (1 + GC overhead); a heap too small
+    // for the working set ends in OutOfMemoryError instead, once the heap is full.
+    const outOfMemory = isOutOfMemory(this.heapU[v]);
+    const gcFactor = outOfMemory ? 1 : 1 + this.gcSlowdown[v];
     // The attempt's time alone on a full core with no I/O limit: what it takes when nothing slows it.
     // An overflowing time (a tiny rate) stays finite: past any time limit, it never comes.
-    let solo = fixed + (rate === Infinity ? 0 : (input / rate) * 1000);
+    let solo = fixed + (rate === Infinity ? 0 : (input / rate) * 1000 * gcFactor);
     if (sigma > 0) solo *= factor;
     solo = Math.min(solo, NEVER_MS);
     const duration = Math.round(solo);
 
     const attempt = x.attemptNo[g]++;
     const failAt = this.faults.failAt(v, g - this.base[v], attempt);
-    const outcome =
+    let outcome =
       failAt < 0 ? Outcome.Finish : this.faults.cause === INJECTED_FAILURE ? Outcome.InjectedFailure : Outcome.RandomFailure;
     const now = this.sim.now;
     this.setState(g, SubtaskState.Running);
@@ -568,10 +592,10 @@ export class BatchScheduler implements ClusterListener {
     this.runningSubtasks++;
     this.cluster.occupy(slot, g);
 
-    // The fixed time is latency; then the input moves at up to `cap` bytes/ms (one core, slowed by jitter).
+    // The fixed time is latency; then the input moves at up to `cap` bytes/ms (one core, slowed by jitter and GC).
     const fixedPart = fixed * factor;
-    const cap = rate === Infinity ? Infinity : rate / 1000 / factor;
-    const ends = outcome === Outcome.Finish ? duration : Math.round(failAt * duration);
+    const cap = rate === Infinity ? Infinity : rate / 1000 / factor / gcFactor;
+    let ends = outcome === Outcome.Finish ? duration : Math.round(failAt * duration);
     let bytes = input;
     let delay = Math.round(fixedPart);
     if (outcome !== Outcome.Finish) {
@@ -584,13 +608,27 @@ export class BatchScheduler implements ClusterListener {
         bytes = cap === Infinity ? failAt * input : Math.min(input, (at - fixedPart) * cap);
       }
     }
+    if (outOfMemory) {
+      // The working set grows with the input read: the heap is full after input / occupancy bytes.
+      const full = input / this.heapU[v];
+      const oomEnds = Math.round(fixedPart + (cap === Infinity ? 0 : full / cap));
+      if (outcome === Outcome.Finish || oomEnds < ends) {
+        outcome = Outcome.OutOfMemory;
+        ends = oomEnds;
+        bytes = full;
+        delay = Math.round(fixedPart);
+      }
+    }
+    const vs = this.spec.vertices[v];
     const produces = this.hasConsumers[v] === 1;
     const selectivity = input > 0 ? output / input : 0;
-    const readsLocally = this.filesOnTm === null || this.spec.vertices[v].sourceBytes !== undefined ? 0 : this.localShare(g, v, tm, input);
+    const readsLocally = this.filesOnTm === null || vs.sourceBytes !== undefined ? 0 : this.localShare(g, v, tm, input);
     const writes = produces ? selectivity : 0;
-    const disk = readsLocally + (this.local ? writes : 0);
+    // Input beyond the slot's managed memory is spilled: written to the local disk and read back.
+    const spill = vs.managedMemory && input > 0 ? spilledBytes(input, this.spec.cluster.memory.managedPerSlot) / input : 0;
+    const disk = readsLocally + (this.local ? writes : 0) + 2 * spill;
     const net = 1 - readsLocally + (this.local ? 0 : writes);
-    this.cluster.startWork(slot, bytes, delay, cap, disk, net, this.local ? writes : 0, now + ends, outcome);
+    this.cluster.startWork(slot, bytes, delay, cap, disk, net, this.local ? writes : 0, spill, now + ends, outcome);
   }
 
   /** The share of subtask g's input that lies in files on its own TaskManager `tm` (local shuffle). */
@@ -627,7 +665,7 @@ export class BatchScheduler implements ClusterListener {
     const g = this.cluster.taskInSlot(slot);
     if (g < 0 || this.x.state[g] !== SubtaskState.Running) return;
     if (outcome === Outcome.Finish) this.finish(g);
-    else this.attemptFailed(g, outcome === Outcome.RandomFailure ? RANDOM_FAILURE : INJECTED_FAILURE);
+    else this.attemptFailed(g, outcome === Outcome.RandomFailure ? RANDOM_FAILURE : outcome === Outcome.OutOfMemory ? OUT_OF_MEMORY_CAUSE : INJECTED_FAILURE);
     this.afterChange();
   }
 
@@ -647,8 +685,19 @@ export class BatchScheduler implements ClusterListener {
     this.cpuBoundMs[v] += held.cpuMs;
     this.diskBoundMs[v] += held.diskMs;
     this.netBoundMs[v] += held.networkMs;
+    const moved = this.cluster.movedBytes(slot);
+    const cap = this.cluster.capOf(slot);
+    if (moved > 0 && cap !== Infinity) {
+      const cpuMs = moved / cap;
+      const own = cpuMs / (1 + (isOutOfMemory(this.heapU[v]) ? 0 : this.gcSlowdown[v]));
+      this.ownCpuMs[v] += own;
+      this.gcMs[v] += cpuMs - own;
+    }
+    if (this.spec.vertices[v].managedMemory && moved > 0) {
+      const input = this.inputOf(g, v);
+      this.spilledBytes[v] += (moved * spilledBytes(input, this.spec.cluster.memory.managedPerSlot)) / input;
+    }
     if (!this.local) {
-      const moved = this.cluster.movedBytes(slot);
       const input = this.inputOf(g, v);
       // Reads of intermediate data and writes of output both go through the shuffle service.
       if (this.spec.vertices[v].sourceBytes === undefined) this.shuffle.transferred(moved);
@@ -1002,6 +1051,16 @@ export class BatchScheduler implements ClusterListener {
     return `${this.spec.vertices[v].id}[${g - this.base[v]}]`;
   }
 
+  /** Per vertex: bytes spilled, CPU-seconds of GC and of its own work, and the highest heap occupancy. */
+  private memoryUse(v: number): Pick<VertexResult, 'spilledBytes' | 'gcSeconds' | 'cpuSeconds' | 'heapOccupancy'> {
+    return {
+      spilledBytes: Math.round(this.spilledBytes[v]),
+      gcSeconds: this.gcMs[v] / 1000,
+      cpuSeconds: this.ownCpuMs[v] / 1000,
+      heapOccupancy: this.attempts[v] > 0 ? this.heapU[v] : 0,
+    };
+  }
+
   private report(): RunOutput {
     const spec = this.spec;
     const ended = this.ended as JobEnd;
@@ -1043,6 +1102,7 @@ export class BatchScheduler implements ClusterListener {
         outputBytes: output,
         subtaskInputBytes: spread(ran, count),
         ...heldBack(this.cpuBoundMs[v], this.diskBoundMs[v], this.netBoundMs[v]),
+        ...this.memoryUse(v),
       };
     });
     const result = buildRunResult({

@@ -15,6 +15,9 @@ import { evenPart, outputBytes, splitByShares } from './integer-bytes.js';
 import { subpartitionWeights } from './parallelism-decider.js';
 import { buildRunResult, heldBack, runSetup, spread, type JobEnd } from './run-report.js';
 
+/** The task number of a slot allocated to the waiting job, before anything is deployed in it. */
+const RESERVED = -2;
+
 /**
  * Runs a job as Flink runs a streaming job. Vertices share slots, so the job needs as
  * many slots as its largest parallelism, all before anything starts (it fails after
@@ -67,6 +70,8 @@ export class StreamingScheduler implements ClusterListener {
   private waiting = false;
   private waitingSince = 0;
   private slots: number[] = [];
+  /** Slots allocated to the job while it waits for all it needs (see tryDeploy). */
+  private reserved: number[] = [];
   private ends: Float64Array[] = [];
   private deployedAt = 0;
   private restarts = 0;
@@ -203,7 +208,7 @@ export class StreamingScheduler implements ClusterListener {
 
   private requestSlots(): void {
     const c = this.cluster;
-    const shortfall = this.slotsNeeded - c.freeSlotCount - c.startingSlots;
+    const shortfall = this.slotsNeeded - this.reserved.length - c.freeSlotCount - c.startingSlots;
     if (shortfall > 0) {
       const n = Math.min(Math.ceil(shortfall / c.slotsPerTm), c.headroomTms);
       if (n > 0) c.requestTaskManagers(n);
@@ -228,7 +233,17 @@ export class StreamingScheduler implements ClusterListener {
 
   private tryDeploy(): void {
     // Only while waiting for slots: during a restart delay, TaskManagers that come up must not start the job early.
-    if (!this.waiting || this.ended !== null || this.cluster.freeSlotCount < this.slotsNeeded) return;
+    if (!this.waiting || this.ended !== null) return;
+    // Slots are allocated to the job as they come, as Flink's slot pool holds them for the
+    // pending requests: a TaskManager whose slots are allocated is not idle, so it is not
+    // released (and asked for again) while the job waits for the rest.
+    while (this.reserved.length < this.slotsNeeded) {
+      const slot = this.cluster.takeFreeSlot();
+      if (slot < 0) break;
+      this.cluster.occupy(slot, RESERVED);
+      this.reserved.push(slot);
+    }
+    if (this.reserved.length < this.slotsNeeded) return;
     this.waiting = false;
     this.deployed = true;
     const d = ++this.deployment;
@@ -237,10 +252,12 @@ export class StreamingScheduler implements ClusterListener {
     if (Number.isNaN(this.firstStart)) this.firstStart = now;
     this.slots = [];
     for (let k = 0; k < this.slotsNeeded; k++) {
-      const slot = this.cluster.takeFreeSlot();
+      const slot = this.reserved[k];
+      this.cluster.vacate(slot, false);
       this.cluster.occupy(slot, k);
       this.slots.push(slot);
     }
+    this.reserved = [];
     const g = this.graph;
     const own = this.ownTimes();
     this.ends = this.p.map((n) => new Float64Array(n));
@@ -422,6 +439,7 @@ export class StreamingScheduler implements ClusterListener {
       return;
     }
     const hit = this.deployed && this.slots.some((s) => s >= 0 && this.cluster.tmOfSlot(s) === tm);
+    this.unreserve((s) => this.cluster.tmOfSlot(s) === tm, false);
     if (hit) this.releaseDeployment(this.sim.now);
     this.cluster.lose(tm);
     if (hit) this.fullRestart(null, null, tm, 'TaskManager lost');
@@ -464,13 +482,33 @@ export class StreamingScheduler implements ClusterListener {
     );
   }
 
+  /** Gives back the slots allocated to the waiting job that `which` picks (to the pool, unless their TaskManager goes). */
+  private unreserve(which: (slot: number) => boolean, toPool: boolean): void {
+    const keep: number[] = [];
+    for (const slot of this.reserved) {
+      if (!which(slot)) {
+        keep.push(slot);
+        continue;
+      }
+      this.cluster.vacate(slot, false);
+      if (toPool) this.cluster.returnSlot(slot);
+    }
+    this.reserved = keep;
+  }
+
   private endJob(status: 'FINISHED' | 'FAILED', cause?: string): void {
     if (this.ended !== null) return;
     this.ended = status === 'FAILED' ? { status, cause } : { status };
+    this.unreserve(() => true, false);
     if (this.deployed) this.releaseDeployment(this.sim.now);
     this.cluster.releaseAll();
     this.recorder?.event(this.sim.now, 'job-end', status === 'FINISHED' ? 'job finished' : `job failed: ${cause}`);
     this.sim.stop();
+  }
+
+  /** STREAMING keeps no memory model yet: nothing spills, collects garbage or runs out of heap. */
+  private memoryUse(_v: number): Pick<VertexResult, 'spilledBytes' | 'gcSeconds' | 'cpuSeconds' | 'heapOccupancy'> {
+    return { spilledBytes: 0, gcSeconds: 0, cpuSeconds: 0, heapOccupancy: 0 };
   }
 
   private report(): RunOutput {
@@ -493,6 +531,7 @@ export class StreamingScheduler implements ClusterListener {
         outputBytes: this.outputBytes[v].reduce((a, b) => a + b, 0),
         subtaskInputBytes: spread(this.inputBytes[v].slice()),
         ...heldBack(this.cpuBoundMs[v], this.diskBoundMs[v], this.netBoundMs[v]),
+        ...this.memoryUse(v),
       };
     });
     const result = buildRunResult({

@@ -44,7 +44,7 @@ describe('batchsim schema', () => {
     const vertex = props((top.properties.vertices as { items: unknown }).items);
     for (const k of ['id', 'parallelism', 'attempts', 'start', 'end']) expect(vertex.required).toContain(k);
     expect(props(top.properties.taskManagers).required).toEqual(expect.arrayContaining(['created', 'peak']));
-    expect(props(top.properties.cost).required).toEqual(['coreSeconds', 'gibSeconds']);
+    expect(props(top.properties.cost).required).toEqual(['coreSeconds', 'gibSeconds', 'shuffleServiceCuSeconds']);
   });
 });
 
@@ -75,7 +75,7 @@ describe('run --json matches the run schema', () => {
 
 describe('compare --json matches the compare schema', () => {
   it('a grid with failed runs, an unlimited cap and both shuffles', () => {
-    const r = batchsim(['compare', 'sim-scenarios/compare-slots-per-tm.yaml', '--slots', '1,4', '--shuffle', 'local,remote', '--max-slots', '4,unlimited', '--seeds', '2', '--json']);
+    const r = batchsim(['compare', 'sim-scenarios/disk-full-4-slots.yaml', '--slots', '1,4', '--shuffle', 'local,remote', '--max-slots', '4,unlimited', '--seeds', '2', '--json']);
     expect(r.code).toBe(0);
     const doc = JSON.parse(r.stdout);
     expect(validCompare(doc), errors(validCompare)).toBe(true);

@@ -65,6 +65,7 @@ const W_USE_CPU = 27; // cores, disk and network bandwidth it uses now
 const W_USE_DISK = 28;
 const W_USE_NET = 29;
 const W_TOTAL = 30; // bytes it set out to move
+const W_SPILL_BYTES = 31; // of W_WBYTES, the spill: deleted when the work ends, whatever its outcome
 const WORK_FIELDS = 32;
 
 const enum WorkState {
@@ -360,12 +361,13 @@ export class Cluster {
    * The attempt in `slot` waits `delayMs` (its fixed time), then moves `bytes` of input.
    * Per byte it needs `1 / cap` of a core-millisecond (`cap` in bytes/ms; Infinity for no
    * CPU work), `disk` bytes of disk traffic, `net` bytes of network traffic, and keeps
-   * `write` bytes on the local disk. The TaskManager's shares set its speed from then on;
+   * `write` bytes of output on the local disk, plus `spill` bytes it deletes when it ends
+   * (its disk traffic is the caller's to count in `disk`). The TaskManager's shares set its speed from then on;
    * when its bytes are moved the listener hears {@link ClusterListener.onWorkDone} with `tag`.
    * `soloEndMs` is when it ends if it always moves at its cap: the end as the caller
    * rounds it, kept unless a share ever slows the work.
    */
-  startWork(slot: number, bytes: number, delayMs: number, cap: number, disk: number, net: number, write: number, soloEndMs: number, tag: number): void {
+  startWork(slot: number, bytes: number, delayMs: number, cap: number, disk: number, net: number, write: number, spill: number, soloEndMs: number, tag: number): void {
     this.ensureWork(slot + 1);
     const w = this.work;
     const at = slot * WORK_FIELDS;
@@ -380,9 +382,10 @@ export class Cluster {
     w[at + W_CAP] = cap;
     w[at + W_DISK] = disk;
     w[at + W_NET] = net;
-    w[at + W_WRITE] = write;
-    const writes = write * bytes;
+    w[at + W_WRITE] = write + spill;
+    const writes = (write + spill) * bytes;
     w[at + W_WBYTES] = writes;
+    w[at + W_SPILL_BYTES] = spill * bytes;
     w[at + W_WBASE] = 0;
     w[at + W_WTIME] = now;
     w[at + W_WRATE] = 0;
@@ -408,6 +411,11 @@ export class Cluster {
     const at = slot * WORK_FIELDS;
     const w = this.work;
     return { cpuMs: w[at + W_CPU_MS], diskMs: w[at + W_DISK_MS], networkMs: w[at + W_NET_MS] };
+  }
+
+  /** The most bytes per ms the work in `slot` moves on a full core (Infinity: it needs no CPU). */
+  capOf(slot: number): number {
+    return this.work[slot * WORK_FIELDS + W_CAP];
   }
 
   /** Bytes the work in `slot` had moved when it ended. */
@@ -454,24 +462,25 @@ export class Cluster {
     w[at + W_STATE] = WorkState.None;
     if (bytes > 0) {
       // Disk use only grows while writes go on, so its peak is taken just before it shrinks.
-      if (!keepOutput) this.notePeak(tm);
+      const kept = keepOutput ? bytes - w[at + W_SPILL_BYTES] : 0;
+      if (kept < bytes) this.notePeak(tm);
       this.setWriteRate(tm, at, 0, now);
-      if (keepOutput) {
-        this.diskStatic[tm] += bytes;
-        this.totalStatic += bytes;
+      if (kept > 0) {
+        this.diskStatic[tm] += kept;
+        this.totalStatic += kept;
         // A write that took no time lands at once.
         if (!(w[at + W_WBASE] > 0)) {
           this.peakNotedAt[tm] = -1;
           this.totalPeakNotedAt = -1;
         }
-      } else {
-        this.diskProjected[tm] -= bytes;
       }
+      this.diskProjected[tm] -= bytes - kept;
       // What the write had put down is now counted as a file (or deleted): the write holds nothing.
       this.diskOffset[tm] += w[at + W_WBASE];
       this.totalOffset += w[at + W_WBASE];
       w[at + W_WBASE] = 0;
       w[at + W_WBYTES] = 0;
+      w[at + W_SPILL_BYTES] = 0;
       this.diskChanged(tm);
     }
     if (moving) this.reshare(tm);

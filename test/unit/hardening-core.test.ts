@@ -1,0 +1,52 @@
+//! Regression tests: runs that never ended, and a write that escaped the disk-full check.
+
+import { describe, expect, it } from 'vitest';
+import { run } from '../support/run.js';
+
+describe('STREAMING with fewer slots than it needs', () => {
+  const job = (idleTimeout: string) => ({
+    cluster: { taskmanager: { startup: 0, idleTimeout } , maxSlots: 1 },
+    config: { 'execution.runtime-mode': 'STREAMING' },
+    job: { vertices: [{ id: 'a', parallelism: 2, source: { bytes: '1GiB' }, rate: '100MiB/s' }] },
+  });
+
+  it.each(['0s', '1s'])('idle timeout %s: fails after slot.request.timeout, holding the one TaskManager it got', (idle) => {
+    const { result } = run(job(idle));
+    expect(result.status).toBe('FAILED');
+    expect(result.failureCause).toMatch(/^NoResourceAvailableException: could not acquire the 2 slots/);
+    // slot.request.timeout is 5 min; the slot it got is allocated to it, so its TaskManager is never idle.
+    expect(result.makespan).toBe(300);
+    expect(result.taskManagers.created).toBe(1);
+  });
+
+  it('a lost TaskManager whose slot was allocated to the waiting job is replaced, and the job deploys', () => {
+    const { result } = run({
+      cluster: { taskmanager: { startup: '10s', diskBandwidth: 'unlimited', networkBandwidth: 'unlimited' } },
+      config: { 'execution.runtime-mode': 'STREAMING' },
+      job: { vertices: [{ id: 'a', parallelism: 2, source: { bytes: 0 }, fixed: '5s' }] },
+      faults: [{ type: 'taskmanager', at: '5s', tm: 0 }],
+    });
+    expect(result.status).toBe('FINISHED');
+    // TM 0 is lost while starting; TM 1 is up at 10 s and holds its slot; TM 2, asked for at 5 s, is up at 15 s.
+    expect(result.taskManagers.created).toBe(3);
+    expect(result.makespan).toBe(20);
+  });
+});
+
+describe('an attempt that takes no time', () => {
+  it('still finds the disk full: 10 GiB written at once on a 1 GiB disk fails with No space left on device', () => {
+    const { result } = run({
+      cluster: { taskmanager: { startup: 0, disk: '1GiB', diskBandwidth: 'unlimited', networkBandwidth: 'unlimited' } },
+      config: { 'restart-strategy.type': 'none' },
+      job: {
+        vertices: [
+          { id: 'A', parallelism: 1, source: { bytes: '10GiB' } },
+          { id: 'B', parallelism: 1, inputs: [{ from: 'A' }] },
+        ],
+      },
+    });
+    expect(result.status).toBe('FAILED');
+    expect(result.failureCause).toMatch(/No space left on device/);
+    expect(result.disk.peakBytesOneTaskManager).toBeLessThanOrEqual(2 ** 30);
+  });
+});
