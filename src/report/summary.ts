@@ -81,7 +81,8 @@ export function formatSummary(r: RunResult): string {
       String(v.attempts),
       sec(v.start),
       sec(v.end),
-      b.min === b.max ? formatBytes(b.max) : `${formatBytes(b.min)}..${formatBytes(b.max)}`,
+      // Whole-byte splits leave the first subtasks a byte more: a range only when it shows.
+      formatBytes(b.min) === formatBytes(b.max) ? formatBytes(b.max) : `${formatBytes(b.min)}..${formatBytes(b.max)}`,
       heldBackBy(v),
       v.decision.reason,
     ]);
