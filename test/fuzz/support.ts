@@ -236,31 +236,7 @@ export const validScenarioArb = fc
       ...(cluster.shuffle !== undefined && { shuffle: cluster.shuffle }),
     };
     return { seed, cluster: c, config: cfg, job: { vertices: vs }, ...(fs.length > 0 && { faults: fs }) };
-  })
-  // Excluded for now: STREAMING with no startup and no idle timeout and fewer slots than the job
-  // needs never ends (issue "Hardening", item 1, fixed in the simulation core separately).
-  .filter((doc) => !streamingShapeThatHangs(doc));
-
-function streamingShapeThatHangs(doc: { cluster: Record<string, unknown>; config: Record<string, unknown>; job: { vertices: Record<string, unknown>[] } }): boolean {
-  if (doc.config['execution.runtime-mode'] !== 'STREAMING') return false;
-  const tm = doc.cluster.taskmanager as { startup: number; idleTimeout: number; slots: number };
-  if (tm.startup !== 0 || tm.idleTimeout !== 0) return false;
-  const global = (doc.config['parallelism.default'] as number | undefined) ?? 1;
-  const needed = Math.max(...doc.job.vertices.map((v) => (v.parallelism as number | undefined) ?? global));
-  const max = doc.cluster.maxSlots;
-  return typeof max === 'number' && max < Math.max(needed, tm.slots);
-}
-
-/**
- * The same shape as a resolved spec, for scenarios that reach it by mutation: they are
- * validated but not run until issue "Hardening" item 1 is fixed.
- */
-export function specThatHangs(spec: SimulationSpec): boolean {
-  if (spec.mode !== 'STREAMING' || spec.cluster.startupMs !== 0 || spec.cluster.idleTimeoutMs !== 0) return false;
-  const global = spec.parallelism.globalDefault ?? 1;
-  const needed = Math.max(...spec.vertices.map((v) => v.parallelism ?? global));
-  return spec.cluster.maxSlots < Math.max(needed, spec.cluster.slotsPerTaskManager);
-}
+  });
 
 // ---------------------------------------------------------------------------------- invariants
 
