@@ -24,6 +24,12 @@ export class InvariantError extends Error {
 
 const INITIAL_CAPACITY = 1024;
 
+/**
+ * A delay that stands for "never": past any time limit (at most 2^53 - 1 ms), yet finite,
+ * so a time that overflowed (a tiny rate, a huge jitter factor) still orders and subtracts.
+ */
+export const NEVER_MS = 2 ** 60;
+
 /** The heap of pending event slots, holding the keys it orders them by. */
 class EventQueue extends FastPriorityQueue<number> {
   time = new Float64Array(INITIAL_CAPACITY);
@@ -95,12 +101,13 @@ export class Simulation {
   }
 
   /**
-   * Schedules an event `delay` milliseconds from now.
-   * @throws InvariantError when the delay is negative or not finite
+   * Schedules an event `delay` milliseconds from now. An infinite delay means "never": such an
+   * event stays queued past any horizon given to {@link step}.
+   * @throws InvariantError when the delay is negative or NaN
    */
   schedule(delay: number, kind: number, a = 0, b = 0, c = 0): EventHandle {
-    if (!(delay >= 0) || delay === Infinity) {
-      throw new InvariantError(`negative or non-finite delay ${delay} at t=${this._now}ms`);
+    if (!(delay >= 0)) {
+      throw new InvariantError(`negative or NaN delay ${delay} at t=${this._now}ms`);
     }
     return this.push(this._now + delay, kind, a, b, c);
   }
@@ -121,16 +128,23 @@ export class Simulation {
   }
 
   /**
-   * Runs the next event, moving the clock to its time.
-   * @returns false when the queue is empty or the run was stopped
+   * Runs the next event, moving the clock to its time. An event later than `horizon` is
+   * left queued and the clock moves to the horizon instead, so a run that is cut off by a
+   * time limit ends exactly at it.
+   * @returns false when the queue is empty, the next event is past the horizon, or the run was stopped
    */
-  step(): boolean {
+  step(horizon = Infinity): boolean {
     while (!this._stopped && this.heap.size > 0) {
-      const slot = this.heap.poll() as number;
+      const slot = this.heap.peek() as number;
       const t = this.heap.time[slot];
       const p = this.payload;
       const at = 4 * slot;
       const k = p[at];
+      if (k >= 0 && t > horizon) {
+        this._now = Math.max(this._now, horizon);
+        return false;
+      }
+      this.heap.poll();
       const a = p[at + 1];
       const b = p[at + 2];
       const c = p[at + 3];

@@ -33,7 +33,9 @@ export class FaultInjector {
       if (f.type === 'subtask') {
         const v = index.get(f.vertex) as number;
         this.faultVertices[v] = 1;
-        this.injected.set(`${v}:${f.subtask}:${f.attempt}`, f.at);
+        // Two faults on one attempt: it fails at the fraction it reaches first.
+        const key = `${v}:${f.subtask}:${f.attempt}`;
+        this.injected.set(key, Math.min(f.at, this.injected.get(key) ?? Infinity));
       } else if (f.type === 'random-subtask') {
         survive *= 1 - f.probability;
       }

@@ -6,6 +6,7 @@ import { autoDiskBytes } from '../model/cluster/resources.js';
 import { ScenarioError } from '../scenario/issues.js';
 import { calibrateRuns, type FitReport, type Measured } from './calibrate.js';
 import { asString, detectFormat, FORMAT_LABELS, parsePlanJson, type JsonObject, type PlanFormat } from './detect.js';
+import { loadScenario } from '../scenario/load.js';
 import { readExecutionPlan } from './execution-plan.js';
 import type { IoCluster } from './io-time.js';
 import { readJobDetails } from './job-details.js';
@@ -148,6 +149,7 @@ export function importRuns(files: readonly { text: string; file: string }[], opt
   resize(out, opts, files[0].file);
 
   const { scenario, yaml } = toScenario(out, files[0].file);
+  checkRunnable(yaml, files[0].file);
   const result: ImportResult = { scenario, yaml, warnings: out.warnings, format: graph.format };
   if (measured !== undefined) result.measured = measured;
   if (fits !== undefined) result.fits = fits;
@@ -252,5 +254,21 @@ function resize(graph: ImportGraph, opts: ImportOptions, file: string): void {
     if (graph.mode === 'STREAMING') {
       graph.warnings.push('--adaptive: a STREAMING job does not infer parallelism; vertices without one take `parallelism.default`');
     }
+  }
+}
+
+/**
+ * A plan can hold numbers no scenario may (a parallelism past Flink's 32768, measured bytes
+ * past 2^53): say so against the plan, rather than write a scenario the simulator rejects.
+ */
+function checkRunnable(yaml: string, file: string): void {
+  try {
+    loadScenario(yaml, 'scenario.yaml');
+  } catch (err) {
+    if (!(err instanceof ScenarioError)) throw err;
+    throw new ScenarioError(
+      file,
+      err.issues.map((i) => ({ path: '', message: `the plan gives a scenario the simulator cannot run: ${i.path === '' ? '' : `${i.path}: `}${i.message}` })),
+    );
   }
 }

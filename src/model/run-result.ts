@@ -22,7 +22,8 @@ export interface ParallelismDecision {
 /** Per-vertex results. Times are seconds. */
 export interface VertexResult {
   id: string;
-  parallelism: number;
+  /** The decided parallelism, or null when the job ended before it was decided. */
+  parallelism: number | null;
   decision: ParallelismDecision;
   /** Attempts started, all subtasks together. */
   attempts: number;

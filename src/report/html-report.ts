@@ -616,7 +616,7 @@ function verticesTable(result: RunResult, vertexIndex: Map<string, number>): str
       `<span class="reason">${escapeHtml(d.reason)}</span>`;
     return (
       `<tr><td class="vertex"><span class="swatch" style="background:${color}"></span>${escapeHtml(v.id)}</td>` +
-      num(v.parallelism, groupThousands(v.parallelism)) +
+      num(v.parallelism, v.parallelism === null ? '-' : groupThousands(v.parallelism)) +
       `<td class="decision">${decision}</td>` +
       num(v.attempts, groupThousands(v.attempts)) +
       num(v.start, formatDuration(v.start)) +

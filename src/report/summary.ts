@@ -78,11 +78,12 @@ export function formatSummary(r: RunResult): string {
     const b = v.subtaskInputBytes;
     rows.push([
       v.id,
-      String(v.parallelism),
+      v.parallelism === null ? '-' : String(v.parallelism),
       String(v.attempts),
       sec(v.start),
       sec(v.end),
-      b.min === b.max ? formatBytes(b.max) : `${formatBytes(b.min)}..${formatBytes(b.max)}`,
+      // Whole-byte splits leave the first subtasks a byte more: a range only when it shows.
+      formatBytes(b.min) === formatBytes(b.max) ? formatBytes(b.max) : `${formatBytes(b.min)}..${formatBytes(b.max)}`,
       heldBackBy(v),
       v.decision.reason,
     ]);
@@ -92,14 +93,15 @@ export function formatSummary(r: RunResult): string {
     out.push('');
     out.push('failures:');
     for (const f of r.failures) {
-      const who = f.subtask !== null ? `${f.subtask}#${f.attempt}` : `TaskManager ${f.taskManager}`;
+      const who = f.subtask !== null ? `${f.subtask}#${f.attempt}` : f.taskManager !== null ? `TaskManager ${f.taskManager}` : 'a TaskManager fault';
       const what =
         f.action === 'restart'
           ? `restarted ${f.restartedCount} subtask(s) after ${f.delay.toFixed(3)} s`
           : f.action === 'job-failed'
             ? 'job failed'
             : 'nothing to restart';
-      out.push(`  t=${f.time.toFixed(1)}s  ${who} on TM ${f.taskManager ?? '-'}: ${f.cause} -> ${what}`);
+      const where = f.subtask !== null && f.taskManager !== null ? ` on TM ${f.taskManager}` : '';
+      out.push(`  t=${f.time.toFixed(1)}s  ${who}${where}: ${f.cause} -> ${what}`);
     }
   }
   // Warnings are not part of the summary: the CLI prints them on stderr.

@@ -5,6 +5,7 @@ import { RESTART_STRATEGY_KEYS, restartBackoffFromConfig } from '../failure/rest
 import type { GuardSpec, ParallelismSpec } from '../model/spec.js';
 import type { MemoryOptions } from '../model/cluster/memory-layout.js';
 import type { ScenarioIssue } from './issues.js';
+import { MAX_INT, MAX_PARALLELISM, MAX_SLOTS_PER_TASK_MANAGER } from './limits.js';
 import { MEMORY_CONFIG_KEYS, readMemoryOptions } from './memory-config.js';
 import { closest } from './suggest.js';
 import { describe, parseDuration, parseSize } from './units.js';
@@ -73,12 +74,14 @@ export function resolveConfig(config: Record<string, unknown>, issues: ScenarioI
     issues.push({ path: path(k), message: `Expected ${expected}, got ${describe(config[k])}` });
     return undefined;
   };
-  const int = (k: string, min: number): number | undefined => {
+  const int = (k: string, min: number, max = MAX_INT): number | undefined => {
     const v = config[k];
     if (v === undefined) return undefined;
     const n = typeof v === 'string' && /^\s*-?\d+\s*$/.test(v) ? Number(v) : v;
-    return typeof n === 'number' && Number.isInteger(n) && n >= min ? n : bad(k, `an integer >= ${min}`);
+    return typeof n === 'number' && Number.isInteger(n) && n >= min && n <= max ? n : bad(k, `an integer from ${min} to ${max}`);
   };
+  /** A parallelism option: Flink caps a vertex's max parallelism at 32768. */
+  const par = (k: string): number | undefined => int(k, 1, MAX_PARALLELISM);
   const dur = (k: string): number | undefined => {
     const v = config[k];
     if (v === undefined) return undefined;
@@ -120,11 +123,11 @@ export function resolveConfig(config: Record<string, unknown>, issues: ScenarioI
     }
   }
 
-  const globalDefault = int('parallelism.default', 1);
-  const explicitMax = either((k) => int(k, 1), 'max-parallelism');
+  const globalDefault = par('parallelism.default');
+  const explicitMax = either(par, 'max-parallelism');
   let maxParallelism = explicitMax ?? globalDefault ?? 128;
   if (globalDefault !== undefined) maxParallelism = Math.min(maxParallelism, globalDefault);
-  let minParallelism = either((k) => int(k, 1), 'min-parallelism') ?? 1;
+  let minParallelism = either(par, 'min-parallelism') ?? 1;
   if (minParallelism > maxParallelism) {
     warnings.push(`config: min-parallelism ${minParallelism} is above the max parallelism ${maxParallelism}; using ${maxParallelism}`);
     minParallelism = maxParallelism;
@@ -135,9 +138,19 @@ export function resolveConfig(config: Record<string, unknown>, issues: ScenarioI
     minParallelism,
     maxParallelism,
     avgDataVolumePerTask: either(size, 'avg-data-volume-per-task') ?? 16 * 2 ** 20,
-    defaultSourceParallelism: either((k) => int(k, 1), 'default-source-parallelism') ?? 1,
+    defaultSourceParallelism: either(par, 'default-source-parallelism') ?? 1,
     deciderVersion: choice('batchsim.parallelism-decider', ['1.17', '1.15'] as const) ?? '1.17',
   };
+  if (parallelism.deciderVersion === '1.15' && parallelism.autoEnabled && !holdsPowerOfTwo(minParallelism, maxParallelism)) {
+    const set = (name: string) => [`${AUTO}${name}`, `${LEGACY}${name}`].filter((k) => config[k] !== undefined);
+    const keys = [...set('min-parallelism'), ...set('max-parallelism'), ...(globalDefault !== undefined ? ['parallelism.default'] : [])];
+    issues.push({
+      path: path('batchsim.parallelism-decider'),
+      message:
+        `Flink 1.15's decider needs a power of two from the min parallelism ${minParallelism} to the max parallelism ${maxParallelism}, ` +
+        `and there is none; change ${keys.map((k) => `config["${k}"]`).join(', ')} or use the 1.17 decider`,
+    });
+  }
 
   const restartConfig: Record<string, unknown> = {};
   for (const k of RESTART_STRATEGY_KEYS) if (config[k] !== undefined) restartConfig[k] = config[k];
@@ -145,7 +158,7 @@ export function resolveConfig(config: Record<string, unknown>, issues: ScenarioI
 
   return {
     mode: choice('execution.runtime-mode', ['BATCH', 'STREAMING'] as const) ?? 'BATCH',
-    slotsPerTaskManager: int('taskmanager.numberOfTaskSlots', 1),
+    slotsPerTaskManager: int('taskmanager.numberOfTaskSlots', 1, MAX_SLOTS_PER_TASK_MANAGER),
     idleTimeoutMs: dur('resourcemanager.taskmanager-timeout'),
     maxSlots: int('slotmanager.number-of-slots.max', 1),
     parallelism,
@@ -159,4 +172,11 @@ export function resolveConfig(config: Record<string, unknown>, issues: ScenarioI
     },
     memory: readMemoryOptions(config, issues),
   };
+}
+
+/** Whether some power of two lies in [min, max] (Flink 1.15 rounds both bounds inwards to one). */
+function holdsPowerOfTwo(min: number, max: number): boolean {
+  let p = 1;
+  while (p < min) p *= 2;
+  return p <= max;
 }

@@ -3,14 +3,14 @@
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import type { z } from 'zod';
 import { autoDiskBandwidth, autoDiskBytes, autoNetworkBandwidth, resourceWarnings } from '../model/cluster/resources.js';
-import type { FaultSpec, SimulationSpec, TaskManagerMemorySpec, VertexSpec } from '../model/spec.js';
+import type { FaultSpec, ParallelismSpec, SimulationSpec, TaskManagerMemorySpec, VertexSpec } from '../model/spec.js';
 import { findCycle } from '../model/job/job-graph.js';
 import { resolveConfig, type ResolvedConfig } from './config.js';
 import { resolveMemoryLayout } from './memory-config.js';
 import { childPath, ScenarioError, type ScenarioIssue } from './issues.js';
 import { checkScenarioText } from './limits.js';
 import { scenarioSchema, type ScenarioDocument } from './schema.js';
-import { describe } from './units.js';
+import { describe, MAX_BYTES } from './units.js';
 
 const GIB = 2 ** 30;
 
@@ -39,17 +39,20 @@ export function loadScenario(text: string, file: string): Scenario {
   let raw: unknown = /\.json$/i.test(file) ? parseJsonOrUndefined(text) : undefined;
   if (raw === undefined) {
     try {
-      raw = parseYaml(text, { prettyErrors: true, uniqueKeys: true });
+      raw = parseYaml(text, { prettyErrors: true, uniqueKeys: true, logLevel: 'error' });
     } catch (err) {
-      const msg = err instanceof YAMLParseError ? err.message.split('\n')[0] : String(err);
+      // The pretty message holds the offending line with a caret under the column.
+      const msg = err instanceof YAMLParseError ? err.message.trimEnd() : String(err);
       throw new ScenarioError(file, [{ path: '', message: `not valid YAML or JSON: ${msg}` }]);
     }
   }
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     throw new ScenarioError(file, [{ path: '', message: `expected a map with a \`job\` key, got ${describe(raw)}` }]);
   }
+  const reserved = reservedKeyIssues(raw, '');
+  if (reserved.length > 0) throw new ScenarioError(file, reserved);
   const twins: ScenarioIssue[] = [];
-  const expanded = expandDottedKeys(raw as Record<string, unknown>, twins);
+  const expanded = expandDottedKeys(withoutPrototypes(raw) as Record<string, unknown>, twins);
   if (twins.length > 0) throw new ScenarioError(file, twins);
   const parsed = scenarioSchema.safeParse(expanded, { reportInput: true });
   if (!parsed.success) {
@@ -70,6 +73,38 @@ function parseJsonOrUndefined(text: string): unknown {
 }
 
 /**
+ * Keys that name a JavaScript object's prototype machinery. No scenario field has these
+ * names, so they are rejected like any unknown key, wherever they are.
+ */
+const RESERVED_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
+
+function reservedKeyIssues(value: unknown, path: string): ScenarioIssue[] {
+  const out: ScenarioIssue[] = [];
+  const walk = (v: unknown, p: string): void => {
+    if (typeof v !== 'object' || v === null) return;
+    if (Array.isArray(v)) {
+      v.forEach((x, i) => walk(x, childPath(p, i)));
+      return;
+    }
+    for (const k of Object.keys(v)) {
+      if (k.split('.').some((part) => RESERVED_KEYS.has(part))) out.push({ path: p, message: `unknown key \`${k}\`` });
+      else walk((v as Record<string, unknown>)[k], childPath(p, k));
+    }
+  };
+  walk(value, path);
+  return out;
+}
+
+/** A deep copy whose maps have no prototype, so no key of the file can reach Object.prototype. */
+function withoutPrototypes(value: unknown): unknown {
+  if (typeof value !== 'object' || value === null) return value;
+  if (Array.isArray(value)) return value.map(withoutPrototypes);
+  const out = Object.create(null) as Record<string, unknown>;
+  for (const k of Object.keys(value)) out[k] = withoutPrototypes((value as Record<string, unknown>)[k]);
+  return out;
+}
+
+/**
  * Accepts `taskmanager.slots: 2` as well as the nested form, in `cluster` and in each vertex.
  * A dotted key that sets what its nested twin already sets (`source: 7` beside `source.bytes`,
  * `taskmanager: { slots: 7 }` beside `taskmanager.slots: 2`) is an issue naming both
@@ -78,7 +113,7 @@ function parseJsonOrUndefined(text: string): unknown {
 function expandDottedKeys(doc: Record<string, unknown>, issues: ScenarioIssue[]): Record<string, unknown> {
   const nest = (o: unknown, path: string): unknown => {
     if (!isMap(o)) return o;
-    const out: Record<string, unknown> = {};
+    const out = Object.create(null) as Record<string, unknown>;
     const dotted: [key: string, head: string, rest: string, value: unknown][] = [];
     for (const [k, v] of Object.entries(o)) {
       const dot = k.indexOf('.');
@@ -101,7 +136,11 @@ function expandDottedKeys(doc: Record<string, unknown>, issues: ScenarioIssue[])
           continue;
         }
       }
-      out[head] = { ...(isMap(prev) ? prev : {}), [rest]: v };
+      // Maps without a prototype, so no key of the file can reach Object.prototype.
+      const inner = Object.create(null) as Record<string, unknown>;
+      if (isMap(prev)) Object.assign(inner, prev);
+      inner[rest] = v;
+      out[head] = inner;
     }
     return out;
   };
@@ -132,7 +171,15 @@ function toScenarioIssue(issue: z.core.$ZodIssue): ScenarioIssue {
     case 'invalid_union': {
       const isFault = path.startsWith('faults[');
       if (isFault) {
-        return { path: childPath(path, 'type'), message: `Expected one of \`subtask\`, \`taskmanager\`, \`random-subtask\`, got ${describe((input as Record<string, unknown> | undefined)?.type)}` };
+        // The union's issue may already point at the discriminator.
+        // zod points at the fault or at its discriminator, and reports the fault as the input.
+        const atType = path.endsWith('.type');
+        const type = typeof input === 'object' && input !== null ? (input as Record<string, unknown>).type : undefined;
+        const allowed = 'one of `subtask`, `taskmanager`, `random-subtask`';
+        return {
+          path: atType ? path : childPath(path, 'type'),
+          message: type === undefined ? `is required (${allowed})` : `Expected ${allowed}, got ${describe(type)}`,
+        };
       }
       return { path, message: issue.message };
     }
@@ -181,7 +228,8 @@ function resolve(doc: ScenarioDocument, file: string, issues: ScenarioIssue[]): 
   }
 
   const vertices = resolveVertices(doc, issues);
-  const faults = resolveFaults(doc, vertices, issues);
+  if (issues.length === 0) checkByteBounds(vertices, cfg.parallelism, issues);
+  const faults = resolveFaults(doc, vertices, cfg.parallelism, issues, warnings);
   return {
     name: doc.name ?? (file === '-' || file === '<stdin>' ? 'stdin' : file.replace(/^.*[\\/]/, '').replace(/\.(ya?ml|json)$/i, '')),
     seed: doc.seed ?? 0,
@@ -267,21 +315,88 @@ function resolveVertices(doc: ScenarioDocument, issues: ScenarioIssue[]): Vertex
   return vertices;
 }
 
-function resolveFaults(doc: ScenarioDocument, vertices: VertexSpec[], issues: ScenarioIssue[]): FaultSpec[] {
+/**
+ * Rejects a job whose byte counts could pass {@link MAX_BYTES}, where they would stop being
+ * exact integers (or become Infinity). A vertex writes at most its selectivity times what it
+ * reads, plus half a byte per subtask of rounding; a broadcast input is read once per subtask,
+ * so it counts as many times as the consumer's largest possible parallelism.
+ */
+function checkByteBounds(vertices: VertexSpec[], ps: ParallelismSpec, issues: ScenarioIssue[]): void {
+  const index = new Map(vertices.map((v, i) => [v.id, i]));
+  const largest = Math.max(ps.maxParallelism, ps.defaultSourceParallelism, ps.globalDefault ?? 1);
+  const bound = new Float64Array(vertices.length).fill(NaN);
+  // Kahn's order, so a long chain needs no recursion.
+  const waiting = vertices.map((v) => v.inputs.length);
+  const consumers: number[][] = vertices.map(() => []);
+  vertices.forEach((v, i) => v.inputs.forEach((inp) => consumers[index.get(inp.from) as number].push(i)));
+  const ready = vertices.flatMap((v, i) => (v.inputs.length === 0 ? [i] : []));
+  while (ready.length > 0) {
+    const i = ready.pop() as number;
+    const v = vertices[i];
+    const p = v.parallelism ?? largest;
+    let read = v.sourceBytes ?? 0;
+    for (const inp of v.inputs) read += bound[index.get(inp.from) as number] * (inp.pattern === 'broadcast' ? p : 1);
+    bound[i] = read * v.selectivity + p;
+    if (!(bound[i] <= MAX_BYTES)) {
+      issues.push({
+        path: `job.vertices[${i}].${v.selectivity > 1 ? 'selectivity' : v.sourceBytes !== undefined ? 'source.bytes' : 'inputs'}`,
+        message:
+          `vertex \`${v.id}\` could write up to ${bound[i].toPrecision(3)} bytes (its input bytes times its selectivity, broadcast inputs once per subtask), ` +
+          'more than the 8 PiB (2^53 - 1 bytes) that byte counts are kept exact to; lower the selectivities or source sizes on its way',
+      });
+      return;
+    }
+    for (const c of consumers[i]) if (--waiting[c] === 0) ready.push(c);
+  }
+}
+
+/**
+ * A vertex's parallelism when it is known before the run: set in the scenario, a source's
+ * default, or `parallelism.default` with inference off; undefined when inferred from data.
+ */
+function knownParallelism(v: VertexSpec, ps: ParallelismSpec): number | undefined {
+  if (v.parallelism !== undefined) return v.parallelism;
+  if (!ps.autoEnabled) return ps.globalDefault ?? 1;
+  return v.sourceBytes !== undefined ? Math.min(ps.defaultSourceParallelism, ps.maxParallelism) : undefined;
+}
+
+function resolveFaults(
+  doc: ScenarioDocument,
+  vertices: VertexSpec[],
+  ps: ParallelismSpec,
+  issues: ScenarioIssue[],
+  warnings: string[],
+): FaultSpec[] {
   const byId = new Map(vertices.map((v) => [v.id, v]));
-  const checkSubtask = (path: string, vertex: string, subtask: number): void => {
+  const checkSubtask = (path: string, vertex: string, subtask: number, indexPath = path): void => {
     const v = byId.get(vertex);
+    const p = v === undefined ? undefined : knownParallelism(v, ps);
     if (v === undefined) issues.push({ path, message: `unknown vertex \`${vertex}\`` });
-    else if (v.parallelism !== undefined && subtask >= v.parallelism) {
-      issues.push({ path, message: `vertex \`${vertex}\` has parallelism ${v.parallelism}, so subtask ${subtask} does not exist` });
+    else if (p !== undefined && subtask >= p) {
+      const why = v.parallelism !== undefined ? 'has parallelism' : 'runs with the default parallelism';
+      issues.push({ path: indexPath, message: `vertex \`${vertex}\` ${why} ${p}, so subtask ${subtask} does not exist (subtasks are 0 to ${p - 1})` });
     }
   };
   const out: FaultSpec[] = [];
+  /** The subtask fault that decides each attempt's fate: the one at the smallest fraction. */
+  const firstAt = new Map<string, { index: number; at: number }>();
   (doc.faults ?? []).forEach((f, i) => {
     const path = `faults[${i}]`;
     if (f.type === 'subtask') {
-      checkSubtask(`${path}.vertex`, f.vertex, f.subtask);
-      out.push({ type: 'subtask', vertex: f.vertex, subtask: f.subtask, attempt: f.attempt ?? 0, at: f.at ?? 0.5 });
+      checkSubtask(`${path}.vertex`, f.vertex, f.subtask, `${path}.subtask`);
+      const fault = { type: 'subtask', vertex: f.vertex, subtask: f.subtask, attempt: f.attempt ?? 0, at: f.at ?? 0.5 } as const;
+      const key = JSON.stringify([fault.vertex, fault.subtask, fault.attempt]);
+      const other = firstAt.get(key);
+      if (other !== undefined) {
+        const [win, lose] = other.at <= fault.at ? [other, { index: i, at: fault.at }] : [{ index: i, at: fault.at }, other];
+        warnings.push(
+          `faults[${lose.index}]: applies to nothing: attempt ${fault.attempt} of ${fault.vertex}[${fault.subtask}] already fails at ${win.at} of its time (faults[${win.index}])`,
+        );
+        if (win.index === i) firstAt.set(key, win);
+      } else {
+        firstAt.set(key, { index: i, at: fault.at });
+      }
+      out.push(fault);
     } else if (f.type === 'taskmanager') {
       if ((f.hosting === undefined) === (f.tm === undefined)) {
         issues.push({ path, message: 'a taskmanager fault needs exactly one of `hosting: "VERTEX[N]"` and `tm: INDEX`' });

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { isExactSeed, SEED_RANGE_TEXT } from './limits.js';
 import { describe, parseBandwidth, parseDuration, parseRate, parseSize } from './units.js';
+import { MAX_CPU, MAX_INT, MAX_JITTER_SIGMA, MAX_PARALLELISM, MAX_PRICE, MAX_SKEW_KEYS, MAX_SLOTS_PER_TASK_MANAGER } from './limits.js';
 
 type Ctx = z.core.$RefinementCtx;
 
@@ -11,9 +12,16 @@ class Bad {
   constructor(readonly message: string) {}
 }
 
-/** A field read through a parse function that returns the value or a {@link Bad}. */
+/**
+ * A field read through a parse function that returns the value or a {@link Bad}. A missing
+ * value of a required field is reported as such, not as a wrong value.
+ */
 function parsed<T>(parse: (v: unknown) => T | Bad) {
   return z.unknown().transform((v, ctx: Ctx) => {
+    if (v === undefined) {
+      ctx.addIssue({ code: 'custom', message: 'is required' });
+      return z.NEVER;
+    }
     const r = parse(v);
     if (r instanceof Bad) {
       ctx.addIssue({ code: 'custom', message: r.message });
@@ -37,12 +45,15 @@ function num(what: string, ok: (n: number) => boolean) {
 export const size = parsed(unit(parseSize));
 export const duration = parsed(unit((v) => parseDuration(v, false)));
 export const rate = parsed(unit(parseRate));
-const positiveInt = num('an integer >= 1', (n) => Number.isInteger(n) && n >= 1);
-const nonNegInt = num('an integer >= 0', (n) => Number.isInteger(n) && n >= 0);
-const positive = num('a number > 0', (n) => Number.isFinite(n) && n > 0);
-const nonNegative = num('a number >= 0', (n) => Number.isFinite(n) && n >= 0);
+/** An integer in [min, max]; the message names both bounds. */
+const intIn = (min: number, max: number) =>
+  num(`an integer from ${min} to ${max}`, (n) => Number.isInteger(n) && n >= min && n <= max);
+const positive = (max: number) => num(`a number > 0 and at most ${max}`, (n) => n > 0 && n <= max);
+const nonNegative = (max: number) => num(`a number from 0 to ${max}`, (n) => n >= 0 && n <= max);
 const fraction = num('a number from 0 to 1', (n) => n >= 0 && n <= 1);
 const seed = num(SEED_RANGE_TEXT, isExactSeed);
+/** A vertex's parallelism, or a subtask index below it. */
+const parallelismInt = intIn(1, MAX_PARALLELISM);
 
 function oneOf<T extends string>(values: readonly T[]) {
   return parsed<T>((v) =>
@@ -63,8 +74,8 @@ const bandwidth = parsed<number | 'auto'>((v) => {
 });
 
 const taskManager = z.strictObject({
-  slots: positiveInt.optional(),
-  cpuPerSlot: positive.optional(),
+  slots: intIn(1, MAX_SLOTS_PER_TASK_MANAGER).optional(),
+  cpuPerSlot: positive(MAX_CPU).optional(),
   memoryPerSlot: size.optional(),
   disk: parsed<number | 'auto'>((v) => (v === 'auto' ? 'auto' : unit(parseSize)(v))).optional(),
   startup: duration.optional(),
@@ -74,7 +85,7 @@ const taskManager = z.strictObject({
   networkBandwidth: bandwidth.optional(),
 });
 
-const jobManager = z.strictObject({ cpu: positive.optional(), memory: size.optional() });
+const jobManager = z.strictObject({ cpu: positive(MAX_CPU).optional(), memory: size.optional() });
 
 export const clusterSchema = z.strictObject({
   taskmanager: taskManager.optional(),
@@ -82,30 +93,35 @@ export const clusterSchema = z.strictObject({
   maxSlots: parsed<number>((v) =>
     v === 'unlimited'
       ? Infinity
-      : typeof v === 'number' && Number.isInteger(v) && v >= 1
+      : typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= MAX_INT
         ? v
-        : new Bad(`Expected an integer >= 1 or \`unlimited\`, got ${describe(v)}`),
+        : new Bad(`Expected an integer from 1 to ${MAX_INT} or \`unlimited\`, got ${describe(v)}`),
   ).optional(),
   shuffle: oneOf(['local', 'remote'] as const).optional(),
   shuffleService: z
     .strictObject({
-      cost: z.strictObject({ perGiBStored: nonNegative.optional(), perGiBTransferred: nonNegative.optional() }).optional(),
+      cost: z.strictObject({ perGiBStored: nonNegative(MAX_PRICE).optional(), perGiBTransferred: nonNegative(MAX_PRICE).optional() }).optional(),
     })
     .optional(),
 });
 
 const skew = parsed<{ zipf: number; keys?: number } | { weights: number[] }>((v) => {
-  const hint = 'Expected `{ zipf: S }` (S >= 0, optional `keys: K`) or `{ weights: [w1, w2, ...] }`';
+  const hint =
+    `Expected \`{ zipf: S }\` (S >= 0, optional \`keys: K\` from 1 to ${MAX_SKEW_KEYS}) or ` +
+    '`{ weights: [w1, w2, ...] }` (finite, >= 0, with a positive finite sum)';
   if (typeof v !== 'object' || v === null || Array.isArray(v)) return new Bad(`${hint}, got ${describe(v)}`);
   const o = v as Record<string, unknown>;
   const keys = Object.keys(o).sort().join(',');
-  if ((keys === 'zipf' || keys === 'keys,zipf') && typeof o.zipf === 'number' && o.zipf >= 0) {
+  if ((keys === 'zipf' || keys === 'keys,zipf') && typeof o.zipf === 'number' && Number.isFinite(o.zipf) && o.zipf >= 0) {
     if (o.keys === undefined) return { zipf: o.zipf };
-    if (typeof o.keys === 'number' && Number.isInteger(o.keys) && o.keys >= 1) return { zipf: o.zipf, keys: o.keys };
+    if (typeof o.keys === 'number' && Number.isInteger(o.keys) && o.keys >= 1 && o.keys <= MAX_SKEW_KEYS) {
+      return { zipf: o.zipf, keys: o.keys };
+    }
   }
   if (keys === 'weights' && Array.isArray(o.weights) && o.weights.length > 0) {
     const w = o.weights;
-    if (w.every((x) => typeof x === 'number' && x >= 0) && w.some((x) => x > 0)) return { weights: w as number[] };
+    const sum = w.reduce((a: number, x) => a + (typeof x === 'number' ? x : NaN), 0);
+    if (w.every((x) => typeof x === 'number' && x >= 0) && sum > 0 && Number.isFinite(sum)) return { weights: w as number[] };
   }
   return new Bad(`${hint}, got \`${JSON.stringify(v)}\``);
 });
@@ -118,13 +134,13 @@ const input = z.strictObject({
 export const vertexSchema = z.strictObject({
   id: text,
   name: z.string().optional(),
-  parallelism: positiveInt.optional(),
+  parallelism: parallelismInt.optional(),
   source: z.strictObject({ bytes: size }).optional(),
   inputs: z.array(input).optional(),
   rate: rate.optional(),
   fixed: duration.optional(),
-  selectivity: nonNegative.optional(),
-  jitter: z.strictObject({ sigma: nonNegative }).optional(),
+  selectivity: nonNegative(Number.MAX_VALUE).optional(),
+  jitter: z.strictObject({ sigma: nonNegative(MAX_JITTER_SIGMA) }).optional(),
   skew: skew.optional(),
   managedMemory: parsed<boolean>((v) => (typeof v === 'boolean' ? v : new Bad(`Expected \`true\` or \`false\`, got ${describe(v)}`))).optional(),
   heap: size.optional(),
@@ -132,12 +148,21 @@ export const vertexSchema = z.strictObject({
 
 const subtaskRef = parsed<{ vertex: string; subtask: number }>((v) => {
   const m = typeof v === 'string' ? /^(.+)\[(\d+)\]$/.exec(v) : null;
-  return m === null ? new Bad(`Expected a subtask as \`VERTEX[N]\`, got ${describe(v)}`) : { vertex: m[1], subtask: Number(m[2]) };
+  if (m === null) return new Bad(`Expected a subtask as \`VERTEX[N]\`, got ${describe(v)}`);
+  const subtask = Number(m[2]);
+  if (subtask >= MAX_PARALLELISM) return new Bad(`Expected a subtask index below ${MAX_PARALLELISM} (the largest parallelism), got \`${v as string}\``);
+  return { vertex: m[1], subtask };
 });
 
 export const faultSchema = z.discriminatedUnion('type', [
-  z.strictObject({ type: z.literal('subtask'), vertex: text, subtask: nonNegInt, attempt: nonNegInt.optional(), at: fraction.optional() }),
-  z.strictObject({ type: z.literal('taskmanager'), at: duration, hosting: subtaskRef.optional(), tm: nonNegInt.optional() }),
+  z.strictObject({
+    type: z.literal('subtask'),
+    vertex: text,
+    subtask: intIn(0, MAX_PARALLELISM - 1),
+    attempt: intIn(0, MAX_INT).optional(),
+    at: fraction.optional(),
+  }),
+  z.strictObject({ type: z.literal('taskmanager'), at: duration, hosting: subtaskRef.optional(), tm: intIn(0, MAX_INT).optional() }),
   z.strictObject({ type: z.literal('random-subtask'), probability: fraction }),
 ]);
 

@@ -18,6 +18,14 @@ const DURATION_UNITS_MS: ReadonlyMap<string, number> = new Map([
   ['d', 86_400_000], ['day', 86_400_000], ['days', 86_400_000],
 ]);
 
+/**
+ * Largest byte count: Flink counts bytes in a Java long, the simulator in a double, which
+ * holds every integer up to 2^53 - 1 (8 PiB) exactly. Byte counts stay integers below it.
+ */
+export const MAX_BYTES = Number.MAX_SAFE_INTEGER;
+/** Largest duration in milliseconds (2^53 - 1 ms, about 285,000 years): times stay exact integers below it. */
+export const MAX_DURATION_MS = Number.MAX_SAFE_INTEGER;
+
 const NUMBER_AND_UNIT = /^\s*([0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?)\s*([a-zA-Zµ]*)\s*$/;
 
 /** Units accepted in sizes, for error messages. */
@@ -27,18 +35,27 @@ export const DURATION_UNIT_HINT = 'a number of seconds or a string such as `500 
 
 /**
  * Parses a size: a number of bytes, or a string in Flink's MemorySize syntax (all units binary).
- * @returns the size in bytes, or an error message
+ * A fraction of a byte is rounded to the nearest whole byte, since bytes are counted as integers.
+ * @returns the size in whole bytes (at most {@link MAX_BYTES}), or an error message
  */
 export function parseSize(value: unknown): number | string {
   if (typeof value === 'number') {
-    return Number.isFinite(value) && value >= 0 ? value : `Expected a size >= 0, got \`${value}\``;
+    return Number.isFinite(value) && value >= 0 ? boundedBytes(value, `\`${value}\``) : `Expected a size >= 0, got \`${value}\``;
   }
   if (typeof value !== 'string') return `Expected ${SIZE_UNIT_HINT}, got ${describe(value)}`;
   const m = NUMBER_AND_UNIT.exec(value);
   const unit = m === null ? undefined : SIZE_UNITS.get(m[2].toLowerCase());
   if (m === null || unit === undefined) return `Expected ${SIZE_UNIT_HINT}, got \`${value}\``;
-  const bytes = Number(m[1]) * unit;
-  return Number.isFinite(bytes) ? bytes : `Expected a finite size, got \`${value}\``;
+  return boundedBytes(Number(m[1]) * unit, `\`${value}\``);
+}
+
+function boundedBytes(bytes: number, shown: string): number | string {
+  const whole = Math.round(bytes);
+  return whole <= MAX_BYTES ? whole : `Expected a finite size of at most 8 PiB (2^53 - 1 bytes), got ${shown}`;
+}
+
+function boundedMs(ms: number, shown: string): number | string {
+  return ms <= MAX_DURATION_MS ? ms : `Expected a duration of at most 2^53 - 1 ms (about 285,000 years), got ${shown}`;
 }
 
 /**
@@ -48,17 +65,17 @@ export function parseSize(value: unknown): number | string {
  */
 export function parseDuration(value: unknown, bareStringIsMs = false): number | string {
   if (typeof value === 'number') {
-    return Number.isFinite(value) && value >= 0 ? value * 1000 : `Expected a duration >= 0, got \`${value}\``;
+    return Number.isFinite(value) && value >= 0 ? boundedMs(value * 1000, `\`${value}\``) : `Expected a duration >= 0, got \`${value}\``;
   }
   if (typeof value !== 'string') return `Expected ${DURATION_UNIT_HINT}, got ${describe(value)}`;
   const m = NUMBER_AND_UNIT.exec(value);
   if (m === null) return `Expected ${DURATION_UNIT_HINT}, got \`${value}\``;
   if (m[2] === '') {
-    return bareStringIsMs ? Number(m[1]) : `the duration \`${value}\` has no unit; expected ${DURATION_UNIT_HINT}`;
+    return bareStringIsMs ? boundedMs(Number(m[1]), `\`${value}\``) : `the duration \`${value}\` has no unit; expected ${DURATION_UNIT_HINT}`;
   }
   const unit = DURATION_UNITS_MS.get(m[2].toLowerCase());
   if (unit === undefined) return `unknown duration unit \`${m[2]}\` in \`${value}\`; expected ${DURATION_UNIT_HINT}`;
-  return Number(m[1]) * unit;
+  return boundedMs(Number(m[1]) * unit, `\`${value}\``);
 }
 
 /**
@@ -68,14 +85,18 @@ export function parseDuration(value: unknown, bareStringIsMs = false): number | 
 export function parseRate(value: unknown): number | string {
   const hint = 'a number of bytes per second or a string such as `100MiB/s`';
   if (typeof value === 'number') {
-    return Number.isFinite(value) && value > 0 ? value : `Expected a rate > 0, got \`${value}\``;
+    return Number.isFinite(value) && value > 0 ? value : `Expected a finite rate > 0, got \`${value}\``;
   }
   if (typeof value !== 'string') return `Expected ${hint}, got ${describe(value)}`;
   const m = /^(.*?)\s*\/\s*(s|sec|second)\s*$/i.exec(value);
   if (m === null) return `Expected ${hint}, got \`${value}\``;
-  const size = parseSize(m[1]);
-  if (typeof size === 'string') return `Expected ${hint}, got \`${value}\``;
-  return size > 0 ? size : `Expected a rate > 0, got \`${value}\``;
+  // A rate need not be a whole number of bytes, so the size's unit is applied without rounding.
+  const n = NUMBER_AND_UNIT.exec(m[1]);
+  const unit = n === null ? undefined : SIZE_UNITS.get(n[2].toLowerCase());
+  if (n === null || unit === undefined) return `Expected ${hint}, got \`${value}\``;
+  const rate = Number(n[1]) * unit;
+  if (!Number.isFinite(rate)) return `Expected a finite rate, got \`${value}\``;
+  return rate > 0 ? rate : `Expected a rate > 0, got \`${value}\``;
 }
 
 /**

@@ -1,7 +1,7 @@
 //! Flink's batch execution: blocking edges, slots asked for as subtasks become ready, region failover.
 
 import type { LogNormalDraws } from '../engine/rng.js';
-import { InvariantError, Simulation, type EventHandler } from '../engine/simulation.js';
+import { InvariantError, NEVER_MS, Simulation, type EventHandler } from '../engine/simulation.js';
 import { INJECTED_FAILURE, RANDOM_FAILURE, type FaultInjector } from '../failure/fault-injector.js';
 import type { RestartBackoff } from '../failure/restart-backoff.js';
 import { SubtaskRegionFailover } from '../failure/subtask-failover.js';
@@ -21,6 +21,7 @@ import type { FailureResult, ParallelismDecision, RunResult, Timeline, VertexRes
 import type { SimulationSpec } from '../model/spec.js';
 import { ExecutionState, SubtaskState } from './execution-state.js';
 import { decideVertex } from './vertex-initialization.js';
+import { evenPart, outputBytes, splitByShares } from './integer-bytes.js';
 import { PendingRequests } from './pending-requests.js';
 import { ShuffleServiceUse } from './shuffle-service-use.js';
 import { gcSlowdown, heapOccupancy, isOutOfMemory, OUT_OF_MEMORY_CAUSE, spilledBytes } from './memory-effects.js';
@@ -96,18 +97,21 @@ export class BatchScheduler implements ClusterListener {
   private readonly selectivity: Float64Array;
   /**
    * Whether a vertex's inputs split evenly (a source, or only all-to-all and broadcast
-   * inputs without skew): then every subtask reads and writes the same bytes, kept once
-   * per vertex in {@link evenInput} and {@link evenOutput} and not per subtask (for a
-   * million subtasks that is 16 MB a run does not write and read back).
+   * inputs without skew): then its subtasks read one of two byte counts, the first
+   * {@link evenExtra} of them one byte more, kept once per vertex and not per subtask
+   * (for a million subtasks that is 16 MB a run does not write and read back).
    */
   private readonly splitsEvenly: Uint8Array;
   /**
-   * Input and output bytes of each subtask of an evenly split vertex, NaN until its first
-   * attempt. Set when every producer has finished; final, since a producer that runs again
-   * writes the same bytes.
+   * Input and output bytes of the subtasks of an evenly split vertex past its first
+   * {@link evenExtra}, and output bytes of those first ones; NaN until its first attempt.
+   * Set when every producer has finished; final, since a producer that runs again writes the same bytes.
    */
   private readonly evenInput: Float64Array;
   private readonly evenOutput: Float64Array;
+  private readonly evenOutputFirst: Float64Array;
+  /** How many subtasks of an evenly split vertex, from the first, read one byte more. */
+  private readonly evenExtra: Float64Array;
   /** All-to-all and broadcast consumer vertices that are not finished (each edge counted). */
   private readonly openBlockingConsumers: Int32Array;
   /** Edges by kind, per vertex, so the per-subtask paths loop only over the edges that matter. */
@@ -122,6 +126,8 @@ export class BatchScheduler implements ClusterListener {
   private readonly decisions: (ParallelismDecision | undefined)[];
   /** Share of each all-to-all input's bytes read by each subtask; null means an even split. */
   private readonly shares: (Float64Array | null)[][];
+  /** The shares as whole bytes, made when the vertex first deploys (its producers have finished). */
+  private readonly shareBytes: (Float64Array | null)[][];
   /** Milliseconds each vertex's attempts were held back by CPU, disk and network. */
   private readonly cpuBoundMs: Float64Array;
   private readonly diskBoundMs: Float64Array;
@@ -196,12 +202,15 @@ export class BatchScheduler implements ClusterListener {
     });
     this.evenInput = new Float64Array(n).fill(NaN);
     this.evenOutput = new Float64Array(n).fill(NaN);
+    this.evenOutputFirst = new Float64Array(n).fill(NaN);
+    this.evenExtra = new Float64Array(n);
     this.splitsEvenly = new Uint8Array(n);
     this.openBlockingConsumers = new Int32Array(n);
     this.touched = new Int32Array(n);
     this.outputsGone = new Int32Array(n);
     this.decisions = new Array(n).fill(undefined);
     this.shares = spec.vertices.map((v) => v.inputs.map(() => null));
+    this.shareBytes = spec.vertices.map((v) => v.inputs.map(() => null));
     this.cpuBoundMs = new Float64Array(n);
     this.diskBoundMs = new Float64Array(n);
     this.netBoundMs = new Float64Array(n);
@@ -241,11 +250,12 @@ export class BatchScheduler implements ClusterListener {
     this.initializeFrom(this.graph.topological);
     this.afterChange();
     const limit = this.spec.guards.maxSimulatedMs;
-    // The time limit is checked here, not queued, so an empty queue still means "stuck".
-    while (this.sim.step()) {
-      if (this.sim.now > limit && this.ended === null) {
-        this.endJob('FAILED', `simulated time limit reached (batchsim.max-simulated-time = ${limit / 1000} s)`);
-      }
+    // Events past the limit stay queued: an empty queue means "stuck", a non-empty one the limit.
+    while (this.sim.step(limit)) {
+      // step() does the work
+    }
+    if (this.ended === null && this.sim.pending > 0) {
+      this.endJob('FAILED', `simulated time limit reached (batchsim.max-simulated-time = ${limit / 1000} s)`);
     }
     if (this.ended === null) this.endJob('FAILED', this.diagnoseStuck());
     return this.report();
@@ -288,6 +298,7 @@ export class BatchScheduler implements ClusterListener {
     const p = d.parallelism;
     this.decisions[v] = d.decision;
     this.shares[v] = d.shares;
+    this.shareBytes[v] = inputs.map(() => null);
     this.splitsEvenly[v] =
       spec.sourceBytes !== undefined || inputs.every((e, k) => e.pattern !== 'pointwise' && d.shares[k] === null) ? 1 : 0;
     this.parallelism[v] = p;
@@ -326,18 +337,23 @@ export class BatchScheduler implements ClusterListener {
   /** Output bytes of each subtask of a finished vertex. */
   private outputsOf(u: number): Float64Array {
     const p = this.parallelism[u];
-    if (this.splitsEvenly[u] === 1) return new Float64Array(p).fill(this.evenOutput[u]);
+    if (this.splitsEvenly[u] === 1) {
+      const out = new Float64Array(p).fill(this.evenOutput[u]);
+      return out.fill(this.evenOutputFirst[u], 0, this.evenExtra[u]);
+    }
     return this.x.outputBytes.subarray(this.base[u], this.base[u] + p);
   }
 
   /** Input bytes of subtask g of vertex v, which has started at least once. */
   private inputOf(g: number, v: number): number {
-    return this.splitsEvenly[v] === 1 ? this.evenInput[v] : this.x.inputBytes[g];
+    if (this.splitsEvenly[v] === 0) return this.x.inputBytes[g];
+    return this.evenInput[v] + (g - this.base[v] < this.evenExtra[v] ? 1 : 0);
   }
 
   /** Output bytes of subtask g of vertex v, which has started at least once. */
   private outputOf(g: number, v: number): number {
-    return this.splitsEvenly[v] === 1 ? this.evenOutput[v] : this.x.outputBytes[g];
+    if (this.splitsEvenly[v] === 0) return this.x.outputBytes[g];
+    return g - this.base[v] < this.evenExtra[v] ? this.evenOutputFirst[v] : this.evenOutput[v];
   }
 
   private vertexFinished(v: number): void {
@@ -346,9 +362,8 @@ export class BatchScheduler implements ClusterListener {
     const b = this.base[v];
     const p = this.parallelism[v];
     if (this.splitsEvenly[v] === 1) {
-      // The same sum, in the same order, as over the subtasks' own numbers.
-      const each = this.evenOutput[v];
-      for (let i = 0; i < p; i++) total += each;
+      const extra = this.evenExtra[v];
+      total = extra * this.evenOutputFirst[v] + (p - extra) * this.evenOutput[v];
     } else {
       for (let i = 0; i < p; i++) total += this.x.outputBytes[b + i];
     }
@@ -477,12 +492,18 @@ export class BatchScheduler implements ClusterListener {
     }
   }
 
+  /**
+   * Whole bytes subtask g of vertex v reads (see integer-bytes.ts): a broadcast input whole;
+   * the all-to-all inputs without skew together, split evenly; a skewed or byte-packed one
+   * by its shares; a pointwise producer's output split evenly among its consumers.
+   */
   private sumInputBytes(g: number, v: number): number {
     const spec = this.spec.vertices[v];
     const p = this.parallelism[v];
     const j = g - this.base[v];
-    if (spec.sourceBytes !== undefined) return spec.sourceBytes / p;
+    if (spec.sourceBytes !== undefined) return evenPart(spec.sourceBytes, p, j);
     let bytes = 0;
+    let evenly = 0;
     const inputs = this.graph.inputs[v];
     for (let k = 0; k < inputs.length; k++) {
       const e = inputs[k];
@@ -491,17 +512,39 @@ export class BatchScheduler implements ClusterListener {
         bytes += this.totalOutput[u];
       } else if (e.pattern === 'all-to-all') {
         const share = this.shares[v][k];
-        bytes += this.totalOutput[u] * (share === null ? 1 / p : share[j]);
+        if (share === null) evenly += this.totalOutput[u];
+        else bytes += (this.shareBytes[v][k] ??= splitByShares(this.totalOutput[u], share))[j];
       } else {
         const pu = this.parallelism[u];
         const b = endProducer(pu, p, j);
         for (let i = firstProducer(pu, p, j); i < b; i++) {
           // Producers over a pointwise edge have all finished before their consumer starts.
-          bytes += this.outputOf(this.base[u] + i, u) / (endConsumer(pu, p, i) - firstConsumer(pu, p, i));
+          const c0 = firstConsumer(pu, p, i);
+          bytes += evenPart(this.outputOf(this.base[u] + i, u), endConsumer(pu, p, i) - c0, j - c0);
         }
       }
     }
-    return bytes;
+    return bytes + evenPart(evenly, p, j);
+  }
+
+  /**
+   * Sets the byte counts of an evenly split vertex: broadcast inputs whole, and its source or
+   * all-to-all inputs together split evenly, one byte more to each of the first subtasks
+   * (as {@link sumInputBytes} would give each subtask).
+   */
+  private splitEvenly(v: number): void {
+    const p = this.parallelism[v];
+    let whole = 0;
+    let evenly = this.spec.vertices[v].sourceBytes ?? 0;
+    for (const e of this.graph.inputs[v]) {
+      if (e.pattern === 'broadcast') whole += this.totalOutput[e.vertex];
+      else evenly += this.totalOutput[e.vertex];
+    }
+    const each = Math.floor(evenly / p);
+    this.evenInput[v] = whole + each;
+    this.evenExtra[v] = evenly - each * p;
+    this.evenOutput[v] = outputBytes(whole + each, this.selectivity[v]);
+    this.evenOutputFirst[v] = outputBytes(whole + each + 1, this.selectivity[v]);
   }
 
   private deploy(g: number, slot: number): void {
@@ -510,19 +553,15 @@ export class BatchScheduler implements ClusterListener {
     let input: number;
     let output: number;
     if (this.splitsEvenly[v] === 1) {
-      input = this.evenInput[v];
-      if (Number.isNaN(input)) {
-        input = this.sumInputBytes(g, v);
-        this.evenInput[v] = input;
-        this.evenOutput[v] = input * this.selectivity[v];
-      }
-      output = this.evenOutput[v];
+      if (Number.isNaN(this.evenInput[v])) this.splitEvenly(v);
+      input = this.inputOf(g, v);
+      output = this.outputOf(g, v);
     } else {
       input = x.inputBytes[g];
       if (Number.isNaN(input)) {
         input = this.sumInputBytes(g, v);
         x.inputBytes[g] = input;
-        x.outputBytes[g] = input * this.selectivity[v];
+        x.outputBytes[g] = outputBytes(input, this.selectivity[v]);
       }
       output = x.outputBytes[g];
     }
@@ -536,8 +575,10 @@ export class BatchScheduler implements ClusterListener {
     const outOfMemory = isOutOfMemory(this.heapU[v]);
     const gcFactor = outOfMemory ? 1 : 1 + this.gcSlowdown[v];
     // The attempt's time alone on a full core with no I/O limit: what it takes when nothing slows it.
+    // An overflowing time (a tiny rate) stays finite: past any time limit, it never comes.
     let solo = fixed + (rate === Infinity ? 0 : (input / rate) * 1000 * gcFactor);
     if (sigma > 0) solo *= factor;
+    solo = Math.min(solo, NEVER_MS);
     const duration = Math.round(solo);
 
     const attempt = x.attemptNo[g]++;
@@ -1051,13 +1092,12 @@ export class BatchScheduler implements ClusterListener {
       let output = 0;
       // Subtasks that never ran have no input yet. Sums in subtask order either way.
       if (this.splitsEvenly[v] === 1) {
-        const each = this.evenInput[v];
-        const out = this.evenOutput[v];
         for (let g = b; g < b + p; g++) {
           if (this.x.attemptNo[g] === 0) continue;
+          const each = this.inputOf(g, v);
           ran[count++] = each;
           input += each;
-          output += out;
+          output += this.outputOf(g, v);
         }
       } else {
         for (let g = b; g < b + p; g++) {
@@ -1070,7 +1110,7 @@ export class BatchScheduler implements ClusterListener {
       }
       return {
         id: vs.id,
-        parallelism: p,
+        parallelism: p === 0 ? null : p,
         decision: this.decisions[v] ?? { origin: 'inferred', reason: 'not decided: its producers never finished' },
         attempts: this.attempts[v],
         start: Number.isNaN(this.firstStart[v]) ? null : this.firstStart[v] / 1000,

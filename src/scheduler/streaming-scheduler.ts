@@ -1,7 +1,7 @@
 //! The same job in STREAMING mode, for comparison: all subtasks deployed at once, pipelined edges, full restarts.
 
 import type { LogNormalDraws } from '../engine/rng.js';
-import { Simulation, type EventHandler } from '../engine/simulation.js';
+import { NEVER_MS, Simulation, type EventHandler } from '../engine/simulation.js';
 import type { FaultInjector } from '../failure/fault-injector.js';
 import type { RestartBackoff } from '../failure/restart-backoff.js';
 import { Cluster, type ClusterListener } from '../model/cluster/cluster.js';
@@ -11,6 +11,7 @@ import type { Recorder } from '../model/recorder.js';
 import type { FailureResult, VertexResult } from '../model/run-result.js';
 import type { SimulationSpec } from '../model/spec.js';
 import type { RunOptions, RunOutput } from './batch-scheduler.js';
+import { evenPart, outputBytes, splitByShares } from './integer-bytes.js';
 import { subpartitionWeights } from './parallelism-decider.js';
 import { buildRunResult, heldBack, runSetup, spread, type JobEnd } from './run-report.js';
 
@@ -48,6 +49,7 @@ export class StreamingScheduler implements ClusterListener {
   private readonly p: number[];
   private readonly slotsNeeded: number;
   private readonly inputBytes: Float64Array[];
+  private readonly outputBytes: Float64Array[];
   /** Network bytes per input byte of each vertex's subtasks. */
   private readonly networkPerByte: number[];
   /** Milliseconds each vertex's subtasks were held back by CPU, disk and network. */
@@ -95,7 +97,9 @@ export class StreamingScheduler implements ClusterListener {
     const global = spec.parallelism.globalDefault ?? 1;
     this.p = spec.vertices.map((v) => v.parallelism ?? global);
     this.slotsNeeded = this.p.reduce((a, b) => Math.max(a, b), 0);
-    this.inputBytes = this.computeInputBytes();
+    const bytes = this.computeBytes();
+    this.inputBytes = bytes.input;
+    this.outputBytes = bytes.output;
     const n = spec.vertices.length;
     this.cpuBoundMs = new Float64Array(n);
     this.diskBoundMs = new Float64Array(n);
@@ -121,10 +125,9 @@ export class StreamingScheduler implements ClusterListener {
     this.waitForSlots();
     const limit = this.spec.guards.maxSimulatedMs;
     this.sample();
-    while (this.sim.step()) {
-      if (this.sim.now > limit && this.ended === null) this.endJob('FAILED', `simulated time limit reached (batchsim.max-simulated-time = ${limit / 1000} s)`);
-      this.sample();
-    }
+    // Events past the limit stay queued: an empty queue means "stuck", a non-empty one the limit.
+    while (this.sim.step(limit)) this.sample();
+    if (this.ended === null && this.sim.pending > 0) this.endJob('FAILED', `simulated time limit reached (batchsim.max-simulated-time = ${limit / 1000} s)`);
     if (this.ended === null) this.endJob('FAILED', 'the job cannot make progress');
     this.sample();
     return this.report();
@@ -153,35 +156,48 @@ export class StreamingScheduler implements ClusterListener {
     });
   }
 
-  /** Input bytes of every subtask: data sizes do not depend on timing, so they are fixed up front. */
-  private computeInputBytes(): Float64Array[] {
+  /**
+   * Input and output bytes of every subtask, whole bytes split as the batch scheduler splits
+   * them (see integer-bytes.ts): data sizes do not depend on timing, so they are fixed up front.
+   */
+  private computeBytes(): { input: Float64Array[]; output: Float64Array[] } {
     const g = this.graph;
-    const inBytes: Float64Array[] = this.p.map((n) => new Float64Array(n));
+    const input: Float64Array[] = this.p.map((n) => new Float64Array(n));
+    const output: Float64Array[] = this.p.map((n) => new Float64Array(n));
     const total = new Float64Array(this.p.length);
     for (const v of g.topological) {
       const spec = g.vertices[v];
       const p = this.p[v];
-      for (let j = 0; j < p; j++) {
-        let b = spec.sourceBytes !== undefined ? spec.sourceBytes / p : 0;
-        g.inputs[v].forEach((e) => {
-          const u = e.vertex;
-          if (e.pattern === 'broadcast') b += total[u];
-          else if (e.pattern === 'all-to-all') {
-            const skew = g.vertices[u].skew;
-            b += total[u] * (skew === undefined ? 1 / p : subpartitionWeights(p, skew)[j]);
-          } else {
+      const b = input[v];
+      let evenly = spec.sourceBytes ?? 0;
+      for (const e of g.inputs[v]) {
+        const u = e.vertex;
+        if (e.pattern === 'broadcast') {
+          for (let j = 0; j < p; j++) b[j] += total[u];
+        } else if (e.pattern === 'all-to-all') {
+          const skew = g.vertices[u].skew;
+          if (skew === undefined) evenly += total[u];
+          else {
+            const parts = splitByShares(total[u], subpartitionWeights(p, skew));
+            for (let j = 0; j < p; j++) b[j] += parts[j];
+          }
+        } else {
+          for (let j = 0; j < p; j++) {
             const [a, c] = pointwiseProducers(this.p[u], p, j);
             for (let i = a; i < c; i++) {
               const [c0, c1] = pointwiseConsumers(this.p[u], p, i);
-              b += (inBytes[u][i] * g.vertices[u].selectivity) / (c1 - c0);
+              b[j] += evenPart(output[u][i], c1 - c0, j - c0);
             }
           }
-        });
-        inBytes[v][j] = b;
-        total[v] += b * spec.selectivity;
+        }
+      }
+      for (let j = 0; j < p; j++) {
+        b[j] += evenPart(evenly, p, j);
+        output[v][j] = outputBytes(b[j], spec.selectivity);
+        total[v] += output[v][j];
       }
     }
-    return inBytes;
+    return { input, output };
   }
 
   private waitForSlots(): void {
@@ -333,7 +349,9 @@ export class StreamingScheduler implements ClusterListener {
         const spec = g.vertices[v];
         let alone = spec.fixedMs + (spec.rate === Infinity ? 0 : (this.inputBytes[v][j] / spec.rate) * 1000);
         if (spec.jitterSigma > 0) alone *= factor[v][j];
-        own[v][j] = drained.slowed[i] === 1 ? Math.round(drained.end[i]) : Math.round(alone);
+        const t = drained.slowed[i] === 1 ? Math.round(drained.end[i]) : Math.round(alone);
+        // An overflowing time (a tiny rate) stays finite: past any time limit, it never comes.
+        own[v][j] = t < NEVER_MS ? t : NEVER_MS;
         this.cpuBoundMs[v] += drained.cpuMs[i];
         this.diskBoundMs[v] += drained.diskMs[i];
         this.netBoundMs[v] += drained.netMs[i];
@@ -372,7 +390,7 @@ export class StreamingScheduler implements ClusterListener {
           outcome: isFailed ? 'failed' : end <= until ? 'finished' : 'canceled',
           ...(isFailed && { cause: failed.cause }),
           inputBytes: this.inputBytes[v][k],
-          outputBytes: this.inputBytes[v][k] * this.spec.vertices[v].selectivity,
+          outputBytes: this.outputBytes[v][k],
         });
       }
     }
@@ -513,7 +531,7 @@ export class StreamingScheduler implements ClusterListener {
         end: finished && this.ends[v] !== undefined ? this.ends[v].reduce((a, b) => Math.max(a, b), 0) / 1000 : null,
         busySlotSeconds: 0,
         inputBytes: input,
-        outputBytes: input * vs.selectivity,
+        outputBytes: this.outputBytes[v].reduce((a, b) => a + b, 0),
         subtaskInputBytes: spread(this.inputBytes[v].slice()),
         ...heldBack(this.cpuBoundMs[v], this.diskBoundMs[v], this.netBoundMs[v]),
         ...this.memoryUse(v),

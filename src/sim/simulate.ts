@@ -1,5 +1,6 @@
 //! The simulator's entry point: one scenario in, one run's result (and optionally its timeline) out.
 
+import { unfiredFaultWarnings } from '../failure/unfired-faults.js';
 import type { SimulationSpec } from '../model/spec.js';
 import { diagnose } from '../report/diagnosis.js';
 import { BatchScheduler, type RunOutput } from '../scheduler/batch-scheduler.js';
@@ -33,6 +34,8 @@ export function simulate(input: SimulationSpec | { spec: SimulationSpec }, optio
   const scheduler = s.mode === 'STREAMING' ? new StreamingScheduler(s, run) : new BatchScheduler(s, run);
   retained.previousRun = scheduler;
   const out = scheduler.run();
+  const unfired = unfiredFaultWarnings(s, out.result);
+  if (unfired.length > 0) out.result.warnings = [...out.result.warnings, ...unfired];
   out.result.diagnosis = diagnose(s, out.result);
   return out;
 }

@@ -64,6 +64,13 @@ describe('batchsim run', () => {
     expect(JSON.parse(r.stdout).seed).toBe(7);
   });
 
+  it('names a fault that never fired on stderr after the run', () => {
+    const text = `job:\n  vertices:\n    - { id: A, parallelism: 1, source: { bytes: 1 }, fixed: 1 s }\nfaults:\n  - { type: taskmanager, at: 2 h, tm: 0 }\n`;
+    const r = batchsim(['run', file('late-fault.yaml', text), '--json']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/^\S*late-fault\.yaml: warning: faults\[0\]: the loss of TaskManager 0 at 7200 s never happened: the job ended at 11 s\n$/);
+  });
+
   it('validate checks without running', () => {
     const r = batchsim(['validate', file('v.yaml', ok)]);
     expect(r.code).toBe(0);
@@ -76,20 +83,24 @@ describe('bad input: exit 2, the file, the field path, no stack trace', () => {
     ['cycle', `job:\n  vertices:\n    - { id: A, source: { bytes: 1 } }\n    - { id: B, inputs: [{ from: A }, { from: C }] }\n    - { id: C, inputs: [{ from: B }] }\n`, /job\.vertices: the job graph has a cycle: (B -> C -> B|C -> B -> C)/],
     ['unknown input', `job:\n  vertices:\n    - { id: A, source: { bytes: 1 } }\n    - { id: B, inputs: [{ from: X }] }\n`, /job\.vertices\[1\]\.inputs\[0\]\.from: unknown vertex `X`/],
     ['duplicate id', `job:\n  vertices:\n    - { id: A, source: { bytes: 1 } }\n    - { id: A, source: { bytes: 1 } }\n`, /job\.vertices\[1\]\.id: duplicate vertex id `A`/],
-    ['negative parallelism', `job:\n  vertices:\n    - { id: A, parallelism: -2, source: { bytes: 1 } }\n`, /job\.vertices\[0\]\.parallelism: Expected an integer >= 1, got `-2` \(number\)/],
-    ['fractional parallelism', `job:\n  vertices:\n    - { id: A, parallelism: 1.5, source: { bytes: 1 } }\n`, /job\.vertices\[0\]\.parallelism: Expected an integer >= 1, got `1\.5`/],
+    ['negative parallelism', `job:\n  vertices:\n    - { id: A, parallelism: -2, source: { bytes: 1 } }\n`, /job\.vertices\[0\]\.parallelism: Expected an integer from 1 to 32768, got `-2` \(number\)/],
+    ['fractional parallelism', `job:\n  vertices:\n    - { id: A, parallelism: 1.5, source: { bytes: 1 } }\n`, /job\.vertices\[0\]\.parallelism: Expected an integer from 1 to 32768, got `1\.5`/],
     ['bad size', `job:\n  vertices:\n    - { id: A, source: { bytes: 12 parsecs } }\n`, /job\.vertices\[0\]\.source\.bytes: Expected a number of bytes/],
     ['duration without unit', `cluster:\n  taskmanager: { startup: "10" }\njob:\n  vertices:\n    - { id: A, source: { bytes: 1 } }\n`, /cluster\.taskmanager\.startup: the duration `10` has no unit/],
-    ['wrong type', `cluster:\n  taskmanager: { slots: two }\njob:\n  vertices:\n    - { id: A, source: { bytes: 1 } }\n`, /cluster\.taskmanager\.slots: Expected an integer >= 1, got `two` \(string\)/],
+    ['wrong type', `cluster:\n  taskmanager: { slots: two }\njob:\n  vertices:\n    - { id: A, source: { bytes: 1 } }\n`, /cluster\.taskmanager\.slots: Expected an integer from 1 to 32768, got `two` \(string\)/],
     ['unknown key', `job:\n  vertices:\n    - { id: A, paralelism: 2, source: { bytes: 1 } }\n`, /job\.vertices\[0\]: unknown key `paralelism`/],
     ['bad pattern', `job:\n  vertices:\n    - { id: A, source: { bytes: 1 } }\n    - { id: B, inputs: [{ from: A, pattern: hash }] }\n`, /job\.vertices\[1\]\.inputs\[0\]\.pattern: Expected one of `all-to-all`, `pointwise`, `broadcast`, got `hash`/],
     ['missing job', `name: x\n`, /job: is required/],
-    ['bad config value', `config:\n  parallelism.default: many\njob:\n  vertices:\n    - { id: A, source: { bytes: 1 } }\n`, /config\["parallelism\.default"\]: Expected an integer >= 1, got `many`/],
+    ['bad config value', `config:\n  parallelism.default: many\njob:\n  vertices:\n    - { id: A, source: { bytes: 1 } }\n`, /config\["parallelism\.default"\]: Expected an integer from 1 to 32768, got `many`/],
     ['not yaml', `job: [unclosed\n`, /not valid YAML or JSON/],
     ['memory fraction out of range', `config:\n  taskmanager.memory.network.fraction: 1\njob:\n  vertices:\n    - { id: A, source: { bytes: 1 } }\n`, /config\["taskmanager\.memory\.network\.fraction"\]: Flink would not start this TaskManager: .*fraction must be in range \[0, 1\)/],
     ['slot memory too small for Flink', `cluster:\n  taskmanager: { memoryPerSlot: 600MiB }\njob:\n  vertices:\n    - { id: A, source: { bytes: 1 } }\n`, /cluster\.taskmanager\.memoryPerSlot: Flink would not start this TaskManager: Sum of configured/],
     ['bad heap size', `job:\n  vertices:\n    - { id: A, source: { bytes: 1 }, heap: lots }\n`, /job\.vertices\[0\]\.heap: Expected a number of bytes/],
     ['fault on unknown vertex', `job:\n  vertices:\n    - { id: A, source: { bytes: 1 } }\nfaults:\n  - { type: subtask, vertex: Z, subtask: 0 }\n`, /faults\[0\]\.vertex: unknown vertex `Z`/],
+    // More of each class in test/unit/scenario-validation.test.ts.
+    ['parallelism past Flink\'s bound', `job:\n  vertices:\n    - { id: A, parallelism: 100000000, source: { bytes: 1 } }\n`, /job\.vertices\[0\]\.parallelism: Expected an integer from 1 to 32768, got `100000000`/],
+    ['__proto__ in a vertex', `job:\n  vertices:\n    - { id: A, source: { bytes: 1 }, __proto__: { parallelism: 3 } }\n`, /job\.vertices\[0\]: unknown key `__proto__`/],
+    ['YAML syntax error with a caret', `job: { vertices: [] }\nname: a: b\n`, /at line 2, column 7:\n\nname: a: b\n {6}\^/],
   ];
   it.each(cases)('%s', (name, text, message) => {
     const f = file(`${name.replace(/ /g, '-')}.yaml`, text);

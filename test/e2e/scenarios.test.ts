@@ -68,6 +68,6 @@ describe('the brief, as the examples show it', () => {
     const { result } = runFile('random-failures.yaml');
     expect(result.status).toBe('FINISHED');
     expect(result.restarts).toBeGreaterThan(0);
-    for (const f of result.failures) expect(f.restartedCount).toBeLessThan(result.vertices.reduce((s, v) => s + v.parallelism, 0));
+    for (const f of result.failures) expect(f.restartedCount).toBeLessThan(result.vertices.reduce((s, v) => s + (v.parallelism ?? 0), 0));
   });
 });

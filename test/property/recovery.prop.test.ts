@@ -213,7 +213,7 @@ describe('failure recovery over generated jobs, clusters and fault plans', () =>
           for (const v of result.vertices) {
             expect(v.end).not.toBeNull();
             let records = 0;
-            for (let j = 0; j < v.parallelism; j++) {
+            for (let j = 0; j < (v.parallelism ?? 0); j++) {
               const list = by.get(`${v.id}[${j}]`) ?? [];
               records += list.length;
               expect(list.map((a) => a.attempt)).toEqual(list.map((_, k) => k));

@@ -48,7 +48,7 @@ describe('streaming mode over generated jobs, clusters and faults', () => {
           // A finished run's last deployment ran every subtask to its end.
           const last = Math.max(...timeline.attempts.map((a) => a.attempt));
           const done = timeline.attempts.filter((a) => a.attempt === last && a.outcome === 'finished');
-          expect(done).toHaveLength(result.vertices.reduce((n, v) => n + v.parallelism, 0));
+          expect(done).toHaveLength(result.vertices.reduce((n, v) => n + (v.parallelism ?? 0), 0));
         }
       }),
       { numRuns: runs },

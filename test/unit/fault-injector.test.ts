@@ -44,4 +44,12 @@ describe('FaultInjector', () => {
     expect(f.failAt(0, 1, 0)).toBeGreaterThanOrEqual(0);
     expect(f.cause).toBe(RANDOM_FAILURE);
   });
+
+  it('fails an attempt named by two faults at the first fraction it reaches, whichever is listed last', () => {
+    for (const ats of [[0.7, 0.3], [0.3, 0.7]]) {
+      const faults = ats.map((at) => ({ type: 'subtask', vertex: 'B', subtask: 0, at }));
+      const f = new FaultInjector(scenario({ job, faults }), new RandomStreams(0).stream('r'));
+      expect(f.failAt(1, 0, 0)).toBe(0.3);
+    }
+  });
 });

@@ -751,3 +751,12 @@ describe('the --check table', () => {
     ]);
   });
 });
+
+describe('a plan whose numbers no scenario may hold', () => {
+  it('is rejected against the plan, not written as a scenario the simulator rejects', () => {
+    const plan = { nodes: [{ id: 1, type: 'Source: a', pact: 'Data Source', contents: 'Source: a', parallelism: 34199 }] };
+    expect(() => importPlan(JSON.stringify(plan), 'plan.json')).toThrow(
+      'plan.json: the plan gives a scenario the simulator cannot run: job.vertices[0].parallelism: Expected an integer from 1 to 32768, got `34199` (number)',
+    );
+  });
+});
