@@ -120,6 +120,7 @@ function runCliff(name) {
   const text = c.text();
   const once = () => {
     if (c.kind === 'simulate') return simulate(loadScenario(text, c.file).spec).result.status;
+    if (c.kind === 'record') return `${simulate(loadScenario(text, c.file).spec, { recordTimeline: true }).timeline.samples.length} samples`;
     if (c.kind === 'import') return `${importPlan(text, c.file).scenario.job.vertices.length} vertices`;
     try {
       loadScenario(text, c.file);

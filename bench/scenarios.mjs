@@ -36,9 +36,9 @@ function chain(name, n, p, clusterOptions = {}, extra = '', vertexOptions = {}) 
 }
 
 /** TaskManager churn: wide and narrow stages alternate, so 1-slot TaskManagers go idle, are released and come back. */
-function churn() {
+function churn(stages = 40) {
   const vs = [];
-  for (let v = 0; v < 40; v++) {
+  for (let v = 0; v < stages; v++) {
     const p = v % 2 === 0 ? 5000 : 500;
     vs.push(vertex(`v${v}`, p, v === 0 ? null : `v${v - 1}`, { fixed: '5s', sigma: 0.5 }));
   }
@@ -120,7 +120,7 @@ export const CASES = {
   'mixed-8-slots': { yaml: mixed, subtasks: 200_000 },
   'grid-1000x1000': { yaml: () => chain('grid-1000x1000', 1000, 1000), subtasks: 1_000_000 },
   'chain-10000x1': { yaml: () => chain('chain-10000x1', 10_000, 1), subtasks: 10_000, perVertex: true },
-  'tm-churn': { yaml: churn, subtasks: 20 * 5000 + 20 * 500 },
+  'tm-churn': { yaml: () => churn(), subtasks: 20 * 5000 + 20 * 500 },
   'failure-heavy': { yaml: failures, subtasks: 5 * 20000 },
   'wide-10x1k': { yaml: () => chain('wide-10x1k', 10, 1000), subtasks: 10_000, growth: true },
   'wide-10x10k': { yaml: () => chain('wide-10x10k', 10, 10_000), subtasks: 100_000, growth: true },
@@ -167,6 +167,10 @@ export const CLIFFS = {
   'import-same-name-4k': { series: 'import-same-name', n: 4000, kind: 'import', file: 'plan.json', text: () => sameNamePlan(4000) },
   'import-same-name-16k': { series: 'import-same-name', n: 16_000, kind: 'import', file: 'plan.json', text: () => sameNamePlan(16_000) },
   // The YAML parser recursed per bracket until out of stack: 1 to 60 s to reject 128 KB.
+  // Recording the timeline (traces, metrics, reports) of a job that creates n TaskManagers over its life.
+  // The tm-churn job recorded (as for a trace, metrics or report), at 10 and 40 stages: about 12,500 and 50,000 TaskManagers over its life.
+  'record-churn-10': { series: 'record-churn', n: 10, kind: 'record', file: 'churn.yaml', text: () => churn(10) },
+  'record-churn-40': { series: 'record-churn', n: 40, kind: 'record', file: 'churn.yaml', text: () => churn(40) },
   'nested-16k': { series: 'nested-brackets', n: 16 * 1024, kind: 'reject', file: 'nested.yaml', text: () => '['.repeat(16 * 1024) },
   'nested-128k': { series: 'nested-brackets', n: 128 * 1024, kind: 'reject', file: 'nested.yaml', text: () => '['.repeat(128 * 1024) },
 };

@@ -12,6 +12,8 @@ export interface GenVertex {
   fixed: number;
   rate: number;
   selectivity: number;
+  /** Sorts or hashes in managed memory: spills what does not fit (the slot's share of a 4 GiB default). */
+  managedMemory?: boolean;
 }
 
 /** A random DAG: every vertex reads from earlier ones; roots are sources. */
@@ -23,6 +25,7 @@ export const jobArb = fc
       rateMiB: fc.integer({ min: 1, max: 64 }),
       sourceMiB: fc.integer({ min: 1, max: 256 }),
       selectivity: fc.constantFrom(0.1, 0.5, 1, 2),
+      managedMemory: fc.boolean(),
       inputs: fc.array(fc.tuple(fc.nat(), fc.constantFrom('all-to-all', 'pointwise', 'broadcast') as fc.Arbitrary<'all-to-all' | 'pointwise' | 'broadcast'>), { maxLength: 3 }),
     }),
     { minLength: 1, maxLength: 7 },
@@ -31,7 +34,7 @@ export const jobArb = fc
     specs.map((s, i): GenVertex => {
       const froms = new Map<string, 'all-to-all' | 'pointwise' | 'broadcast'>();
       if (i > 0) for (const [k, pattern] of s.inputs) froms.set(`v${k % i}`, pattern);
-      const v: GenVertex = { id: `v${i}`, fixed: s.fixed, rate: s.rateMiB * 2 ** 20, selectivity: s.selectivity };
+      const v: GenVertex = { id: `v${i}`, fixed: s.fixed, rate: s.rateMiB * 2 ** 20, selectivity: s.selectivity, ...(s.managedMemory && { managedMemory: true }) };
       if (froms.size === 0) {
         v.source = { bytes: s.sourceMiB * 2 ** 20 };
         v.parallelism = s.parallelism ?? 1 + (i % 3);
@@ -53,6 +56,7 @@ export const clusterArb = fc
     extraCap: fc.option(fc.integer({ min: 0, max: 8 }), { nil: undefined }),
     shuffle: fc.constantFrom('local', 'remote'),
     cpuPerSlot: fc.constantFrom(0.5, 1, 1, 2),
+    memoryPerSlot: fc.constantFrom('1GiB', '2GiB', '4GiB'),
     diskBandwidth: fc.constantFrom('auto', 'unlimited', '20MiB/s', '200MiB/s'),
     networkBandwidth: fc.constantFrom('auto', 'unlimited', '10MiB/s', '100MiB/s'),
   })
@@ -63,6 +67,8 @@ export const clusterArb = fc
       idleTimeout: c.idleTimeout,
       shutdown: c.shutdown,
       cpuPerSlot: c.cpuPerSlot,
+      // Small slots, so generated inputs (up to a few hundred MiB) overflow managed memory and spill.
+      memoryPerSlot: c.memoryPerSlot,
       diskBandwidth: c.diskBandwidth,
       networkBandwidth: c.networkBandwidth,
     },

@@ -197,6 +197,10 @@ export class Cluster {
   created = 0;
 
   private state = new Uint8Array(16);
+  /** TaskManagers starting or running, in no order, and where each is in that list. */
+  private active = new Int32Array(16);
+  private activeAt = new Int32Array(16);
+  private activeCount = 0;
   private requestedAt = new Float64Array(16);
   private readyAt = new Float64Array(16);
   private releasedAt = new Float64Array(16);
@@ -301,6 +305,8 @@ export class Cluster {
       this.liveSlots += spt;
       this.startingSlots += spt;
       this.liveTms++;
+      this.activeAt[tm] = this.activeCount;
+      this.active[this.activeCount++] = tm;
       if (this.liveTms > this.peakLiveTms) this.peakLiveTms = this.liveTms;
       this.recorder?.event(this.sim.now, 'tm-requested', `TaskManager ${tm} requested`, tm);
       this.sim.schedule(this.spec.startupMs, this.evReady, tm);
@@ -740,12 +746,15 @@ export class Cluster {
     return { coreSeconds: (ms / 1000) * cores, gibSeconds: (ms / 1000) * gib };
   }
 
-  /** The cluster's part of a metrics sample, now (a scan over TaskManagers: for recording only). */
+  /** The cluster's part of a metrics sample, now (a scan over the live TaskManagers: for recording only). */
   snapshot(): Omit<MetricsSample, 'time' | 'pendingRequests' | 'runningSubtasks' | 'finishedSubtasks'> {
     let starting = 0;
     let idle = 0;
     let diskMax = 0;
-    for (let tm = 0; tm < this.created; tm++) {
+    // Only the TaskManagers starting or running: a job that creates many over its life pays
+    // for the live ones at each sample, not for its whole history.
+    for (let k = 0; k < this.activeCount; k++) {
+      const tm = this.active[k];
       const st = this.state[tm];
       if (st === TmState.Starting) starting++;
       else if (st === TmState.Running && this.busy[tm] === 0) idle++;
@@ -798,6 +807,10 @@ export class Cluster {
     if (st === TmState.Running) this.runningSlots -= this.slotsPerTm;
     if (this.busy[tm] !== 0) throw new InvariantError(`TaskManager ${tm} released with ${this.busy[tm]} busy slots at t=${this.sim.now}ms`);
     if (st !== TmState.Releasing) {
+      // Out of the list of starting and running TaskManagers: the last one takes its place.
+      const last = this.active[--this.activeCount];
+      this.active[this.activeAt[tm]] = last;
+      this.activeAt[last] = this.activeAt[tm];
       this.releasedAt[tm] = this.sim.now;
       const hadData = this.diskUsed(tm) > 0;
       this.notePeak(tm);
@@ -955,6 +968,8 @@ export class Cluster {
     this.peakNotedAt = ensureLength(this.peakNotedAt, n, -1);
     this.diskVersion = ensureLength(this.diskVersion, n);
     this.movingHead = ensureLength(this.movingHead, n, -1);
+    this.active = ensureLength(this.active, n);
+    this.activeAt = ensureLength(this.activeAt, n);
     this.cpuInUse = ensureLength(this.cpuInUse, n);
     this.diskIoInUse = ensureLength(this.diskIoInUse, n);
     this.netIoInUse = ensureLength(this.netIoInUse, n);
