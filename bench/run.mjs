@@ -348,7 +348,7 @@ if (cliffs.length > 0) {
   }
 }
 if (growth !== null) {
-  console.log('\ngrowth (wide-10xN, warm simulate):');
+  console.log('\ngrowth (wide-40xN, warm simulate):');
   for (const p of growth.pairs) console.log(`  ${p.from} -> ${p.to} subtasks: exponent ${p.warmExponent.toFixed(2)} warm, ${p.coldExponent.toFixed(2)} cold`);
 }
 console.log('\ntargets:');

@@ -112,18 +112,19 @@ function mixed() {
  * `growth` marks the cases of one shape (10 all-to-all vertices) at three sizes.
  */
 export const CASES = {
-  'wide-10x100k': { yaml: () => chain('wide-10x100k', 10, 100_000), subtasks: 1_000_000, growth: true, target1M: true },
+  // 1M subtasks as 40 vertices of 25,000: Flink caps a vertex's parallelism at 32,768.
+  'wide-40x25k': { yaml: () => chain('wide-40x25k', 40, 25_000), subtasks: 1_000_000, growth: true, target1M: true },
   // The same job without jitter: every attempt of a vertex takes the same time.
-  'wide-10x100k-steady': { yaml: () => chain('wide-10x100k-steady', 10, 100_000, {}, '', { sigma: 0 }), subtasks: 1_000_000, target1M: true },
+  'wide-40x25k-steady': { yaml: () => chain('wide-40x25k-steady', 40, 25_000, {}, '', { sigma: 0 }), subtasks: 1_000_000, target1M: true },
   // The same job with unlimited disk and network bandwidth: the resource model's shares never slow an attempt.
-  'wide-10x100k-unlimited': { yaml: () => chain('wide-10x100k-unlimited', 10, 100_000, { bandwidth: 'unlimited' }), subtasks: 1_000_000, target1M: true },
+  'wide-40x25k-unlimited': { yaml: () => chain('wide-40x25k-unlimited', 40, 25_000, { bandwidth: 'unlimited' }), subtasks: 1_000_000, target1M: true },
   'mixed-8-slots': { yaml: mixed, subtasks: 200_000 },
   'grid-1000x1000': { yaml: () => chain('grid-1000x1000', 1000, 1000), subtasks: 1_000_000 },
   'chain-10000x1': { yaml: () => chain('chain-10000x1', 10_000, 1), subtasks: 10_000, perVertex: true },
   'tm-churn': { yaml: () => churn(), subtasks: 20 * 5000 + 20 * 500 },
   'failure-heavy': { yaml: failures, subtasks: 5 * 20000 },
-  'wide-10x1k': { yaml: () => chain('wide-10x1k', 10, 1000), subtasks: 10_000, growth: true },
-  'wide-10x10k': { yaml: () => chain('wide-10x10k', 10, 10_000), subtasks: 100_000, growth: true },
+  'wide-40x250': { yaml: () => chain('wide-40x250', 40, 250), subtasks: 10_000, growth: true },
+  'wide-40x2500': { yaml: () => chain('wide-40x2500', 40, 2500), subtasks: 100_000, growth: true },
 };
 
 /** The job the compare sweep runs: 10 all-to-all vertices of 1,000 subtasks (10,000 subtasks). */
