@@ -23,6 +23,8 @@ export class InvariantError extends Error {
 }
 
 const INITIAL_CAPACITY = 1024;
+/** Cancelled events the heap may hold before it is worth rebuilding. */
+const COMPACT_AT_LEAST = 4096;
 
 /**
  * A delay that stands for "never": past any time limit (at most 2^53 - 1 ms), yet finite,
@@ -64,6 +66,8 @@ export class Simulation {
   private _processed = 0;
   private _stopped = false;
   private nextSeq = 0;
+  /** Cancelled events still in the heap. */
+  private cancelled = 0;
 
   /** Per slot, four numbers side by side so a pop reads one cache line, not five: the kind (-1 once cancelled) and the payload. */
   private payload = new Float64Array(4 * INITIAL_CAPACITY);
@@ -119,7 +123,24 @@ export class Simulation {
 
   /** Cancels a pending event; it will be dropped when it reaches the head of the queue. */
   cancel(handle: EventHandle): void {
+    if (this.payload[4 * handle] < 0) return;
     this.payload[4 * handle] = -1;
+    // A cancelled event stays in the heap until its time comes; when they outnumber the live
+    // ones (a run that keeps restarting attempts due far ahead), the heap is rebuilt without them.
+    if (++this.cancelled > COMPACT_AT_LEAST && 2 * this.cancelled > this.heap.size) this.compact();
+  }
+
+  /** Drops every cancelled event from the heap and frees its slot; the order of the rest is kept. */
+  private compact(): void {
+    const heap = this.heap as unknown as { array: number[]; size: number };
+    const kept: number[] = [];
+    for (let i = 0; i < heap.size; i++) {
+      const slot = heap.array[i];
+      if (this.payload[4 * slot] < 0) this.release(slot);
+      else kept.push(slot);
+    }
+    this.heap.heapify(kept);
+    this.cancelled = 0;
   }
 
   /** Ends the run after the current event: {@link run} returns and pending events stay unrun. */
@@ -149,7 +170,10 @@ export class Simulation {
       const b = p[at + 2];
       const c = p[at + 3];
       this.release(slot);
-      if (k < 0) continue;
+      if (k < 0) {
+        this.cancelled--;
+        continue;
+      }
       if (t < this._now) throw new InvariantError(`clock would go back from ${this._now}ms to ${t}ms`);
       this._now = t;
       this._processed++;

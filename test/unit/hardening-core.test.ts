@@ -50,3 +50,27 @@ describe('an attempt that takes no time', () => {
     expect(result.disk.peakBytesOneTaskManager).toBeLessThanOrEqual(2 ** 30);
   });
 });
+
+describe('a job that starts hundreds of thousands of TaskManagers over its life', () => {
+  it('keeps work records for the attempts under way, not for every slot it ever had', async () => {
+    const { Cluster } = await import('../../src/model/cluster/cluster.js');
+    const { BatchScheduler } = await import('../../src/scheduler/batch-scheduler.js');
+    const { scenario } = await import('../support/run.js');
+    // Stages of one and two subtasks in turn on 1-slot TaskManagers released after 1 ms idle:
+    // each two-subtask stage starts a new TaskManager.
+    const vertices = Array.from({ length: 2000 }, (_, i) => ({
+      id: `v${i}`,
+      parallelism: 1 + (i % 2),
+      fixed: '5ms',
+      ...(i === 0 ? { source: { bytes: 1 } } : { inputs: [{ from: `v${i - 1}` }] }),
+    }));
+    const spec = scenario({ cluster: { taskmanager: { startup: '1ms', idleTimeout: '1ms' }, shuffle: 'remote' }, config: { 'execution.batch.adaptive.auto-parallelism.enabled': false }, job: { vertices } });
+    const s = new BatchScheduler(spec, {});
+    const { result } = s.run();
+    expect(result.status).toBe('FINISHED');
+    const cluster = (s as unknown as { cluster: InstanceType<typeof Cluster> }).cluster;
+    expect(cluster.created).toBeGreaterThan(900);
+    // At most two attempts run at a time: a handful of records, whatever the TaskManagers created.
+    expect((cluster as unknown as { recordCount: number }).recordCount).toBeLessThanOrEqual(4);
+  });
+});

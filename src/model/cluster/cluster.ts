@@ -222,8 +222,20 @@ export class Cluster {
   private diskVersion = new Int32Array(16);
   /** Per slot: the subtask running there (-1 when free) and its start. */
   private slotData: Float64Array;
-  /** Per slot, the work of its attempt (see the W_ offsets). */
+  /**
+   * Work records (see the W_ offsets), pooled: one per attempt under way, not one per slot
+   * ever created (a job that starts hundreds of thousands of TaskManagers over its life would
+   * otherwise keep a record for every slot it ever had).
+   */
   private work: Float64Array;
+  /** Per slot, its work record, or -1. A record stays readable after its work ends, until the next {@link startWork}. */
+  private workOf: Int32Array;
+  private freeRecords: number[] = [];
+  private recordCount = 0;
+  /** Records whose work ended, freed at the next {@link startWork} (so what ended can still be read until then). */
+  private endedRecords: number[] = [];
+  /** Versions of work, across records, so an event of ended work never matches new work. */
+  private workSerial = 0;
   /** Per TaskManager, the first slot on its list of moving work, or -1. */
   private movingHead = new Int32Array(16).fill(-1);
   /** Per TaskManager, cores, disk and network bandwidth in use now (cores, bytes/ms). */
@@ -275,7 +287,8 @@ export class Cluster {
     this.slotsPerTm = spec.slotsPerTaskManager;
     const slots = 16 * this.slotsPerTm;
     this.slotData = emptySlots(slots);
-    this.work = new Float64Array(slots * WORK_FIELDS);
+    this.work = new Float64Array(16 * WORK_FIELDS);
+    this.workOf = new Int32Array(slots).fill(-1);
     this.cores = spec.cpuPerSlot * this.slotsPerTm;
     this.diskBandwidthMs = spec.diskBandwidth / 1000;
     this.netBandwidthMs = spec.networkBandwidth / 1000;
@@ -374,11 +387,11 @@ export class Cluster {
    * rounds it, kept unless a share ever slows the work.
    */
   startWork(slot: number, bytes: number, delayMs: number, cap: number, disk: number, net: number, write: number, spill: number, soloEndMs: number, tag: number): void {
-    this.ensureWork(slot + 1);
+    this.takeRecord(slot);
     const w = this.work;
-    const at = slot * WORK_FIELDS;
+    const at = this.workAt(slot);
     const now = this.sim.now;
-    const version = w[at + W_VERSION] + 1;
+    const version = ++this.workSerial;
     w[at + W_VERSION] = version;
     w[at + W_STATE] = WorkState.Waiting;
     w[at + W_REMAIN] = bytes;
@@ -414,19 +427,19 @@ export class Cluster {
 
   /** Milliseconds the work in `slot` (running, or the last one there) was held back by each resource. */
   boundTimes(slot: number): BoundTimes {
-    const at = slot * WORK_FIELDS;
+    const at = this.workAt(slot);
     const w = this.work;
     return { cpuMs: w[at + W_CPU_MS], diskMs: w[at + W_DISK_MS], networkMs: w[at + W_NET_MS] };
   }
 
   /** The most bytes per ms the work in `slot` moves on a full core (Infinity: it needs no CPU). */
   capOf(slot: number): number {
-    return this.work[slot * WORK_FIELDS + W_CAP];
+    return this.work[this.workAt(slot) + W_CAP];
   }
 
   /** Bytes the work in `slot` had moved when it ended. */
   movedBytes(slot: number): number {
-    return this.work[slot * WORK_FIELDS + W_MOVED_AT_END];
+    return this.work[this.workAt(slot) + W_MOVED_AT_END];
   }
 
   /**
@@ -441,20 +454,21 @@ export class Cluster {
     this.slotData[slot * SLOT_FIELDS + TASK] = -1;
     this.busy[tm]--;
     this.busySlots--;
-    if (slot < this.work.length / WORK_FIELDS && this.work[slot * WORK_FIELDS + W_STATE] !== WorkState.None) this.endWork(slot, tm, keepOutput);
+    if (this.workOf[slot] >= 0 && this.work[this.workAt(slot) + W_STATE] !== WorkState.None) this.endWork(slot, tm, keepOutput);
   }
 
   /** Takes the work in `slot` off its TaskManager, settling its disk use and its held-back times. */
   private endWork(slot: number, tm: number, keepOutput: boolean): void {
     const w = this.work;
-    const at = slot * WORK_FIELDS;
+    const at = this.workAt(slot);
     const now = this.sim.now;
     const moving = w[at + W_STATE] === WorkState.Moving;
     if (w[at + W_END_EVENT] >= 0) this.sim.cancel(w[at + W_END_EVENT]);
     if (w[at + W_BEGIN_EVENT] >= 0) this.sim.cancel(w[at + W_BEGIN_EVENT]);
     w[at + W_END_EVENT] = -1;
     w[at + W_BEGIN_EVENT] = -1;
-    w[at + W_VERSION]++;
+    w[at + W_VERSION] = ++this.workSerial;
+    this.endedRecords.push(slot, this.workOf[slot]);
     const bytes = w[at + W_WBYTES];
     if (moving) {
       this.noteBound(at, now);
@@ -496,7 +510,7 @@ export class Cluster {
   /** The work in `slot` has waited out its fixed time: it starts moving bytes. */
   private workBegins(slot: number, version: number): void {
     const w = this.work;
-    const at = slot * WORK_FIELDS;
+    const at = this.workAt(slot);
     if (w[at + W_VERSION] !== version || w[at + W_STATE] !== WorkState.Waiting) return;
     w[at + W_BEGIN_EVENT] = -1;
     const tm = this.tmOfSlot(slot);
@@ -508,7 +522,7 @@ export class Cluster {
     const head = this.movingHead[tm];
     w[at + W_NEXT] = head;
     w[at + W_PREV] = -1;
-    if (head >= 0) w[head * WORK_FIELDS + W_PREV] = slot;
+    if (head >= 0) w[this.workAt(head) + W_PREV] = slot;
     this.movingHead[tm] = slot;
     this.reshare(tm);
     if (w[at + W_WBYTES] > 0 && w[at + W_WRATE] === 0) this.diskChanged(tm);
@@ -517,7 +531,7 @@ export class Cluster {
   /** The work in `slot` has moved its bytes. */
   private workEnds(slot: number, version: number): void {
     const w = this.work;
-    const at = slot * WORK_FIELDS;
+    const at = this.workAt(slot);
     if (w[at + W_VERSION] !== version) return;
     w[at + W_END_EVENT] = -1;
     if (w[at + W_STATE] === WorkState.Waiting) {
@@ -538,12 +552,12 @@ export class Cluster {
 
   private unlink(slot: number, tm: number): void {
     const w = this.work;
-    const at = slot * WORK_FIELDS;
+    const at = this.workAt(slot);
     const next = w[at + W_NEXT];
     const prev = w[at + W_PREV];
-    if (prev >= 0) w[prev * WORK_FIELDS + W_NEXT] = next;
+    if (prev >= 0) w[this.workAt(prev) + W_NEXT] = next;
     else this.movingHead[tm] = next;
-    if (next >= 0) w[next * WORK_FIELDS + W_PREV] = prev;
+    if (next >= 0) w[this.workAt(next) + W_PREV] = prev;
   }
 
   /** Adds the time since the last change to the counter of what held the work back. */
@@ -567,9 +581,9 @@ export class Cluster {
     const w = this.work;
     const now = this.sim.now;
     let n = 0;
-    for (let s = this.movingHead[tm]; s >= 0; s = w[s * WORK_FIELDS + W_NEXT]) {
+    for (let s = this.movingHead[tm]; s >= 0; s = w[this.workAt(s) + W_NEXT]) {
       if (n === this.shareSlots.length) this.growShareScratch(2 * n);
-      const at = s * WORK_FIELDS;
+      const at = this.workAt(s);
       this.shareSlots[n] = s;
       this.shareCap[n] = w[at + W_CAP];
       this.shareDisk[n] = w[at + W_DISK];
@@ -589,7 +603,7 @@ export class Cluster {
     let writesChanged = false;
     for (let k = 0; k < n; k++) {
       const slot = this.shareSlots[k];
-      const at = slot * WORK_FIELDS;
+      const at = this.workAt(slot);
       const speed = this.shareSpeed[k];
       if (w[at + W_BOUND] !== this.shareBound[k]) {
         this.noteBound(at, now);
@@ -665,8 +679,23 @@ export class Cluster {
     this.shareActive = ensureLength(this.shareActive, n);
   }
 
-  private ensureWork(slots: number): void {
-    if (this.work.length < slots * WORK_FIELDS) this.work = ensureLength(this.work, Math.max(slots, 2 * (this.work.length / WORK_FIELDS)) * WORK_FIELDS);
+  /** Where the work record of `slot` starts in {@link work}. */
+  private workAt(slot: number): number {
+    return this.workOf[slot] * WORK_FIELDS;
+  }
+
+  /** Gives `slot` a work record, after freeing those of work that has ended. */
+  private takeRecord(slot: number): void {
+    const ended = this.endedRecords;
+    for (let i = 0; i < ended.length; i += 2) {
+      if (this.workOf[ended[i]] === ended[i + 1]) this.workOf[ended[i]] = -1;
+      this.freeRecords.push(ended[i + 1]);
+    }
+    ended.length = 0;
+    if (this.workOf[slot] >= 0) return;
+    const record = this.freeRecords.length > 0 ? (this.freeRecords.pop() as number) : this.recordCount++;
+    if (this.work.length < (record + 1) * WORK_FIELDS) this.work = ensureLength(this.work, (record + 1) * WORK_FIELDS);
+    this.workOf[slot] = record;
   }
 
   /** Puts a vacated slot back in the free pool; its TaskManager may become idle. */
@@ -910,21 +939,21 @@ export class Cluster {
     // Walk the writes in order of their ends: usage is piecewise linear in between.
     const w = this.work;
     const ends: number[] = [];
-    for (let s = this.movingHead[tm]; s >= 0; s = w[s * WORK_FIELDS + W_NEXT]) {
-      if (w[s * WORK_FIELDS + W_WRATE] > 0 && w[s * WORK_FIELDS + W_END] > now) ends.push(s);
+    for (let s = this.movingHead[tm]; s >= 0; s = w[this.workAt(s) + W_NEXT]) {
+      if (w[this.workAt(s) + W_WRATE] > 0 && w[this.workAt(s) + W_END] > now) ends.push(s);
     }
-    ends.sort((a, b) => w[a * WORK_FIELDS + W_END] - w[b * WORK_FIELDS + W_END] || a - b);
+    ends.sort((a, b) => w[this.workAt(a) + W_END] - w[this.workAt(b) + W_END] || a - b);
     let rate = 0;
-    for (const s of ends) rate += w[s * WORK_FIELDS + W_WRATE];
+    for (const s of ends) rate += w[this.workAt(s) + W_WRATE];
     let t = now;
     for (const s of ends) {
-      const end = w[s * WORK_FIELDS + W_END];
+      const end = w[this.workAt(s) + W_END];
       const reach = used + rate * (end - t);
       // Rounded down: the failing write stops at the last whole millisecond the disk still holds it.
       if (reach > cap) return Math.floor(t + (cap - used) / rate);
       used = reach;
       t = end;
-      rate -= w[s * WORK_FIELDS + W_WRATE];
+      rate -= w[this.workAt(s) + W_WRATE];
     }
     return null;
   }
@@ -935,10 +964,10 @@ export class Cluster {
     // full; among equals, the one started last, which loses the least work.
     const w = this.work;
     let victim = -1;
-    for (let s = this.movingHead[tm]; s >= 0; s = w[s * WORK_FIELDS + W_NEXT]) {
-      const at = s * WORK_FIELDS;
+    for (let s = this.movingHead[tm]; s >= 0; s = w[this.workAt(s) + W_NEXT]) {
+      const at = this.workAt(s);
       if (w[at + W_WRATE] === 0 || w[at + W_END] <= this.sim.now) continue;
-      const v = victim * WORK_FIELDS;
+      const v = this.workAt(victim);
       if (
         victim === -1 ||
         w[at + W_WRATE] > w[v + W_WRATE] ||
@@ -974,7 +1003,7 @@ export class Cluster {
     this.diskIoInUse = ensureLength(this.diskIoInUse, n);
     this.netIoInUse = ensureLength(this.netIoInUse, n);
     const slots = this.state.length * this.slotsPerTm;
-    this.ensureWork(slots);
+    this.workOf = ensureLength(this.workOf, slots, -1);
     if (this.slotData.length >= slots * SLOT_FIELDS) return;
     const data = emptySlots(slots);
     data.set(this.slotData);
