@@ -4,15 +4,15 @@ import { accessSync, closeSync, constants, fstatSync, openSync, readSync, statSy
 import { dirname, resolve } from 'node:path';
 import { InvalidArgumentError } from 'commander';
 import { isSpecialFile, writeFileAtomic } from '../report/write-file.js';
-import { loadScenario, type Scenario } from '../scenario/load.js';
+import { loadScenario, STDIN_LABEL, type Scenario } from '../scenario/load.js';
+
+export { STDIN_LABEL };
 import { ScenarioError } from '../scenario/issues.js';
 import { INPUT_LIMIT_TEXT, MAX_INPUT_BYTES, MAX_SEED, SEED_RANGE_TEXT } from '../scenario/limits.js';
 
 /** The command-line spelling of standard input or output. */
 export const STDIO = '-';
 
-/** How standard input is named in messages, and the scenario name it defaults to. */
-export const STDIN_LABEL = '<stdin>';
 
 /** A file-system error code said in words, for messages. */
 function reason(err: unknown): string {

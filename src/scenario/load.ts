@@ -188,6 +188,9 @@ function toScenarioIssue(issue: z.core.$ZodIssue): ScenarioIssue {
   }
 }
 
+/** How standard input is named in messages; a scenario read from it without a name is called `stdin`. */
+export const STDIN_LABEL = '<stdin>';
+
 function resolve(doc: ScenarioDocument, file: string, issues: ScenarioIssue[]): SimulationSpec {
   const warnings: string[] = [];
   const c = doc.cluster ?? {};
@@ -231,7 +234,7 @@ function resolve(doc: ScenarioDocument, file: string, issues: ScenarioIssue[]): 
   if (issues.length === 0) checkByteBounds(vertices, cfg.parallelism, issues);
   const faults = resolveFaults(doc, vertices, cfg.parallelism, issues, warnings);
   return {
-    name: doc.name ?? (file === '-' || file === '<stdin>' ? 'stdin' : file.replace(/^.*[\\/]/, '').replace(/\.(ya?ml|json)$/i, '')),
+    name: doc.name ?? (file === '-' || file === STDIN_LABEL ? 'stdin' : file.replace(/^.*[\\/]/, '').replace(/\.(ya?ml|json)$/i, '')),
     seed: doc.seed ?? 0,
     mode: cfg.mode,
     cluster,

@@ -60,7 +60,6 @@ const W_NEXT = 22;
 const W_PREV = 23;
 const W_TAG = 24;
 const W_MOVED_AT_END = 25; // bytes moved when it ended
-const W_START = 26;
 const W_USE_CPU = 27; // cores, disk and network bandwidth it uses now
 const W_USE_DISK = 28;
 const W_USE_NET = 29;
@@ -416,7 +415,6 @@ export class Cluster {
     w[at + W_DISK_MS] = 0;
     w[at + W_NET_MS] = 0;
     w[at + W_TAG] = tag;
-    w[at + W_START] = now;
     w[at + W_BEGIN_EVENT] = -1;
     if (writes > 0) this.diskProjected[this.tmOfSlot(slot)] += writes;
     // The planned end is queued first, so while nothing slows the work its end keeps the place in the event order it would have without shares.
@@ -971,7 +969,7 @@ export class Cluster {
       if (
         victim === -1 ||
         w[at + W_WRATE] > w[v + W_WRATE] ||
-        (w[at + W_WRATE] === w[v + W_WRATE] && (w[at + W_START] > w[v + W_START] || (w[at + W_START] === w[v + W_START] && s > victim)))
+        (w[at + W_WRATE] === w[v + W_WRATE] && (this.startOf(s) > this.startOf(victim) || (this.startOf(s) === this.startOf(victim) && s > victim)))
       ) {
         victim = s;
       }
