@@ -539,9 +539,11 @@ export class Cluster {
       if (w[at + W_END_EVENT] >= 0) return; // shares slow it: a later end was planned
     }
     const tm = this.tmOfSlot(slot);
-    // A write that lands at once (it took no time) is checked here: it can still find the disk full.
+    // What the write has still to put down when its work ends: all of it when it took no time,
+    // else the little its end's rounding to whole ms left out. Either can find the disk full.
     const bytes = w[at + W_WBYTES];
-    if (bytes > 0 && w[at + W_WRATE] === 0 && w[at + W_WBASE] === 0 && this.diskUsed(tm) + bytes > this.spec.diskBytes + 1e-6) {
+    const written = w[at + W_WBASE] + w[at + W_WRATE] * (this.sim.now - w[at + W_WTIME]);
+    if (bytes > 0 && this.diskUsed(tm) + (bytes - written) > this.spec.diskBytes + 1e-6) {
       this.listener.onDiskFull(tm, slot);
       return;
     }
