@@ -192,3 +192,46 @@ export interface Timeline {
   resources: ResourceSample[];
   events: TimelineEvent[];
 }
+
+/** One job of a multi-job run: the single-job result, with its place in the queue. Times are seconds from the start of the run. */
+export interface WorkloadJobResult extends Omit<RunResult, 'status' | 'scenario' | 'seed'> {
+  name: string;
+  /** `SKIPPED` when a job it comes after ended FAILED, so it never ran. */
+  status: JobStatus | 'SKIPPED';
+  queue: string;
+  priority: number;
+  /** Its seed, derived from the run's seed and its name. */
+  seed: number;
+  submitted: number;
+  /** When its JobManager started (it was admitted to its queue); null when it never was. */
+  started: number | null;
+  end: number;
+  /** Seconds its requests for queue capacity (admission, TaskManagers) spent waiting, summed. */
+  waited: number;
+}
+
+/** A queue's use over a multi-job run, in CU. */
+export interface QueueResult {
+  name: string;
+  /** null when unlimited. */
+  capacity: number | null;
+  peakCu: number;
+  /** Time-weighted mean of the CU in use, from 0 to the end of the run. */
+  meanCu: number;
+}
+
+/** The summary of a multi-job run: the JSON document `batchsim run --json` prints for a `jobs:` scenario. */
+export interface WorkloadResult {
+  scenario: string;
+  seed: number;
+  /** `FINISHED` when every job finished. */
+  status: JobStatus;
+  /** The end of the last job, seconds. */
+  makespan: number;
+  /** All jobs together. */
+  cost: { coreSeconds: number; gibSeconds: number; shuffleServiceCuSeconds: number };
+  jobs: WorkloadJobResult[];
+  queues: QueueResult[];
+  warnings: string[];
+  stats: { events: number };
+}
