@@ -17,7 +17,8 @@ import {
   type JobGraph,
 } from '../model/job/job-graph.js';
 import type { Recorder } from '../model/recorder.js';
-import type { FailureResult, ParallelismDecision, RunResult, Timeline, VertexResult } from '../model/run-result.js';
+import type { FailureResult, ParallelismDecision, RunResult, VertexResult } from '../model/run-result.js';
+import { runAlone, timeLimitCause, type JobRun, type RunOptions, type RunOutput } from '../runtime/job-run.js';
 import type { SimulationSpec } from '../model/spec.js';
 import { ExecutionState, SubtaskState } from './execution-state.js';
 import { decideVertex } from './vertex-initialization.js';
@@ -39,19 +40,6 @@ const enum Outcome {
 const NO_SPACE = 'No space left on device';
 const TM_LOST = 'TaskManager lost';
 
-/** Options of one run. */
-export interface RunOptions {
-  /** Record the timeline (attempts, TaskManagers, samples) for traces, metrics and reports. */
-  record?: boolean;
-  /** Check incremental bookkeeping against a recount at every failover (slow; for tests). */
-  checkInvariants?: boolean;
-}
-
-/** The outcome of one simulated run. */
-export interface RunOutput {
-  result: RunResult;
-  timeline?: Timeline;
-}
 
 /**
  * Runs a job in BATCH mode. Every edge is blocking: a subtask asks for a slot once every
@@ -61,12 +49,16 @@ export interface RunOutput {
  * every consumer has read them. A failure restarts the failed subtask's region as Flink's
  * region failover strategy does, after the restart strategy's delay.
  */
-export class BatchScheduler implements ClusterListener {
+export class BatchScheduler implements ClusterListener, JobRun {
   // Event handlers: written once, not closures per run (see EventHandler).
   private static readonly onRestart: EventHandler<BatchScheduler> = (s, id) => s.restart(id);
   private static readonly onTaskManagerFault: EventHandler<BatchScheduler> = (s, i) => s.taskManagerFault(i);
 
-  private readonly sim = new Simulation();
+  private readonly sim: Simulation;
+  /** Told when the job ends, in place of stopping the loop (several jobs share it); null when alone. */
+  private readonly onEnd: (() => void) | null;
+  /** When its JobManager started, ms. */
+  private readonly startMs: number;
   private readonly jitter: LogNormalDraws;
   private readonly faults: FaultInjector;
   private readonly graph: JobGraph;
@@ -170,6 +162,10 @@ export class BatchScheduler implements ClusterListener {
     options: RunOptions = {},
   ) {
     const setup = runSetup(spec, options.record === true);
+    const context = options.context;
+    this.sim = context?.sim ?? new Simulation();
+    this.onEnd = context?.onEnd ?? null;
+    this.startMs = context?.startMs ?? 0;
     this.jitter = setup.jitter;
     this.faults = setup.faults;
     this.graph = setup.graph;
@@ -177,7 +173,7 @@ export class BatchScheduler implements ClusterListener {
     this.backoff = setup.backoff;
     this.local = spec.cluster.shuffle === 'local';
     this.checkInvariants = options.checkInvariants === true;
-    this.cluster = new Cluster(this.sim, spec.cluster, this, this.recorder, this.local);
+    this.cluster = new Cluster(this.sim, spec.cluster, this, this.recorder, this.local, context?.gate ?? null);
 
     const n = spec.vertices.length;
     this.parallelism = new Int32Array(n);
@@ -242,23 +238,30 @@ export class BatchScheduler implements ClusterListener {
     this.evTmFault = this.sim.register(this, BatchScheduler.onTaskManagerFault);
   }
 
-  /** Runs the job to its end and reports. */
+  /** Runs the job alone to its end and reports. */
   run(): RunOutput {
+    return runAlone(this, this.sim, this.spec.guards.maxSimulatedMs);
+  }
+
+  start(): void {
     this.spec.faults.forEach((f, i) => {
-      if (f.type === 'taskmanager') this.sim.at(f.atMs, this.evTmFault, i);
+      if (f.type === 'taskmanager') this.sim.at(this.startMs + f.atMs, this.evTmFault, i);
     });
     this.initializeFrom(this.graph.topological);
     this.afterChange();
-    const limit = this.spec.guards.maxSimulatedMs;
-    // Events past the limit stay queued: an empty queue means "stuck", a non-empty one the limit.
-    while (this.sim.step(limit)) {
-      // step() does the work
-    }
-    if (this.ended === null && this.sim.pending > 0) {
-      this.endJob('FAILED', `simulated time limit reached (batchsim.max-simulated-time = ${limit / 1000} s)`);
-    }
-    if (this.ended === null) this.endJob('FAILED', this.diagnoseStuck());
-    return this.report();
+  }
+
+  afterEvent(): void {
+    // Everything is sampled where it changes.
+  }
+
+  get hasEnded(): boolean {
+    return this.ended !== null;
+  }
+
+  endUnfinished(timeLimitMs: number | null): void {
+    if (this.ended !== null) return;
+    this.endJob('FAILED', timeLimitMs !== null ? timeLimitCause(timeLimitMs) : this.diagnoseStuck());
   }
 
   // ---------------------------------------------------------------- vertices
@@ -820,10 +823,13 @@ export class BatchScheduler implements ClusterListener {
   private afterChange(): void {
     if (this.ended !== null) return;
     const spt = this.cluster.slotsPerTm;
-    const shortfall = this.pending.valid - this.cluster.startingSlots;
+    const shortfall = this.pending.valid - this.cluster.requestedSlots;
     if (shortfall > 0) {
       const n = Math.min(Math.ceil(shortfall / spt), this.cluster.headroomTms);
       if (n > 0) this.cluster.requestTaskManagers(n);
+    } else if (this.cluster.waitingTms > 0) {
+      // Requests still waiting in the queue that no pending subtask needs any more.
+      this.cluster.withdrawWaiting(Math.floor(-shortfall / spt));
     }
     if (this.recorder !== null) this.sample();
   }
@@ -1046,7 +1052,8 @@ export class BatchScheduler implements ClusterListener {
     this.cluster.releaseAll();
     this.recorder?.event(this.sim.now, 'job-end', status === 'FINISHED' ? 'job finished' : `job failed: ${cause}`);
     if (this.recorder !== null) this.sample();
-    this.sim.stop();
+    if (this.onEnd !== null) this.onEnd();
+    else this.sim.stop();
   }
 
   private diagnoseStuck(): string {
@@ -1079,7 +1086,7 @@ export class BatchScheduler implements ClusterListener {
     };
   }
 
-  private report(): RunOutput {
+  report(): RunOutput {
     const spec = this.spec;
     const ended = this.ended as JobEnd;
     // One buffer for every vertex's subtask inputs (spread reorders it).
@@ -1127,6 +1134,7 @@ export class BatchScheduler implements ClusterListener {
       spec,
       mode: 'BATCH',
       ended,
+      startMs: this.startMs,
       nowMs: this.sim.now,
       vertices,
       cluster: this.cluster,

@@ -98,6 +98,8 @@ export function buildRunResult(r: {
   spec: SimulationSpec;
   mode: RunResult['mode'];
   ended: JobEnd;
+  /** When the job's JobManager started, and now (its end), ms. */
+  startMs: number;
   nowMs: number;
   vertices: VertexResult[];
   cluster: Cluster;
@@ -111,7 +113,7 @@ export function buildRunResult(r: {
 }): RunResult {
   const { spec, cluster } = r;
   const c = spec.cluster;
-  const makespan = r.nowMs / 1000;
+  const makespan = (r.nowMs - r.startMs) / 1000;
   const tmCost = cluster.resourceSeconds();
   const service =
     r.shuffle === undefined

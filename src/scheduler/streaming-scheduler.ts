@@ -10,7 +10,7 @@ import { pointwiseConsumers, pointwiseProducers, type JobGraph } from '../model/
 import type { Recorder } from '../model/recorder.js';
 import type { FailureResult, VertexResult } from '../model/run-result.js';
 import type { SimulationSpec } from '../model/spec.js';
-import type { RunOptions, RunOutput } from './batch-scheduler.js';
+import { runAlone, timeLimitCause, type JobRun, type RunOptions, type RunOutput } from '../runtime/job-run.js';
 import { evenPart, outputBytes, splitByShares } from './integer-bytes.js';
 import { subpartitionWeights } from './parallelism-decider.js';
 import { buildRunResult, heldBack, runSetup, spread, type JobEnd } from './run-report.js';
@@ -31,7 +31,7 @@ const RESERVED = -2;
  * subtask it hosts ends. Nothing is written to local disk. Any failure cancels every
  * subtask, and after the restart strategy's delay the whole job is deployed again.
  */
-export class StreamingScheduler implements ClusterListener {
+export class StreamingScheduler implements ClusterListener, JobRun {
   // Event handlers: written once, not closures per run (see EventHandler).
   private static readonly onDeploymentEnd: EventHandler<StreamingScheduler> = (s, d) => s.deploymentEnded(d);
   private static readonly onSubtaskFailure: EventHandler<StreamingScheduler> = (s, d, v, j) => s.subtaskFailed(d, v, j);
@@ -39,7 +39,11 @@ export class StreamingScheduler implements ClusterListener {
   private static readonly onTaskManagerFault: EventHandler<StreamingScheduler> = (s, i) => s.taskManagerFault(i);
   private static readonly onSlotTimeout: EventHandler<StreamingScheduler> = (s, since) => s.slotTimeout(since);
 
-  private readonly sim = new Simulation();
+  private readonly sim: Simulation;
+  /** Told when the job ends, in place of stopping the loop (several jobs share it); null when alone. */
+  private readonly onEnd: (() => void) | null;
+  /** When its JobManager started, ms. */
+  private readonly startMs: number;
   private readonly jitter: LogNormalDraws;
   private readonly faults: FaultInjector;
   private readonly graph: JobGraph;
@@ -88,12 +92,16 @@ export class StreamingScheduler implements ClusterListener {
     options: RunOptions = {},
   ) {
     const setup = runSetup(spec, options.record === true);
+    const context = options.context;
+    this.sim = context?.sim ?? new Simulation();
+    this.onEnd = context?.onEnd ?? null;
+    this.startMs = context?.startMs ?? 0;
     this.jitter = setup.jitter;
     this.faults = setup.faults;
     this.graph = setup.graph;
     this.recorder = setup.recorder;
     this.backoff = setup.backoff;
-    this.cluster = new Cluster(this.sim, spec.cluster, this, this.recorder, false);
+    this.cluster = new Cluster(this.sim, spec.cluster, this, this.recorder, false, context?.gate ?? null);
     const global = spec.parallelism.globalDefault ?? 1;
     this.p = spec.vertices.map((v) => v.parallelism ?? global);
     this.slotsNeeded = this.p.reduce((a, b) => Math.max(a, b), 0);
@@ -117,20 +125,31 @@ export class StreamingScheduler implements ClusterListener {
     this.evTimeout = this.sim.register(this, StreamingScheduler.onSlotTimeout);
   }
 
-  /** Runs the job to its end and reports. */
+  /** Runs the job alone to its end and reports. */
   run(): RunOutput {
+    return runAlone(this, this.sim, this.spec.guards.maxSimulatedMs);
+  }
+
+  start(): void {
     this.spec.faults.forEach((f, i) => {
-      if (f.type === 'taskmanager') this.sim.at(f.atMs, this.evTmFault, i);
+      if (f.type === 'taskmanager') this.sim.at(this.startMs + f.atMs, this.evTmFault, i);
     });
     this.waitForSlots();
-    const limit = this.spec.guards.maxSimulatedMs;
     this.sample();
-    // Events past the limit stay queued: an empty queue means "stuck", a non-empty one the limit.
-    while (this.sim.step(limit)) this.sample();
-    if (this.ended === null && this.sim.pending > 0) this.endJob('FAILED', `simulated time limit reached (batchsim.max-simulated-time = ${limit / 1000} s)`);
-    if (this.ended === null) this.endJob('FAILED', 'the job cannot make progress');
+  }
+
+  afterEvent(): void {
     this.sample();
-    return this.report();
+  }
+
+  get hasEnded(): boolean {
+    return this.ended !== null;
+  }
+
+  endUnfinished(timeLimitMs: number | null): void {
+    if (this.ended !== null) return;
+    this.endJob('FAILED', timeLimitMs !== null ? timeLimitCause(timeLimitMs) : 'the job cannot make progress');
+    this.sample();
   }
 
   /** A metrics sample after each event (only when recording). */
@@ -211,7 +230,7 @@ export class StreamingScheduler implements ClusterListener {
 
   private requestSlots(): void {
     const c = this.cluster;
-    const shortfall = this.slotsNeeded - this.reserved.length - c.freeSlotCount - c.startingSlots;
+    const shortfall = this.slotsNeeded - this.reserved.length - c.freeSlotCount - c.requestedSlots;
     if (shortfall > 0) {
       const n = Math.min(Math.ceil(shortfall / c.slotsPerTm), c.headroomTms);
       if (n > 0) c.requestTaskManagers(n);
@@ -506,7 +525,8 @@ export class StreamingScheduler implements ClusterListener {
     if (this.deployed) this.releaseDeployment(this.sim.now);
     this.cluster.releaseAll();
     this.recorder?.event(this.sim.now, 'job-end', status === 'FINISHED' ? 'job finished' : `job failed: ${cause}`);
-    this.sim.stop();
+    if (this.onEnd !== null) this.onEnd();
+    else this.sim.stop();
   }
 
   /** STREAMING keeps no memory model yet: nothing spills, collects garbage or runs out of heap. */
@@ -514,7 +534,7 @@ export class StreamingScheduler implements ClusterListener {
     return { spilledBytes: 0, gcSeconds: 0, cpuSeconds: 0, heapOccupancy: 0 };
   }
 
-  private report(): RunOutput {
+  report(): RunOutput {
     const spec = this.spec;
     const ended = this.ended as JobEnd;
     const finished = ended.status === 'FINISHED';
@@ -541,6 +561,7 @@ export class StreamingScheduler implements ClusterListener {
       spec,
       mode: 'STREAMING',
       ended,
+      startMs: this.startMs,
       nowMs: this.sim.now,
       vertices,
       cluster: this.cluster,

@@ -3,10 +3,11 @@
 import { unfiredFaultWarnings } from '../failure/unfired-faults.js';
 import type { SimulationSpec } from '../model/spec.js';
 import { diagnose } from '../report/diagnosis.js';
-import { BatchScheduler, type RunOutput } from '../scheduler/batch-scheduler.js';
+import type { RunOutput } from '../runtime/job-run.js';
+import { BatchScheduler } from '../scheduler/batch-scheduler.js';
 import { StreamingScheduler } from '../scheduler/streaming-scheduler.js';
 
-export type { RunOutput } from '../scheduler/batch-scheduler.js';
+export type { RunOutput } from '../runtime/job-run.js';
 
 /** Options of {@link simulate}. */
 export interface SimulateOptions {
