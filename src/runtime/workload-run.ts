@@ -10,7 +10,7 @@ import { diagnose } from '../report/diagnosis.js';
 import { BatchScheduler } from '../scheduler/batch-scheduler.js';
 import { StreamingScheduler } from '../scheduler/streaming-scheduler.js';
 import { timeLimitCause, type JobRun } from './job-run.js';
-import { heldBack } from '../scheduler/run-report.js';
+import { heldBack, taskManagerSummary } from '../scheduler/run-report.js';
 
 /** What a multi-job run records beyond its result: each job's timeline and each queue's CU over time. */
 export interface WorkloadTimeline {
@@ -195,7 +195,7 @@ export class WorkloadRun {
     job.phase = Phase.Ended;
     job.endMs = atMs;
     this.ended++;
-    job.result = this.jobResult(job, notRunResult(job.spec.spec, cause, atMs), status);
+    job.result = this.jobResult(job, notRunResult(job.spec.spec, cause), status);
   }
 
   private jobResult(job: JobSlot, result: RunResult, status: JobStatus | 'SKIPPED'): WorkloadJobResult {
@@ -262,8 +262,7 @@ function round3(x: number): number {
 }
 
 /** The result of a job that never started: nothing ran, nothing was held, nothing cost. */
-function notRunResult(spec: SimulationSpec, cause: string, _atMs: number): RunResult {
-  const c = spec.cluster;
+function notRunResult(spec: SimulationSpec, cause: string): RunResult {
   return {
     scenario: spec.name,
     seed: spec.seed,
@@ -288,17 +287,7 @@ function notRunResult(spec: SimulationSpec, cause: string, _atMs: number): RunRe
       cpuSeconds: 0,
       heapOccupancy: 0,
     })),
-    taskManagers: {
-      created: 0,
-      peak: 0,
-      slotsPerTaskManager: c.slotsPerTaskManager,
-      cpu: c.cpuPerSlot * c.slotsPerTaskManager,
-      memoryBytes: c.memoryPerSlot * c.slotsPerTaskManager,
-      diskBytes: c.diskBytes,
-      diskBandwidth: c.diskBandwidth === Infinity ? null : c.diskBandwidth,
-      networkBandwidth: c.networkBandwidth === Infinity ? null : c.networkBandwidth,
-      memory: c.memory,
-    },
+    taskManagers: taskManagerSummary(spec.cluster, 0, 0),
     restarts: 0,
     slotSeconds: 0,
     cost: { coreSeconds: 0, gibSeconds: 0, shuffleServiceCuSeconds: 0 },

@@ -3,7 +3,6 @@
 import type { LogNormalDraws } from '../engine/rng.js';
 import { InvariantError, NEVER_MS, Simulation, type EventHandler } from '../engine/simulation.js';
 import { INJECTED_FAILURE, RANDOM_FAILURE, type FaultInjector } from '../failure/fault-injector.js';
-import type { RestartBackoff } from '../failure/restart-backoff.js';
 import { SubtaskRegionFailover } from '../failure/subtask-failover.js';
 import { Cluster, type ClusterListener } from '../model/cluster/cluster.js';
 import {
@@ -18,6 +17,7 @@ import {
 } from '../model/job/job-graph.js';
 import type { Recorder } from '../model/recorder.js';
 import type { FailureResult, ParallelismDecision, RunResult, VertexResult } from '../model/run-result.js';
+import { RestartCoordinator } from '../runtime/restart-coordinator.js';
 import { runAlone, timeLimitCause, type JobRun, type RunOptions, type RunOutput } from '../runtime/job-run.js';
 import type { SimulationSpec } from '../model/spec.js';
 import { ExecutionState, SubtaskState } from './execution-state.js';
@@ -64,7 +64,7 @@ export class BatchScheduler implements ClusterListener, JobRun {
   private readonly graph: JobGraph;
   private readonly cluster: Cluster;
   private readonly recorder: Recorder | null;
-  private readonly backoff: RestartBackoff;
+  private readonly restarter: RestartCoordinator;
   private readonly x = new ExecutionState();
   private readonly pending = new PendingRequests();
   private readonly local: boolean;
@@ -148,9 +148,7 @@ export class BatchScheduler implements ClusterListener, JobRun {
   private verticesDone = 0;
   private finishedSubtasks = 0;
   private runningSubtasks = 0;
-  private restarts = 0;
   private failoverCount = 0;
-  private restartsWithoutProgress = 0;
   private slotMs = 0;
   private readonly restartSets = new Map<number, Int32Array>();
   private readonly failures: FailureResult[] = [];
@@ -170,7 +168,7 @@ export class BatchScheduler implements ClusterListener, JobRun {
     this.faults = setup.faults;
     this.graph = setup.graph;
     this.recorder = setup.recorder;
-    this.backoff = setup.backoff;
+    this.restarter = new RestartCoordinator(setup.backoff, spec.guards.maxRestartsWithoutProgress, 'restarts without any subtask finishing');
     this.local = spec.cluster.shuffle === 'local';
     this.checkInvariants = options.checkInvariants === true;
     this.cluster = new Cluster(this.sim, spec.cluster, this, this.recorder, this.local, context?.gate ?? null);
@@ -739,7 +737,7 @@ export class BatchScheduler implements ClusterListener, JobRun {
     if (produces) this.setFileAvailable(g, v, 1);
     this.setState(g, SubtaskState.Finished);
     this.finishedSubtasks++;
-    this.restartsWithoutProgress = 0;
+    this.restarter.madeProgress();
     this.noteFinishAt(v);
     this.lastEnd[v] = this.sim.now;
     if (produces) {
@@ -920,17 +918,12 @@ export class BatchScheduler implements ClusterListener, JobRun {
    */
   private failover(seeds: number[], failedAttempts: number[], cause: string, tm: number): void {
     const first = failedAttempts.length > 0 ? failedAttempts[0] : seeds[0];
-    const newRestart = this.backoff.notifyFailure(this.sim.now);
     const label = failedAttempts.length > 0 ? this.label(first) : null;
     const attempt = failedAttempts.length > 0 ? this.x.attemptNo[first] - 1 : null;
-    if (!this.backoff.canRestart()) {
-      this.recordFailure({ subtask: label, attempt, taskManager: tm, cause, action: 'job-failed', restarted: [], restartedCount: 0, delay: 0 });
-      this.failJob(failedAttempts, cause, tm, `${cause}${label !== null ? ` (${label})` : ''}; restart strategy exhausted: ${this.backoff.describeExhausted()}`);
-      return;
-    }
-    if (++this.restartsWithoutProgress > this.spec.guards.maxRestartsWithoutProgress) {
-      const n = this.restartsWithoutProgress - 1;
-      this.failJob(failedAttempts, cause, tm, `no progress: ${n} restarts without any subtask finishing (batchsim.max-restarts-without-progress); last cause: ${cause}`);
+    const decision = this.restarter.decide(this.sim.now, cause, label);
+    if (!decision.restart) {
+      if (decision.exhausted) this.recordFailure({ subtask: label, attempt, taskManager: tm, cause, action: 'job-failed', restarted: [], restartedCount: 0, delay: 0 });
+      this.failJob(failedAttempts, cause, tm, decision.jobCause);
       return;
     }
     const id = ++this.failoverCount;
@@ -946,8 +939,7 @@ export class BatchScheduler implements ClusterListener, JobRun {
       this.cancel(g, id, this.x.state[g] === SubtaskState.Running && failedSet.has(g) ? cause : null);
     }
     if (cause === TM_LOST) this.cluster.lose(tm);
-    if (newRestart) this.restarts++;
-    const delay = Math.max(0, Math.round(this.backoff.backoffMs()));
+    const delay = decision.delayMs;
     this.restartSets.set(id, set);
     this.sim.schedule(delay, this.evRestart, id);
     this.recorder?.event(this.sim.now, 'failure', `${label ?? `TaskManager ${tm}`}: ${cause}`, tm >= 0 ? tm : undefined);
@@ -1138,7 +1130,7 @@ export class BatchScheduler implements ClusterListener, JobRun {
       nowMs: this.sim.now,
       vertices,
       cluster: this.cluster,
-      restarts: this.restarts,
+      restarts: this.restarter.restarts,
       slotMs: this.slotMs,
       failures: this.failures,
       events: this.sim.processed,

@@ -3,13 +3,13 @@
 import type { LogNormalDraws } from '../engine/rng.js';
 import { NEVER_MS, Simulation, type EventHandler } from '../engine/simulation.js';
 import type { FaultInjector } from '../failure/fault-injector.js';
-import type { RestartBackoff } from '../failure/restart-backoff.js';
 import { Cluster, type ClusterListener } from '../model/cluster/cluster.js';
 import { drainFlows } from '../model/cluster/resource-shares.js';
 import { pointwiseConsumers, pointwiseProducers, type JobGraph } from '../model/job/job-graph.js';
 import type { Recorder } from '../model/recorder.js';
 import type { FailureResult, VertexResult } from '../model/run-result.js';
 import type { SimulationSpec } from '../model/spec.js';
+import { RestartCoordinator } from '../runtime/restart-coordinator.js';
 import { runAlone, timeLimitCause, type JobRun, type RunOptions, type RunOutput } from '../runtime/job-run.js';
 import { evenPart, outputBytes, splitByShares } from './integer-bytes.js';
 import { subpartitionWeights } from './parallelism-decider.js';
@@ -49,7 +49,7 @@ export class StreamingScheduler implements ClusterListener, JobRun {
   private readonly graph: JobGraph;
   private readonly cluster: Cluster;
   private readonly recorder: Recorder | null;
-  private readonly backoff: RestartBackoff;
+  private readonly restarter: RestartCoordinator;
   private readonly p: number[];
   private readonly slotsNeeded: number;
   private readonly inputBytes: Float64Array[];
@@ -78,8 +78,6 @@ export class StreamingScheduler implements ClusterListener, JobRun {
   private reserved: number[] = [];
   private ends: Float64Array[] = [];
   private deployedAt = 0;
-  private restarts = 0;
-  private failedInARow = 0;
   private slotMs = 0;
   private firstStart = NaN;
   private readonly failures: FailureResult[] = [];
@@ -100,7 +98,7 @@ export class StreamingScheduler implements ClusterListener, JobRun {
     this.faults = setup.faults;
     this.graph = setup.graph;
     this.recorder = setup.recorder;
-    this.backoff = setup.backoff;
+    this.restarter = new RestartCoordinator(setup.backoff, spec.guards.maxRestartsWithoutProgress, 'full restarts in a row');
     this.cluster = new Cluster(this.sim, spec.cluster, this, this.recorder, false, context?.gate ?? null);
     const global = spec.parallelism.globalDefault ?? 1;
     this.p = spec.vertices.map((v) => v.parallelism ?? global);
@@ -469,19 +467,14 @@ export class StreamingScheduler implements ClusterListener, JobRun {
   }
 
   private fullRestart(subtask: string | null, attempt: number | null, tm: number | null, cause: string): void {
-    const isNew = this.backoff.notifyFailure(this.sim.now);
     const total = this.p.reduce((a, b) => a + b, 0);
-    if (!this.backoff.canRestart()) {
-      this.failures.push({ time: this.sim.now / 1000, subtask, attempt, taskManager: tm, cause, action: 'job-failed', restarted: [], restartedCount: 0, delay: 0 });
-      this.endJob('FAILED', `${cause}${subtask !== null ? ` (${subtask})` : ''}; restart strategy exhausted: ${this.backoff.describeExhausted()}`);
+    const decision = this.restarter.decide(this.sim.now, cause, subtask);
+    if (!decision.restart) {
+      if (decision.exhausted) this.failures.push({ time: this.sim.now / 1000, subtask, attempt, taskManager: tm, cause, action: 'job-failed', restarted: [], restartedCount: 0, delay: 0 });
+      this.endJob('FAILED', decision.jobCause);
       return;
     }
-    if (++this.failedInARow > this.spec.guards.maxRestartsWithoutProgress) {
-      this.endJob('FAILED', `no progress: ${this.failedInARow - 1} full restarts in a row (batchsim.max-restarts-without-progress); last cause: ${cause}`);
-      return;
-    }
-    if (isNew) this.restarts++;
-    const delay = Math.max(0, Math.round(this.backoff.backoffMs()));
+    const delay = decision.delayMs;
     this.failures.push({ time: this.sim.now / 1000, subtask, attempt, taskManager: tm, cause, action: 'restart', restarted: ['all subtasks'], restartedCount: total, delay: delay / 1000 });
     this.recorder?.event(this.sim.now, 'failure', `${subtask ?? `TaskManager ${tm}`}: ${cause}`);
     this.sim.schedule(delay, this.evTimeout, -1);
@@ -565,7 +558,7 @@ export class StreamingScheduler implements ClusterListener, JobRun {
       nowMs: this.sim.now,
       vertices,
       cluster: this.cluster,
-      restarts: this.restarts,
+      restarts: this.restarter.restarts,
       slotMs: this.slotMs,
       failures: this.failures,
       events: this.sim.processed,
