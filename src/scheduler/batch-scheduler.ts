@@ -583,9 +583,9 @@ export class BatchScheduler implements ClusterListener, JobRun {
     const duration = Math.round(solo);
 
     const attempt = x.attemptNo[g]++;
-    const failAt = this.faults.failAt(v, g - this.base[v], attempt);
-    let outcome =
-      failAt < 0 ? Outcome.Finish : this.faults.cause === INJECTED_FAILURE ? Outcome.InjectedFailure : Outcome.RandomFailure;
+    const failure = this.faults.failureOf(v, g - this.base[v], attempt);
+    const failAt = failure === null ? -1 : failure.at;
+    let outcome = failure === null ? Outcome.Finish : failure.cause === INJECTED_FAILURE ? Outcome.InjectedFailure : Outcome.RandomFailure;
     const now = this.sim.now;
     this.setState(g, SubtaskState.Running);
     x.slot[g] = slot;

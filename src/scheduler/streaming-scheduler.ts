@@ -297,14 +297,14 @@ export class StreamingScheduler implements ClusterListener, JobRun {
           }
         }
         this.ends[v][j] = end;
-        const failAt = this.faults.failAt(v, j, d - 1);
-        if (failAt >= 0) {
-          const t = now + Math.round(failAt * (end - now));
+        const failure = this.faults.failureOf(v, j, d - 1);
+        if (failure !== null) {
+          const t = now + Math.round(failure.at * (end - now));
           if (t < firstFailure) {
             firstFailure = t;
             failV = v;
             failJ = j;
-            this.failureCause = this.faults.cause as string;
+            this.failureCause = failure.cause;
           }
         }
       }
