@@ -16,7 +16,8 @@ import {
   type JobGraph,
 } from '../model/job/job-graph.js';
 import type { Recorder } from '../model/recorder.js';
-import type { FailureResult, ParallelismDecision, RunResult, VertexResult } from '../model/run-result.js';
+import type { ParallelismDecision, RunResult, VertexResult } from '../model/run-result.js';
+import { FailureLog, TM_LOST } from '../runtime/failure-log.js';
 import { RestartCoordinator } from '../runtime/restart-coordinator.js';
 import { runAlone, timeLimitCause, type JobRun, type RunOptions, type RunOutput } from '../runtime/job-run.js';
 import type { SimulationSpec } from '../model/spec.js';
@@ -38,7 +39,6 @@ const enum Outcome {
 }
 
 const NO_SPACE = 'No space left on device';
-const TM_LOST = 'TaskManager lost';
 
 
 /**
@@ -151,7 +151,7 @@ export class BatchScheduler implements ClusterListener, JobRun {
   private failoverCount = 0;
   private slotMs = 0;
   private readonly restartSets = new Map<number, Int32Array>();
-  private readonly failures: FailureResult[] = [];
+  private readonly failures = new FailureLog();
   private ended: JobEnd | null = null;
   private readonly freed: number[] = [];
 
@@ -876,7 +876,7 @@ export class BatchScheduler implements ClusterListener, JobRun {
       }
     }
     if (!this.cluster.isActive(tm)) {
-      this.recordFailure({ subtask: null, attempt: null, taskManager: tm >= 0 ? tm : null, cause: `${TM_LOST}: ${what} is not live at this time, nothing lost`, action: 'ignored', restarted: [], restartedCount: 0, delay: 0 });
+      this.failures.ignoredTaskManagerLoss(this.sim.now, tm >= 0 ? tm : null, `: ${what} is not live at this time, nothing lost`);
       return;
     }
     this.loseTaskManager(tm);
@@ -903,7 +903,7 @@ export class BatchScheduler implements ClusterListener, JobRun {
     }
     if (running.length === 0 && lostProducers.length === 0) {
       this.cluster.lose(tm);
-      this.recordFailure({ subtask: null, attempt: null, taskManager: tm, cause: `${TM_LOST}; it ran nothing and held no needed file`, action: 'ignored', restarted: [], restartedCount: 0, delay: 0 });
+      this.failures.ignoredTaskManagerLoss(this.sim.now, tm, '; it ran nothing and held no needed file');
       return;
     }
     for (const g of running) x.failures[g]++;
@@ -922,7 +922,7 @@ export class BatchScheduler implements ClusterListener, JobRun {
     const attempt = failedAttempts.length > 0 ? this.x.attemptNo[first] - 1 : null;
     const decision = this.restarter.decide(this.sim.now, cause, label);
     if (!decision.restart) {
-      if (decision.exhausted) this.recordFailure({ subtask: label, attempt, taskManager: tm, cause, action: 'job-failed', restarted: [], restartedCount: 0, delay: 0 });
+      if (decision.exhausted) this.failures.jobFailed(this.sim.now, label, attempt, tm, cause);
       this.failJob(failedAttempts, cause, tm, decision.jobCause);
       return;
     }
@@ -945,7 +945,7 @@ export class BatchScheduler implements ClusterListener, JobRun {
     this.recorder?.event(this.sim.now, 'failure', `${label ?? `TaskManager ${tm}`}: ${cause}`, tm >= 0 ? tm : undefined);
     const names: string[] = [];
     for (let k = 0; k < Math.min(set.length, 50); k++) names.push(this.label(set[k]));
-    this.recordFailure({ subtask: label, attempt, taskManager: tm >= 0 ? tm : null, cause, action: 'restart', restarted: names, restartedCount: set.length, delay: delay / 1000 });
+    this.failures.restarted(this.sim.now, { subtask: label, attempt, taskManager: tm >= 0 ? tm : null, cause, restarted: names, restartedCount: set.length }, delay);
     const freed = this.freed.splice(0);
     for (const slot of freed) this.slotFreed(slot);
   }
@@ -1026,9 +1026,6 @@ export class BatchScheduler implements ClusterListener, JobRun {
     this.afterChange();
   }
 
-  private recordFailure(f: Omit<FailureResult, 'time'>): void {
-    this.failures.push({ time: this.sim.now / 1000, ...f });
-  }
 
   // ---------------------------------------------------------------- the end
 
@@ -1132,7 +1129,7 @@ export class BatchScheduler implements ClusterListener, JobRun {
       cluster: this.cluster,
       restarts: this.restarter.restarts,
       slotMs: this.slotMs,
-      failures: this.failures,
+      failures: this.failures.entries,
       events: this.sim.processed,
       ...(!this.local && { shuffle: this.shuffle }),
       longestStall: this.longestStall(),

@@ -7,8 +7,9 @@ import { Cluster, type ClusterListener } from '../model/cluster/cluster.js';
 import { drainFlows } from '../model/cluster/resource-shares.js';
 import { pointwiseConsumers, pointwiseProducers, type JobGraph } from '../model/job/job-graph.js';
 import type { Recorder } from '../model/recorder.js';
-import type { FailureResult, VertexResult } from '../model/run-result.js';
+import type { VertexResult } from '../model/run-result.js';
 import type { SimulationSpec } from '../model/spec.js';
+import { FailureLog, TM_LOST } from '../runtime/failure-log.js';
 import { RestartCoordinator } from '../runtime/restart-coordinator.js';
 import { runAlone, timeLimitCause, type JobRun, type RunOptions, type RunOutput } from '../runtime/job-run.js';
 import { evenPart, outputBytes, splitByShares } from './integer-bytes.js';
@@ -80,7 +81,7 @@ export class StreamingScheduler implements ClusterListener, JobRun {
   private deployedAt = 0;
   private slotMs = 0;
   private firstStart = NaN;
-  private readonly failures: FailureResult[] = [];
+  private readonly failures = new FailureLog();
   private ended: JobEnd | null = null;
   /** Why the deployment's first failure happens. */
   private failureCause = '';
@@ -455,14 +456,14 @@ export class StreamingScheduler implements ClusterListener, JobRun {
       }
     }
     if (!this.cluster.isActive(tm)) {
-      this.failures.push({ time: this.sim.now / 1000, subtask: null, attempt: null, taskManager: tm >= 0 ? tm : null, cause: 'TaskManager lost: it is not live at this time, nothing lost', action: 'ignored', restarted: [], restartedCount: 0, delay: 0 });
+      this.failures.ignoredTaskManagerLoss(this.sim.now, tm >= 0 ? tm : null, ': it is not live at this time, nothing lost');
       return;
     }
     const hit = this.deployed && this.slots.some((s) => s >= 0 && this.cluster.tmOfSlot(s) === tm);
     this.unreserve((s) => this.cluster.tmOfSlot(s) === tm, false);
     if (hit) this.releaseDeployment(this.sim.now);
     this.cluster.lose(tm);
-    if (hit) this.fullRestart(null, null, tm, 'TaskManager lost');
+    if (hit) this.fullRestart(null, null, tm, TM_LOST);
     else if (this.waiting) this.requestSlots();
   }
 
@@ -470,12 +471,12 @@ export class StreamingScheduler implements ClusterListener, JobRun {
     const total = this.p.reduce((a, b) => a + b, 0);
     const decision = this.restarter.decide(this.sim.now, cause, subtask);
     if (!decision.restart) {
-      if (decision.exhausted) this.failures.push({ time: this.sim.now / 1000, subtask, attempt, taskManager: tm, cause, action: 'job-failed', restarted: [], restartedCount: 0, delay: 0 });
+      if (decision.exhausted) this.failures.jobFailed(this.sim.now, subtask, attempt, tm, cause);
       this.endJob('FAILED', decision.jobCause);
       return;
     }
     const delay = decision.delayMs;
-    this.failures.push({ time: this.sim.now / 1000, subtask, attempt, taskManager: tm, cause, action: 'restart', restarted: ['all subtasks'], restartedCount: total, delay: delay / 1000 });
+    this.failures.restarted(this.sim.now, { subtask, attempt, taskManager: tm, cause, restarted: ['all subtasks'], restartedCount: total }, delay);
     this.recorder?.event(this.sim.now, 'failure', `${subtask ?? `TaskManager ${tm}`}: ${cause}`);
     this.sim.schedule(delay, this.evTimeout, -1);
   }
@@ -560,7 +561,7 @@ export class StreamingScheduler implements ClusterListener, JobRun {
       cluster: this.cluster,
       restarts: this.restarter.restarts,
       slotMs: this.slotMs,
-      failures: this.failures,
+      failures: this.failures.entries,
       events: this.sim.processed,
     });
     return this.recorder === null ? { result } : { result, timeline: this.recorder };
