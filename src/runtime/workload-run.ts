@@ -54,6 +54,9 @@ class JobSlot {
   readonly dependents: number[] = [];
   member: QueueMember | null = null;
   run: JobRun | null = null;
+  /** The event kinds its run registered, from and to (exclusive). */
+  kinds = 0;
+  kindsEnd = 0;
   result: WorkloadJobResult | null = null;
   timeline: Timeline | undefined;
 
@@ -146,7 +149,9 @@ export class WorkloadRun {
     const member = job.member as QueueMember;
     const context = { sim: this.sim, gate: member, startMs: this.sim.now, onEnd: () => this.jobEnded(job) };
     const options = { record: this.record, context };
+    job.kinds = this.sim.kindCount;
     const run: JobRun = spec.mode === 'STREAMING' ? new StreamingScheduler(spec, options) : new BatchScheduler(spec, options);
+    job.kindsEnd = this.sim.kindCount;
     job.run = run;
     run.start();
   }
@@ -158,6 +163,9 @@ export class WorkloadRun {
     job.phase = Phase.Ended;
     job.endMs = this.sim.now;
     (job.member as QueueMember).leave();
+    // Its TaskManagers are gone: what is left of its events can do nothing.
+    this.sim.retire(job.kinds, job.kindsEnd);
+    job.run = null;
     job.result = this.jobResult(job, result, result.status);
     this.ended++;
     for (const d of job.dependents) {
