@@ -113,8 +113,8 @@ export async function runImport(
 
 /** Loads scenario YAML through the scenario loader and simulates it once (seed 0). */
 async function simulateYaml(yaml: string, scenarioFile: string): Promise<RunResult> {
-  const [{ loadScenario }, { simulate }] = await Promise.all([import('../../scenario/load.js'), import('../../sim/simulate.js')]);
-  return simulate(loadScenario(yaml, scenarioFile), { seed: 0 }).result;
+  const [{ loadJobScenario }, { simulate }] = await Promise.all([import('../../scenario/load.js'), import('../../sim/simulate.js')]);
+  return simulate(loadJobScenario(yaml, scenarioFile), { seed: 0 }).result;
 }
 
 /** One run's comparison: measured beside simulated, per row. */
