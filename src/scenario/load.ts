@@ -263,7 +263,8 @@ function resolve(doc: ScenarioDocument, file: string, issues: ScenarioIssue[]): 
 
   warnings.push(...contradictions(cfg, c));
   const slotsPerTaskManager = cfg.slotsPerTaskManager ?? tm.slots ?? 1;
-  const cpuPerSlot = tm.cpuPerSlot ?? 1;
+  // `taskmanager.cpu.cores` under config gives the TaskManager's cores, as in Flink.
+  const cpuPerSlot = cfg.cpuCores !== undefined ? cfg.cpuCores / slotsPerTaskManager : (tm.cpuPerSlot ?? 1);
   const cores = slotsPerTaskManager * cpuPerSlot;
   const diskBytes = tm.disk === undefined || tm.disk === 'auto' ? autoDiskBytes(cores) : tm.disk;
   const cost = c.shuffleService?.cost;
@@ -329,6 +330,8 @@ function contradictions(cfg: ResolvedConfig, c: NonNullable<ScenarioDocument['cl
   const slots = (n: number) => (Number.isFinite(n) ? String(n) : 'unlimited');
   check('taskmanager.numberOfTaskSlots', cfg.slotsPerTaskManager, 'cluster.taskmanager.slots', c.taskmanager?.slots, plain);
   check('slotmanager.number-of-slots.max', cfg.maxSlots, 'cluster.maxSlots', c.maxSlots, slots);
+  const cores = c.taskmanager?.cpuPerSlot === undefined ? undefined : c.taskmanager.cpuPerSlot * (cfg.slotsPerTaskManager ?? c.taskmanager.slots ?? 1);
+  check('taskmanager.cpu.cores', cfg.cpuCores, 'cluster.taskmanager.cpuPerSlot x slots', cores, plain);
   check('resourcemanager.taskmanager-timeout', cfg.idleTimeoutMs, 'cluster.taskmanager.idleTimeout', c.taskmanager?.idleTimeout, ms);
   return out;
 }
