@@ -6,12 +6,15 @@ import { join, resolve } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { COMPARE_SCHEMA, RUN_SCHEMA } from '../../src/report/output-schema.js';
-import { loadJobScenario } from '../../src/scenario/load.js';
+import { loadJobScenario, loadScenario } from '../../src/scenario/load.js';
 import { simulate } from '../../src/sim/simulate.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const cli = join(root, 'dist/cli/main.js');
-const examples = readdirSync(join(root, 'sim-scenarios')).filter((f) => f.endsWith('.yaml'));
+// Multi-job scenarios (`jobs:`) print another document, checked by the multi-job run's tests.
+const examples = readdirSync(join(root, 'sim-scenarios'))
+  .filter((f) => f.endsWith('.yaml'))
+  .filter((f) => loadScenario(readFileSync(join(root, 'sim-scenarios', f), 'utf8'), join(root, 'sim-scenarios', f)).kind === 'job');
 
 const ajv = new Ajv2020({ allErrors: true, strict: true });
 const validRun = ajv.compile(RUN_SCHEMA);
