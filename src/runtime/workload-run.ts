@@ -2,7 +2,8 @@
 
 import { Simulation, type EventHandler } from '../engine/simulation.js';
 import { unfiredFaultWarnings } from '../failure/unfired-faults.js';
-import { jobManagerCu, ResourceQueue, taskManagerCu, type QueueMember, type QueueSample } from '../model/cluster/resource-queue.js';
+import { jobManagerCu, taskManagerCu } from '../model/capacity-units.js';
+import { ResourceQueue, type QueueMember, type QueueSample } from '../model/cluster/resource-queue.js';
 import type { JobStatus, RunResult, Timeline, WorkloadJobResult, WorkloadResult } from '../model/run-result.js';
 import type { GuardSpec, SimulationSpec } from '../model/spec.js';
 import type { QueueSpec, WorkloadJobSpec } from '../model/workload-spec.js';

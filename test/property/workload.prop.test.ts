@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { jobManagerCu, taskManagerCu } from '../../src/model/cluster/resource-queue.js';
+import { jobManagerCu, taskManagerCu } from '../../src/model/capacity-units.js';
 import type { WorkloadJobSpec } from '../../src/model/workload-spec.js';
 import { WorkloadRun } from '../../src/runtime/workload-run.js';
 import { simulate } from '../../src/sim/simulate.js';
