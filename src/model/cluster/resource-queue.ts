@@ -219,6 +219,9 @@ export class QueueMember implements TaskManagerGate {
     this.withdraw(this.tmWaiting.length);
     this.queue.give(this.jobManagerCu);
     this.jobManagerCu = 0;
+    // Nothing will be granted any more: let the job's cluster and scheduler go.
+    this.grantTm = null;
+    this.onAdmitted = null;
   }
 
   granted(w: Waiting): void {
