@@ -23,7 +23,7 @@ import { runAlone, timeLimitCause, type JobRun, type RunOptions, type RunOutput 
 import type { SimulationSpec } from '../model/spec.js';
 import { ExecutionState, SubtaskState } from './execution-state.js';
 import { decideVertex } from './vertex-initialization.js';
-import { evenPart, outputBytes, splitByShares } from './integer-bytes.js';
+import { SubtaskBytes } from './subtask-bytes.js';
 import { PendingRequests } from './pending-requests.js';
 import { ShuffleServiceUse } from './shuffle-service-use.js';
 import { gcSlowdown, heapOccupancy, isOutOfMemory, OUT_OF_MEMORY_CAUSE, spilledBytes } from './memory-effects.js';
@@ -80,30 +80,12 @@ export class BatchScheduler implements ClusterListener, JobRun {
   private readonly firstStart: Float64Array;
   private readonly lastEnd: Float64Array;
   private readonly busyMs: Float64Array;
-  private readonly totalOutput: Float64Array;
   private readonly hasConsumers: Uint8Array;
+  private readonly bytes: SubtaskBytes;
   /** The vertex specs' timing numbers, copied out of the spec objects for the deploy path. */
   private readonly fixedMs: Float64Array;
   private readonly rate: Float64Array;
   private readonly sigma: Float64Array;
-  private readonly selectivity: Float64Array;
-  /**
-   * Whether a vertex's inputs split evenly (a source, or only all-to-all and broadcast
-   * inputs without skew): then its subtasks read one of two byte counts, the first
-   * {@link evenExtra} of them one byte more, kept once per vertex and not per subtask
-   * (for a million subtasks that is 16 MB a run does not write and read back).
-   */
-  private readonly splitsEvenly: Uint8Array;
-  /**
-   * Input and output bytes of the subtasks of an evenly split vertex past its first
-   * {@link evenExtra}, and output bytes of those first ones; NaN until its first attempt.
-   * Set when every producer has finished; final, since a producer that runs again writes the same bytes.
-   */
-  private readonly evenInput: Float64Array;
-  private readonly evenOutput: Float64Array;
-  private readonly evenOutputFirst: Float64Array;
-  /** How many subtasks of an evenly split vertex, from the first, read one byte more. */
-  private readonly evenExtra: Float64Array;
   /** All-to-all and broadcast consumer vertices that are not finished (each edge counted). */
   private readonly openBlockingConsumers: Int32Array;
   /** Edges by kind, per vertex, so the per-subtask paths loop only over the edges that matter. */
@@ -116,10 +98,6 @@ export class BatchScheduler implements ClusterListener, JobRun {
   private readonly outputsGone: Int32Array;
   private readonly failoverStrategy: SubtaskRegionFailover;
   private readonly decisions: (ParallelismDecision | undefined)[];
-  /** Share of each all-to-all input's bytes read by each subtask; null means an even split. */
-  private readonly shares: (Float64Array | null)[][];
-  /** The shares as whole bytes, made when the vertex first deploys (its producers have finished). */
-  private readonly shareBytes: (Float64Array | null)[][];
   /** Milliseconds each vertex's attempts were held back by CPU, disk and network. */
   private readonly cpuBoundMs: Float64Array;
   private readonly diskBoundMs: Float64Array;
@@ -182,29 +160,20 @@ export class BatchScheduler implements ClusterListener, JobRun {
     this.firstStart = new Float64Array(n).fill(NaN);
     this.lastEnd = new Float64Array(n).fill(NaN);
     this.busyMs = new Float64Array(n);
-    this.totalOutput = new Float64Array(n).fill(NaN);
     this.hasConsumers = new Uint8Array(n);
+    this.bytes = new SubtaskBytes(spec, this.graph, this.x, this.parallelism, this.base);
     this.fixedMs = new Float64Array(n);
     this.rate = new Float64Array(n);
     this.sigma = new Float64Array(n);
-    this.selectivity = new Float64Array(n);
     spec.vertices.forEach((vs, v) => {
       this.fixedMs[v] = vs.fixedMs;
       this.rate[v] = vs.rate;
       this.sigma[v] = vs.jitterSigma;
-      this.selectivity[v] = vs.selectivity;
     });
-    this.evenInput = new Float64Array(n).fill(NaN);
-    this.evenOutput = new Float64Array(n).fill(NaN);
-    this.evenOutputFirst = new Float64Array(n).fill(NaN);
-    this.evenExtra = new Float64Array(n);
-    this.splitsEvenly = new Uint8Array(n);
     this.openBlockingConsumers = new Int32Array(n);
     this.touched = new Int32Array(n);
     this.outputsGone = new Int32Array(n);
     this.decisions = new Array(n).fill(undefined);
-    this.shares = spec.vertices.map((v) => v.inputs.map(() => null));
-    this.shareBytes = spec.vertices.map((v) => v.inputs.map(() => null));
     this.cpuBoundMs = new Float64Array(n);
     this.diskBoundMs = new Float64Array(n);
     this.netBoundMs = new Float64Array(n);
@@ -293,17 +262,14 @@ export class BatchScheduler implements ClusterListener, JobRun {
       if (this.parallelism[e.vertex] === 0) return false;
       if (inferred && this.finished[e.vertex] !== this.parallelism[e.vertex]) return false;
     }
-    const d = decideVertex(v, this.graph, this.spec.parallelism, this.parallelism, this.totalOutput, (u) =>
-      this.outputsOf(u),
+    const d = decideVertex(v, this.graph, this.spec.parallelism, this.parallelism, this.bytes.totalOutput, (u) =>
+      this.bytes.outputsOf(u),
     );
     const p = d.parallelism;
     this.decisions[v] = d.decision;
-    this.shares[v] = d.shares;
-    this.shareBytes[v] = inputs.map(() => null);
-    this.splitsEvenly[v] =
-      spec.sourceBytes !== undefined || inputs.every((e, k) => e.pattern !== 'pointwise' && d.shares[k] === null) ? 1 : 0;
+    const even = this.bytes.decided(v, d.shares);
     this.parallelism[v] = p;
-    const base = this.x.allocate(v, p, this.splitsEvenly[v] === 0);
+    const base = this.x.allocate(v, p, !even);
     this.base[v] = base;
 
     let waiting = 0;
@@ -335,40 +301,9 @@ export class BatchScheduler implements ClusterListener, JobRun {
     return true;
   }
 
-  /** Output bytes of each subtask of a finished vertex. */
-  private outputsOf(u: number): Float64Array {
-    const p = this.parallelism[u];
-    if (this.splitsEvenly[u] === 1) {
-      const out = new Float64Array(p).fill(this.evenOutput[u]);
-      return out.fill(this.evenOutputFirst[u], 0, this.evenExtra[u]);
-    }
-    return this.x.outputBytes.subarray(this.base[u], this.base[u] + p);
-  }
-
-  /** Input bytes of subtask g of vertex v, which has started at least once. */
-  private inputOf(g: number, v: number): number {
-    if (this.splitsEvenly[v] === 0) return this.x.inputBytes[g];
-    return this.evenInput[v] + (g - this.base[v] < this.evenExtra[v] ? 1 : 0);
-  }
-
-  /** Output bytes of subtask g of vertex v, which has started at least once. */
-  private outputOf(g: number, v: number): number {
-    if (this.splitsEvenly[v] === 0) return this.x.outputBytes[g];
-    return g - this.base[v] < this.evenExtra[v] ? this.evenOutputFirst[v] : this.evenOutput[v];
-  }
-
   private vertexFinished(v: number): void {
     this.verticesDone++;
-    let total = 0;
-    const b = this.base[v];
-    const p = this.parallelism[v];
-    if (this.splitsEvenly[v] === 1) {
-      const extra = this.evenExtra[v];
-      total = extra * this.evenOutputFirst[v] + (p - extra) * this.evenOutput[v];
-    } else {
-      for (let i = 0; i < p; i++) total += this.x.outputBytes[b + i];
-    }
-    this.totalOutput[v] = total;
+    this.bytes.vertexFinished(v);
     // Consumers created from here on count this vertex as finished already, so only
     // those that existed before it finished are told.
     const uninitialized: number[] = [];
@@ -445,7 +380,7 @@ export class BatchScheduler implements ClusterListener, JobRun {
     this.setFileAvailable(g, v, 0);
     if (this.local) {
       // A file exists only for a subtask that ran.
-      this.cluster.deleteFile(this.x.lastTm[g], this.outputOf(g, v));
+      this.cluster.deleteFile(this.x.lastTm[g], this.bytes.outputOf(g, v));
     }
   }
 
@@ -471,7 +406,7 @@ export class BatchScheduler implements ClusterListener, JobRun {
     if (x.fileAvailable[g] === available) return;
     if (x.state[g] === SubtaskState.Finished) this.outputsGone[v] += available === 1 ? -1 : 1;
     x.fileAvailable[g] = available;
-    const bytes = available === 1 ? this.outputOf(g, v) : -this.outputOf(g, v);
+    const bytes = available === 1 ? this.bytes.outputOf(g, v) : -this.bytes.outputOf(g, v);
     if (this.filesOnTm !== null) {
       const tm = x.lastTm[g];
       const files = (this.filesOnTm[tm] ??= new Float64Array(this.spec.vertices.length));
@@ -493,79 +428,13 @@ export class BatchScheduler implements ClusterListener, JobRun {
     }
   }
 
-  /**
-   * Whole bytes subtask g of vertex v reads (see integer-bytes.ts): a broadcast input whole;
-   * the all-to-all inputs without skew together, split evenly; a skewed or byte-packed one
-   * by its shares; a pointwise producer's output split evenly among its consumers.
-   */
-  private sumInputBytes(g: number, v: number): number {
-    const spec = this.spec.vertices[v];
-    const p = this.parallelism[v];
-    const j = g - this.base[v];
-    if (spec.sourceBytes !== undefined) return evenPart(spec.sourceBytes, p, j);
-    let bytes = 0;
-    let evenly = 0;
-    const inputs = this.graph.inputs[v];
-    for (let k = 0; k < inputs.length; k++) {
-      const e = inputs[k];
-      const u = e.vertex;
-      if (e.pattern === 'broadcast') {
-        bytes += this.totalOutput[u];
-      } else if (e.pattern === 'all-to-all') {
-        const share = this.shares[v][k];
-        if (share === null) evenly += this.totalOutput[u];
-        else bytes += (this.shareBytes[v][k] ??= splitByShares(this.totalOutput[u], share))[j];
-      } else {
-        const pu = this.parallelism[u];
-        const b = endProducer(pu, p, j);
-        for (let i = firstProducer(pu, p, j); i < b; i++) {
-          // Producers over a pointwise edge have all finished before their consumer starts.
-          const c0 = firstConsumer(pu, p, i);
-          bytes += evenPart(this.outputOf(this.base[u] + i, u), endConsumer(pu, p, i) - c0, j - c0);
-        }
-      }
-    }
-    return bytes + evenPart(evenly, p, j);
-  }
-
-  /**
-   * Sets the byte counts of an evenly split vertex: broadcast inputs whole, and its source or
-   * all-to-all inputs together split evenly, one byte more to each of the first subtasks
-   * (as {@link sumInputBytes} would give each subtask).
-   */
-  private splitEvenly(v: number): void {
-    const p = this.parallelism[v];
-    let whole = 0;
-    let evenly = this.spec.vertices[v].sourceBytes ?? 0;
-    for (const e of this.graph.inputs[v]) {
-      if (e.pattern === 'broadcast') whole += this.totalOutput[e.vertex];
-      else evenly += this.totalOutput[e.vertex];
-    }
-    const each = Math.floor(evenly / p);
-    this.evenInput[v] = whole + each;
-    this.evenExtra[v] = evenly - each * p;
-    this.evenOutput[v] = outputBytes(whole + each, this.selectivity[v]);
-    this.evenOutputFirst[v] = outputBytes(whole + each + 1, this.selectivity[v]);
-  }
-
   private deploy(g: number, slot: number): void {
     const x = this.x;
     const v = x.vertexOf[g];
-    let input: number;
-    let output: number;
-    if (this.splitsEvenly[v] === 1) {
-      if (Number.isNaN(this.evenInput[v])) this.splitEvenly(v);
-      input = this.inputOf(g, v);
-      output = this.outputOf(g, v);
-    } else {
-      input = x.inputBytes[g];
-      if (Number.isNaN(input)) {
-        input = this.sumInputBytes(g, v);
-        x.inputBytes[g] = input;
-        x.outputBytes[g] = outputBytes(input, this.selectivity[v]);
-      }
-      output = x.outputBytes[g];
-    }
+    const sizes = this.bytes;
+    sizes.prepare(g, v);
+    const input = sizes.inputOf(g, v);
+    const output = sizes.outputOf(g, v);
     const rate = this.rate[v];
     const fixed = this.fixedMs[v];
     let factor = 1;
@@ -650,14 +519,14 @@ export class BatchScheduler implements ClusterListener, JobRun {
         local += files[u];
       } else if (e.pattern === 'all-to-all') {
         // Its subpartition range of every producer file: the same share of each file.
-        const share = this.shares[v][k];
+        const share = this.bytes.shares[v][k];
         local += files[u] * (share === null ? 1 / p : share[j]);
       } else {
         const pu = this.parallelism[u];
         const b = endProducer(pu, p, j);
         for (let i = firstProducer(pu, p, j); i < b; i++) {
           const h = this.base[u] + i;
-          if (this.x.lastTm[h] === tm) local += this.outputOf(h, u) / (endConsumer(pu, p, i) - firstConsumer(pu, p, i));
+          if (this.x.lastTm[h] === tm) local += this.bytes.outputOf(h, u) / (endConsumer(pu, p, i) - firstConsumer(pu, p, i));
         }
       }
     }
@@ -698,14 +567,14 @@ export class BatchScheduler implements ClusterListener, JobRun {
       this.gcMs[v] += cpuMs - own;
     }
     if (this.spec.vertices[v].managedMemory && moved > 0) {
-      const input = this.inputOf(g, v);
+      const input = this.bytes.inputOf(g, v);
       this.spilledBytes[v] += (moved * spilledBytes(input, this.spec.cluster.memory.managedPerSlot)) / input;
     }
     if (!this.local) {
-      const input = this.inputOf(g, v);
+      const input = this.bytes.inputOf(g, v);
       // Reads of intermediate data and writes of output both go through the shuffle service.
       if (this.spec.vertices[v].sourceBytes === undefined) this.shuffle.transferred(moved);
-      if (this.hasConsumers[v] === 1 && input > 0) this.shuffle.transferred((moved * this.outputOf(g, v)) / input);
+      if (this.hasConsumers[v] === 1 && input > 0) this.shuffle.transferred((moved * this.bytes.outputOf(g, v)) / input);
     }
     x.slot[g] = -1;
     if (this.recorder !== null) {
@@ -719,8 +588,8 @@ export class BatchScheduler implements ClusterListener, JobRun {
         end: now / 1000,
         outcome,
         ...(cause !== undefined && { cause }),
-        inputBytes: this.inputOf(g, v),
-        outputBytes: this.outputOf(g, v),
+        inputBytes: this.bytes.inputOf(g, v),
+        outputBytes: this.bytes.outputOf(g, v),
       });
     }
     return slot;
@@ -1082,28 +951,7 @@ export class BatchScheduler implements ClusterListener, JobRun {
     const ran = new Float64Array(this.parallelism.reduce((a, p) => Math.max(a, p), 0));
     const vertices: VertexResult[] = spec.vertices.map((vs, v) => {
       const p = this.parallelism[v];
-      const b = this.base[v];
-      let count = 0;
-      let input = 0;
-      let output = 0;
-      // Subtasks that never ran have no input yet. Sums in subtask order either way.
-      if (this.splitsEvenly[v] === 1) {
-        for (let g = b; g < b + p; g++) {
-          if (this.x.attemptNo[g] === 0) continue;
-          const each = this.inputOf(g, v);
-          ran[count++] = each;
-          input += each;
-          output += this.outputOf(g, v);
-        }
-      } else {
-        for (let g = b; g < b + p; g++) {
-          const bytes = this.x.inputBytes[g];
-          if (Number.isNaN(bytes)) continue;
-          ran[count++] = bytes;
-          input += bytes;
-          output += this.x.outputBytes[g];
-        }
-      }
+      const { count, input, output } = this.bytes.ran(v, ran);
       return {
         id: vs.id,
         parallelism: p === 0 ? null : p,
