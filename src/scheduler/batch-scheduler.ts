@@ -1,15 +1,13 @@
 //! Flink's batch execution: blocking edges, slots asked for as subtasks become ready, region failover.
 
 import type { LogNormalDraws } from '../engine/rng.js';
-import { InvariantError, NEVER_MS, Simulation, type EventHandler } from '../engine/simulation.js';
+import { NEVER_MS, Simulation, type EventHandler } from '../engine/simulation.js';
 import { INJECTED_FAILURE, RANDOM_FAILURE, type FaultInjector } from '../failure/fault-injector.js';
 import { SubtaskRegionFailover } from '../failure/subtask-failover.js';
 import { Cluster, type ClusterListener } from '../model/cluster/cluster.js';
 import {
   endConsumer,
-  endProducer,
   firstConsumer,
-  firstProducer,
   pointwiseConsumers,
   pointwiseProducers,
   type JobEdge,
@@ -25,7 +23,7 @@ import { ExecutionState, SubtaskState } from './execution-state.js';
 import { decideVertex } from './vertex-initialization.js';
 import { SubtaskBytes } from './subtask-bytes.js';
 import { PendingRequests } from './pending-requests.js';
-import { ShuffleServiceUse } from './shuffle-service-use.js';
+import { ResultPartitions } from './result-partitions.js';
 import { gcSlowdown, heapOccupancy, isOutOfMemory, OUT_OF_MEMORY_CAUSE, spilledBytes } from './memory-effects.js';
 import { buildRunResult, heldBack, runSetup, spread, type JobEnd } from './run-report.js';
 
@@ -82,20 +80,16 @@ export class BatchScheduler implements ClusterListener, JobRun {
   private readonly busyMs: Float64Array;
   private readonly hasConsumers: Uint8Array;
   private readonly bytes: SubtaskBytes;
+  private readonly partitions: ResultPartitions;
   /** The vertex specs' timing numbers, copied out of the spec objects for the deploy path. */
   private readonly fixedMs: Float64Array;
   private readonly rate: Float64Array;
   private readonly sigma: Float64Array;
-  /** All-to-all and broadcast consumer vertices that are not finished (each edge counted). */
-  private readonly openBlockingConsumers: Int32Array;
   /** Edges by kind, per vertex, so the per-subtask paths loop only over the edges that matter. */
   private readonly pointwiseIn: (readonly JobEdge[])[];
   private readonly pointwiseOut: (readonly JobEdge[])[];
-  private readonly blockingOut: (readonly JobEdge[])[];
   /** Subtasks of each vertex that left the Created state (queued, running, finished or restarting). */
   private readonly touched: Int32Array;
-  /** Finished subtasks of each vertex whose output is gone (consumed, deleted or lost). */
-  private readonly outputsGone: Int32Array;
   private readonly failoverStrategy: SubtaskRegionFailover;
   private readonly decisions: (ParallelismDecision | undefined)[];
   /** Milliseconds each vertex's attempts were held back by CPU, disk and network. */
@@ -109,13 +103,6 @@ export class BatchScheduler implements ClusterListener, JobRun {
   private readonly spilledBytes: Float64Array;
   private readonly gcMs: Float64Array;
   private readonly ownCpuMs: Float64Array;
-  /**
-   * With local shuffle and a finite disk or network bandwidth: per TaskManager, the bytes of
-   * each vertex's available output files on it, so a consumer knows how much of its input
-   * it reads from its own disk rather than over the network. Null when nothing is limited.
-   */
-  private readonly filesOnTm: (Float64Array | undefined)[] | null;
-  private readonly shuffle = new ShuffleServiceUse();
   /** The longest stretch without a subtask finishing: when it began and ended (ms), and the vertex whose finish ended it (-1: the job's end). */
   private lastFinishAt = 0;
   private stall = { from: 0, to: 0, vertex: -1 };
@@ -170,9 +157,7 @@ export class BatchScheduler implements ClusterListener, JobRun {
       this.rate[v] = vs.rate;
       this.sigma[v] = vs.jitterSigma;
     });
-    this.openBlockingConsumers = new Int32Array(n);
     this.touched = new Int32Array(n);
-    this.outputsGone = new Int32Array(n);
     this.decisions = new Array(n).fill(undefined);
     this.cpuBoundMs = new Float64Array(n);
     this.diskBoundMs = new Float64Array(n);
@@ -187,13 +172,10 @@ export class BatchScheduler implements ClusterListener, JobRun {
       this.heapU[v] = u;
       this.gcSlowdown[v] = gcSlowdown(u);
     });
-    const limited = spec.cluster.diskBandwidth !== Infinity || spec.cluster.networkBandwidth !== Infinity;
-    this.filesOnTm = this.local && limited ? [] : null;
     for (let v = 0; v < n; v++) this.hasConsumers[v] = this.graph.outputs[v].length > 0 ? 1 : 0;
     this.pointwiseIn = this.graph.inputs.map((es) => es.filter((e) => e.pattern === 'pointwise'));
     this.pointwiseOut = this.graph.outputs.map((es) => es.filter((e) => e.pattern === 'pointwise'));
-    this.blockingOut = this.graph.outputs.map((es) => es.filter((e) => e.pattern !== 'pointwise'));
-    for (let v = 0; v < n; v++) this.openBlockingConsumers[v] = this.blockingOut[v].length;
+    this.partitions = new ResultPartitions(spec, this.graph, this.x, this.bytes, this.cluster, this.sim, this.parallelism, this.base, this.pointwiseOut);
     this.failoverStrategy = new SubtaskRegionFailover(this.graph, this);
     // With every parallelism known up front, size the per-subtask arrays once.
     if (spec.vertices.every((v) => v.parallelism !== undefined)) {
@@ -289,7 +271,7 @@ export class BatchScheduler implements ClusterListener, JobRun {
           const g = bu + i;
           if (this.x.state[g] === SubtaskState.Finished && this.x.fileAvailable[g] === 1) {
             const [c0, c1] = pointwiseConsumers(pu, p, i);
-            this.adjustNeed(g, u, c1 - c0 - 1);
+            this.partitions.adjustNeed(g, u, c1 - c0 - 1);
           }
         }
       } else if (this.finished[u] !== this.parallelism[u]) {
@@ -320,8 +302,7 @@ export class BatchScheduler implements ClusterListener, JobRun {
     // Whole-vertex consumers release their all-to-all and broadcast inputs together.
     for (const e of this.graph.inputs[v]) {
       if (e.pattern === 'pointwise') continue;
-      this.openBlockingConsumers[e.vertex]--;
-      this.adjustProducerNeeds(e.vertex, -1);
+      this.partitions.blockingConsumerChanged(e.vertex, -1);
     }
     if (this.verticesDone === this.spec.vertices.length) this.endJob('FINISHED');
   }
@@ -333,60 +314,13 @@ export class BatchScheduler implements ClusterListener, JobRun {
     }
     for (const e of this.graph.inputs[v]) {
       if (e.pattern === 'pointwise') continue;
-      this.openBlockingConsumers[e.vertex]++;
-      this.adjustProducerNeeds(e.vertex, +1);
-    }
-  }
-
-  // ---------------------------------------------------------------- output files
-
-  /** How many consumers still need subtask g's output, counted when it finishes. */
-  private initialNeed(g: number): number {
-    const v = this.x.vertexOf[g];
-    let need = this.openBlockingConsumers[v];
-    const pointwise = this.pointwiseOut[v];
-    if (pointwise.length === 0) return need;
-    for (const e of pointwise) {
-      const c = e.vertex;
-      const pc = this.parallelism[c];
-      if (pc === 0) {
-        need++; // placeholder until the consumer's parallelism is known
-      } else {
-        const p = this.parallelism[v];
-        const i = g - this.base[v];
-        const c1 = endConsumer(p, pc, i);
-        for (let j = firstConsumer(p, pc, i); j < c1; j++) if (this.x.state[this.base[c] + j] !== SubtaskState.Finished) need++;
-      }
-    }
-    return need;
-  }
-
-  private adjustProducerNeeds(u: number, delta: number): void {
-    const b = this.base[u];
-    for (let i = 0; i < this.parallelism[u]; i++) {
-      if (this.x.fileAvailable[b + i] === 1) this.adjustNeed(b + i, u, delta);
-    }
-  }
-
-  /** Subtask g of vertex v: one consumer more or less needs its output. */
-  private adjustNeed(g: number, v: number, delta: number): void {
-    if (this.x.fileAvailable[g] !== 1) return;
-    this.x.need[g] += delta;
-    if (this.x.need[g] === 0) this.dropFile(g, v);
-  }
-
-  /** Deletes the output file of subtask g of vertex v (consumed, or its producer runs again). */
-  private dropFile(g: number, v: number): void {
-    this.setFileAvailable(g, v, 0);
-    if (this.local) {
-      // A file exists only for a subtask that ran.
-      this.cluster.deleteFile(this.x.lastTm[g], this.bytes.outputOf(g, v));
+      this.partitions.blockingConsumerChanged(e.vertex, +1);
     }
   }
 
   // ---------------------------------------------------------------- subtasks
 
-  /** Every state change goes through here, so {@link touched} and {@link outputsGone} stay exact. */
+  /** Every state change goes through here, so {@link touched} and the partitions' count of outputs gone stay exact. */
   private setState(g: number, next: SubtaskState): void {
     const x = this.x;
     const was = x.state[g];
@@ -394,26 +328,8 @@ export class BatchScheduler implements ClusterListener, JobRun {
     if ((was === SubtaskState.Created) !== (next === SubtaskState.Created)) {
       this.touched[v] += next === SubtaskState.Created ? -1 : 1;
     }
-    if ((was === SubtaskState.Finished) !== (next === SubtaskState.Finished) && x.fileAvailable[g] === 0) {
-      this.outputsGone[v] += next === SubtaskState.Finished ? 1 : -1;
-    }
+    this.partitions.stateChanged(g, v, was, next);
     x.state[g] = next;
-  }
-
-  /** Every change of an output's availability (of subtask g of vertex v) goes through here, so {@link outputsGone} stays exact. */
-  private setFileAvailable(g: number, v: number, available: 0 | 1): void {
-    const x = this.x;
-    if (x.fileAvailable[g] === available) return;
-    if (x.state[g] === SubtaskState.Finished) this.outputsGone[v] += available === 1 ? -1 : 1;
-    x.fileAvailable[g] = available;
-    const bytes = available === 1 ? this.bytes.outputOf(g, v) : -this.bytes.outputOf(g, v);
-    if (this.filesOnTm !== null) {
-      const tm = x.lastTm[g];
-      const files = (this.filesOnTm[tm] ??= new Float64Array(this.spec.vertices.length));
-      files[v] += bytes;
-    } else if (!this.local) {
-      this.shuffle.stored(this.sim.now, bytes);
-    }
   }
 
   private readyIfPossible(g: number): void {
@@ -495,42 +411,13 @@ export class BatchScheduler implements ClusterListener, JobRun {
     const vs = this.spec.vertices[v];
     const produces = this.hasConsumers[v] === 1;
     const selectivity = input > 0 ? output / input : 0;
-    const readsLocally = this.filesOnTm === null || vs.sourceBytes !== undefined ? 0 : this.localShare(g, v, tm, input);
+    const readsLocally = !this.partitions.tracksFilesPerTm || vs.sourceBytes !== undefined ? 0 : this.partitions.localShare(g, v, tm, input);
     const writes = produces ? selectivity : 0;
     // Input beyond the slot's managed memory is spilled: written to the local disk and read back.
     const spill = vs.managedMemory && input > 0 ? spilledBytes(input, this.spec.cluster.memory.managedPerSlot) / input : 0;
     const disk = readsLocally + (this.local ? writes : 0) + 2 * spill;
     const net = 1 - readsLocally + (this.local ? 0 : writes);
     this.cluster.startWork(slot, bytes, delay, cap, disk, net, this.local ? writes : 0, spill, now + ends, outcome);
-  }
-
-  /** The share of subtask g's input that lies in files on its own TaskManager `tm` (local shuffle). */
-  private localShare(g: number, v: number, tm: number, input: number): number {
-    const files = (this.filesOnTm as (Float64Array | undefined)[])[tm];
-    if (files === undefined || !(input > 0)) return 0;
-    const p = this.parallelism[v];
-    const j = g - this.base[v];
-    let local = 0;
-    const inputs = this.graph.inputs[v];
-    for (let k = 0; k < inputs.length; k++) {
-      const e = inputs[k];
-      const u = e.vertex;
-      if (e.pattern === 'broadcast') {
-        local += files[u];
-      } else if (e.pattern === 'all-to-all') {
-        // Its subpartition range of every producer file: the same share of each file.
-        const share = this.bytes.shares[v][k];
-        local += files[u] * (share === null ? 1 / p : share[j]);
-      } else {
-        const pu = this.parallelism[u];
-        const b = endProducer(pu, p, j);
-        for (let i = firstProducer(pu, p, j); i < b; i++) {
-          const h = this.base[u] + i;
-          if (this.x.lastTm[h] === tm) local += this.bytes.outputOf(h, u) / (endConsumer(pu, p, i) - firstConsumer(pu, p, i));
-        }
-      }
-    }
-    return Math.min(1, local / input);
   }
 
   /** The cluster says the attempt in `slot` has moved its bytes: it finishes, or fails there if a fault said so. */
@@ -573,8 +460,8 @@ export class BatchScheduler implements ClusterListener, JobRun {
     if (!this.local) {
       const input = this.bytes.inputOf(g, v);
       // Reads of intermediate data and writes of output both go through the shuffle service.
-      if (this.spec.vertices[v].sourceBytes === undefined) this.shuffle.transferred(moved);
-      if (this.hasConsumers[v] === 1 && input > 0) this.shuffle.transferred((moved * this.bytes.outputOf(g, v)) / input);
+      if (this.spec.vertices[v].sourceBytes === undefined) this.partitions.shuffle.transferred(moved);
+      if (this.hasConsumers[v] === 1 && input > 0) this.partitions.shuffle.transferred((moved * this.bytes.outputOf(g, v)) / input);
     }
     x.slot[g] = -1;
     if (this.recorder !== null) {
@@ -603,17 +490,13 @@ export class BatchScheduler implements ClusterListener, JobRun {
     // The output is available from the moment the subtask counts as finished (set first,
     // so it is never counted gone in between).
     const produces = this.hasConsumers[v] === 1;
-    if (produces) this.setFileAvailable(g, v, 1);
+    if (produces) this.partitions.setAvailable(g, v, 1);
     this.setState(g, SubtaskState.Finished);
     this.finishedSubtasks++;
     this.restarter.madeProgress();
     this.noteFinishAt(v);
     this.lastEnd[v] = this.sim.now;
-    if (produces) {
-      x.need[g] = this.initialNeed(g);
-      if (this.local) this.cluster.holdFile(tm);
-      if (x.need[g] === 0) this.dropFile(g, v);
-    }
+    if (produces) this.partitions.produced(g, v, tm);
     this.releaseInputsOf(g, -1);
     const p = this.parallelism[v];
     for (const e of this.pointwiseOut[v]) {
@@ -642,14 +525,7 @@ export class BatchScheduler implements ClusterListener, JobRun {
   /** A pointwise consumer that finished (or is reset) releases (or takes back) its producers' files. */
   private releaseInputsOf(g: number, delta: number): void {
     const v = this.x.vertexOf[g];
-    const p = this.parallelism[v];
-    for (const e of this.pointwiseIn[v]) {
-      const u = e.vertex;
-      const pu = this.parallelism[u];
-      const j = g - this.base[v];
-      const b = endProducer(pu, p, j);
-      for (let i = firstProducer(pu, p, j); i < b; i++) this.adjustNeed(this.base[u] + i, u, delta);
-    }
+    if (this.pointwiseIn[v].length > 0) this.partitions.pointwiseConsumerChanged(g, v, this.pointwiseIn[v], delta);
   }
 
   /** Gives a slot that just became free to the oldest waiting request, or back to the pool. */
@@ -761,15 +637,7 @@ export class BatchScheduler implements ClusterListener, JobRun {
       const g = this.cluster.taskInSlot(tm * spt + k);
       if (g >= 0) running.push(g);
     }
-    const lostProducers: number[] = [];
-    if (this.local) {
-      for (let g = 0; g < x.size; g++) {
-        if (x.lastTm[g] === tm && x.fileAvailable[g] === 1) {
-          this.setFileAvailable(g, x.vertexOf[g], 0);
-          lostProducers.push(g);
-        }
-      }
-    }
+    const lostProducers = this.partitions.lostWith(tm);
     if (running.length === 0 && lostProducers.length === 0) {
       this.cluster.lose(tm);
       this.failures.ignoredTaskManagerLoss(this.sim.now, tm, '; it ran nothing and held no needed file');
@@ -796,11 +664,11 @@ export class BatchScheduler implements ClusterListener, JobRun {
       return;
     }
     const id = ++this.failoverCount;
-    if (this.checkInvariants) this.recountOutputsGone();
+    if (this.checkInvariants) this.partitions.checkOutputsGone();
     const set =
       this.spec.failoverStrategy === 'full'
         ? this.allSubtasks()
-        : this.failoverStrategy.restartSet(seeds, this.x.vertexOf, this.isUnavailable, this.isUntouched, this.hasOutputsGone);
+        : this.failoverStrategy.restartSet(seeds, this.x.vertexOf, this.partitions.isUnavailable, this.isUntouched, this.partitions.hasOutputsGone);
     const failedSet = new Set(failedAttempts);
     for (let k = 0; k < set.length; k++) {
       const g = set[k];
@@ -831,22 +699,6 @@ export class BatchScheduler implements ClusterListener, JobRun {
 
   private readonly isUntouched = (v: number): boolean => this.touched[v] === 0;
 
-  /** {@link outputsGone} against a recount of every subtask. */
-  private recountOutputsGone(): void {
-    const count = new Int32Array(this.outputsGone.length);
-    for (let g = 0; g < this.x.size; g++) if (this.isUnavailable(g)) count[this.x.vertexOf[g]]++;
-    for (let v = 0; v < count.length; v++) {
-      if (count[v] !== this.outputsGone[v]) {
-        throw new InvariantError(`vertex ${this.spec.vertices[v].id}: ${this.outputsGone[v]} outputs counted gone, ${count[v]} are, at t=${this.sim.now}ms`);
-      }
-    }
-  }
-
-  private readonly hasOutputsGone = (v: number): boolean => this.outputsGone[v] > 0;
-
-  private readonly isUnavailable = (g: number): boolean =>
-    this.x.state[g] === SubtaskState.Finished && this.x.fileAvailable[g] === 0;
-
   private allSubtasks(): Int32Array {
     const all = new Int32Array(this.x.size);
     for (let g = 0; g < all.length; g++) all[g] = g;
@@ -867,7 +719,7 @@ export class BatchScheduler implements ClusterListener, JobRun {
       if (this.finished[v] === this.parallelism[v]) this.vertexUnfinished(v);
       this.finished[v]--;
       this.finishedSubtasks--;
-      if (x.fileAvailable[g] === 1) this.dropFile(g, v);
+      if (x.fileAvailable[g] === 1) this.partitions.drop(g, v);
       this.releaseInputsOf(g, +1);
       const p = this.parallelism[v];
       for (const e of this.graph.outputs[v]) {
@@ -979,7 +831,7 @@ export class BatchScheduler implements ClusterListener, JobRun {
       slotMs: this.slotMs,
       failures: this.failures.entries,
       events: this.sim.processed,
-      ...(!this.local && { shuffle: this.shuffle }),
+      ...(!this.local && { shuffle: this.partitions.shuffle }),
       longestStall: this.longestStall(),
     });
     return this.recorder === null ? { result } : { result, timeline: this.recorder };
