@@ -565,15 +565,7 @@ export class BatchScheduler implements ClusterListener, JobRun {
   /** After every event: ask for TaskManagers for requests no slot will serve, and sample. */
   private afterChange(): void {
     if (this.ended !== null) return;
-    const spt = this.cluster.slotsPerTm;
-    const shortfall = this.pending.valid - this.cluster.requestedSlots;
-    if (shortfall > 0) {
-      const n = Math.min(Math.ceil(shortfall / spt), this.cluster.headroomTms);
-      if (n > 0) this.cluster.requestTaskManagers(n);
-    } else if (this.cluster.waitingTms > 0) {
-      // Requests still waiting in the queue that no pending subtask needs any more.
-      this.cluster.withdrawWaiting(Math.floor(-shortfall / spt));
-    }
+    this.cluster.declareShortfall(this.pending.valid - this.cluster.requestedSlots);
     if (this.recorder !== null) this.sample();
   }
 
