@@ -63,7 +63,7 @@ export class BatchScheduler implements ClusterListener, JobRun {
   private readonly cluster: Cluster;
   private readonly recorder: Recorder | null;
   private readonly restarter: RestartCoordinator;
-  private readonly x = new ExecutionState();
+  private readonly execution = new ExecutionState();
   private readonly pending = new PendingRequests();
   private readonly local: boolean;
   private readonly checkInvariants: boolean;
@@ -148,7 +148,7 @@ export class BatchScheduler implements ClusterListener, JobRun {
     this.lastEnd = new Float64Array(n).fill(NaN);
     this.busyMs = new Float64Array(n);
     this.hasConsumers = new Uint8Array(n);
-    this.bytes = new SubtaskBytes(spec, this.graph, this.x, this.parallelism, this.base);
+    this.bytes = new SubtaskBytes(spec, this.graph, this.execution, this.parallelism, this.base);
     this.fixedMs = new Float64Array(n);
     this.rate = new Float64Array(n);
     this.sigma = new Float64Array(n);
@@ -175,11 +175,11 @@ export class BatchScheduler implements ClusterListener, JobRun {
     for (let v = 0; v < n; v++) this.hasConsumers[v] = this.graph.outputs[v].length > 0 ? 1 : 0;
     this.pointwiseIn = this.graph.inputs.map((es) => es.filter((e) => e.pattern === 'pointwise'));
     this.pointwiseOut = this.graph.outputs.map((es) => es.filter((e) => e.pattern === 'pointwise'));
-    this.partitions = new ResultPartitions(spec, this.graph, this.x, this.bytes, this.cluster, this.sim, this.parallelism, this.base, this.pointwiseOut);
+    this.partitions = new ResultPartitions(spec, this.graph, this.execution, this.bytes, this.cluster, this.sim, this.parallelism, this.base, this.pointwiseOut);
     this.failoverStrategy = new SubtaskRegionFailover(this.graph, this);
     // With every parallelism known up front, size the per-subtask arrays once.
     if (spec.vertices.every((v) => v.parallelism !== undefined)) {
-      this.x.reserve(spec.vertices.reduce((sum, v) => sum + (v.parallelism as number), 0));
+      this.execution.reserve(spec.vertices.reduce((sum, v) => sum + (v.parallelism as number), 0));
     }
 
 
@@ -251,7 +251,7 @@ export class BatchScheduler implements ClusterListener, JobRun {
     this.decisions[v] = d.decision;
     const even = this.bytes.decided(v, d.shares);
     this.parallelism[v] = p;
-    const base = this.x.allocate(v, p, !even);
+    const base = this.execution.allocate(v, p, !even);
     this.base[v] = base;
 
     let waiting = 0;
@@ -259,17 +259,17 @@ export class BatchScheduler implements ClusterListener, JobRun {
       const u = e.vertex;
       if (e.pattern === 'pointwise') {
         const pu = this.parallelism[u];
-        const bu = this.base[u];
+        const producerBase = this.base[u];
         for (let j = 0; j < p; j++) {
           const [a, b] = pointwiseProducers(pu, p, j);
           let missing = 0;
-          for (let i = a; i < b; i++) if (this.x.state[bu + i] !== SubtaskState.Finished) missing++;
-          this.x.pendingPointwise[base + j] += missing;
+          for (let i = a; i < b; i++) if (this.execution.state[producerBase + i] !== SubtaskState.Finished) missing++;
+          this.execution.pendingPointwise[base + j] += missing;
         }
         // Producers that finished before this vertex existed counted one placeholder need for it.
         for (let i = 0; i < pu; i++) {
-          const g = bu + i;
-          if (this.x.state[g] === SubtaskState.Finished && this.x.fileAvailable[g] === 1) {
+          const g = producerBase + i;
+          if (this.execution.state[g] === SubtaskState.Finished && this.execution.fileAvailable[g] === 1) {
             const [c0, c1] = pointwiseConsumers(pu, p, i);
             this.partitions.adjustNeed(g, u, c1 - c0 - 1);
           }
@@ -322,31 +322,31 @@ export class BatchScheduler implements ClusterListener, JobRun {
 
   /** Every state change goes through here, so {@link touched} and the partitions' count of outputs gone stay exact. */
   private setState(g: number, next: SubtaskState): void {
-    const x = this.x;
-    const was = x.state[g];
-    const v = x.vertexOf[g];
+    const execution = this.execution;
+    const was = execution.state[g];
+    const v = execution.vertexOf[g];
     if ((was === SubtaskState.Created) !== (next === SubtaskState.Created)) {
       this.touched[v] += next === SubtaskState.Created ? -1 : 1;
     }
     this.partitions.stateChanged(g, v, was, next);
-    x.state[g] = next;
+    execution.state[g] = next;
   }
 
   private readyIfPossible(g: number): void {
-    if (this.x.state[g] !== SubtaskState.Created || this.x.pendingPointwise[g] !== 0) return;
-    if (this.blockingWaiting[this.x.vertexOf[g]] !== 0) return;
+    if (this.execution.state[g] !== SubtaskState.Created || this.execution.pendingPointwise[g] !== 0) return;
+    if (this.blockingWaiting[this.execution.vertexOf[g]] !== 0) return;
     const slot = this.cluster.takeFreeSlot();
     if (slot >= 0) {
       this.deploy(g, slot);
     } else {
       this.setState(g, SubtaskState.Queued);
-      this.pending.push(g, this.x.requestStamp[g]);
+      this.pending.push(g, this.execution.requestStamp[g]);
     }
   }
 
   private deploy(g: number, slot: number): void {
-    const x = this.x;
-    const v = x.vertexOf[g];
+    const execution = this.execution;
+    const v = execution.vertexOf[g];
     const sizes = this.bytes;
     sizes.prepare(g, v);
     const input = sizes.inputOf(g, v);
@@ -367,15 +367,15 @@ export class BatchScheduler implements ClusterListener, JobRun {
     solo = Math.min(solo, NEVER_MS);
     const duration = Math.round(solo);
 
-    const attempt = x.attemptNo[g]++;
+    const attempt = execution.attemptNo[g]++;
     const failure = this.faults.failureOf(v, g - this.base[v], attempt);
     const failAt = failure === null ? -1 : failure.at;
     let outcome = failure === null ? Outcome.Finish : failure.cause === INJECTED_FAILURE ? Outcome.InjectedFailure : Outcome.RandomFailure;
     const now = this.sim.now;
     this.setState(g, SubtaskState.Running);
-    x.slot[g] = slot;
+    execution.slot[g] = slot;
     const tm = this.cluster.tmOfSlot(slot);
-    x.lastTm[g] = tm;
+    execution.lastTm[g] = tm;
     this.attempts[v]++;
     if (Number.isNaN(this.firstStart[v])) this.firstStart[v] = now;
     this.runningSubtasks++;
@@ -423,7 +423,7 @@ export class BatchScheduler implements ClusterListener, JobRun {
   /** The cluster says the attempt in `slot` has moved its bytes: it finishes, or fails there if a fault said so. */
   onWorkDone(slot: number, outcome: number): void {
     const g = this.cluster.taskInSlot(slot);
-    if (g < 0 || this.x.state[g] !== SubtaskState.Running) return;
+    if (g < 0 || this.execution.state[g] !== SubtaskState.Running) return;
     if (outcome === Outcome.Finish) this.finish(g);
     else this.attemptFailed(g, outcome === Outcome.RandomFailure ? RANDOM_FAILURE : outcome === Outcome.OutOfMemory ? OUT_OF_MEMORY_CAUSE : INJECTED_FAILURE);
     this.afterChange();
@@ -431,9 +431,9 @@ export class BatchScheduler implements ClusterListener, JobRun {
 
   /** Ends the running attempt of g, freeing its slot; returns the slot. */
   private stopAttempt(g: number, outcome: 'finished' | 'failed' | 'canceled', cause?: string): number {
-    const x = this.x;
-    const slot = x.slot[g];
-    const v = x.vertexOf[g];
+    const execution = this.execution;
+    const slot = execution.slot[g];
+    const v = execution.vertexOf[g];
     const now = this.sim.now;
     const started = this.cluster.startOf(slot);
     const ran = now - started;
@@ -463,12 +463,12 @@ export class BatchScheduler implements ClusterListener, JobRun {
       if (this.spec.vertices[v].sourceBytes === undefined) this.partitions.shuffle.transferred(moved);
       if (this.hasConsumers[v] === 1 && input > 0) this.partitions.shuffle.transferred((moved * this.bytes.outputOf(g, v)) / input);
     }
-    x.slot[g] = -1;
+    execution.slot[g] = -1;
     if (this.recorder !== null) {
       this.recorder.attempts.push({
         vertex: this.spec.vertices[v].id,
         subtask: g - this.base[v],
-        attempt: x.attemptNo[g] - 1,
+        attempt: execution.attemptNo[g] - 1,
         tm: this.cluster.tmOfSlot(slot),
         slot: slot % this.cluster.slotsPerTm,
         start: started / 1000,
@@ -483,8 +483,8 @@ export class BatchScheduler implements ClusterListener, JobRun {
   }
 
   private finish(g: number): void {
-    const x = this.x;
-    const v = x.vertexOf[g];
+    const execution = this.execution;
+    const v = execution.vertexOf[g];
     const slot = this.stopAttempt(g, 'finished');
     const tm = this.cluster.tmOfSlot(slot);
     // The output is available from the moment the subtask counts as finished (set first,
@@ -501,13 +501,13 @@ export class BatchScheduler implements ClusterListener, JobRun {
     const p = this.parallelism[v];
     for (const e of this.pointwiseOut[v]) {
       const c = e.vertex;
-      const pc = this.parallelism[c];
-      if (pc === 0) continue;
+      const consumerP = this.parallelism[c];
+      if (consumerP === 0) continue;
       const i = g - this.base[v];
-      const c1 = endConsumer(p, pc, i);
-      for (let j = firstConsumer(p, pc, i); j < c1; j++) {
+      const c1 = endConsumer(p, consumerP, i);
+      for (let j = firstConsumer(p, consumerP, i); j < c1; j++) {
         const h = this.base[c] + j;
-        if (--x.pendingPointwise[h] === 0) this.readyIfPossible(h);
+        if (--execution.pendingPointwise[h] === 0) this.readyIfPossible(h);
       }
     }
     if (++this.finished[v] === p) this.vertexFinished(v);
@@ -524,14 +524,14 @@ export class BatchScheduler implements ClusterListener, JobRun {
 
   /** A pointwise consumer that finished (or is reset) releases (or takes back) its producers' files. */
   private releaseInputsOf(g: number, delta: number): void {
-    const v = this.x.vertexOf[g];
+    const v = this.execution.vertexOf[g];
     if (this.pointwiseIn[v].length > 0) this.partitions.pointwiseConsumerChanged(g, v, this.pointwiseIn[v], delta);
   }
 
   /** Gives a slot that just became free to the oldest waiting request, or back to the pool. */
   private slotFreed(slot: number): void {
     if (!this.cluster.isRunning(this.cluster.tmOfSlot(slot))) return;
-    const g = this.pending.pop(this.x.requestStamp);
+    const g = this.pending.pop(this.execution.requestStamp);
     if (g >= 0) this.deploy(g, slot);
     else this.cluster.returnSlot(slot);
   }
@@ -543,7 +543,7 @@ export class BatchScheduler implements ClusterListener, JobRun {
       if (this.pending.valid === 0) break;
       const slot = this.cluster.takeFreeSlot();
       if (slot < 0) break;
-      const g = this.pending.pop(this.x.requestStamp);
+      const g = this.pending.pop(this.execution.requestStamp);
       if (g < 0) {
         this.cluster.returnSlot(slot);
         break;
@@ -582,12 +582,12 @@ export class BatchScheduler implements ClusterListener, JobRun {
   // ---------------------------------------------------------------- failures
 
   private attemptFailed(g: number, cause: string): void {
-    const x = this.x;
-    x.failures[g]++;
-    const tm = this.cluster.tmOfSlot(x.slot[g]);
+    const execution = this.execution;
+    execution.failures[g]++;
+    const tm = this.cluster.tmOfSlot(execution.slot[g]);
     const limit = this.spec.guards.maxAttemptsPerSubtask;
-    if (x.failures[g] >= limit) {
-      this.failJob([g], cause, tm, `${this.label(g)} failed ${x.failures[g]} times (batchsim.max-attempts-per-subtask = ${limit}); last cause: ${cause}`);
+    if (execution.failures[g] >= limit) {
+      this.failJob([g], cause, tm, `${this.label(g)} failed ${execution.failures[g]} times (batchsim.max-attempts-per-subtask = ${limit}); last cause: ${cause}`);
       return;
     }
     this.failover([g], [g], cause, tm);
@@ -607,9 +607,9 @@ export class BatchScheduler implements ClusterListener, JobRun {
       const v = this.graph.indexOf.get(f.hosting.vertex) as number;
       if (this.parallelism[v] > f.hosting.subtask) {
         const g = this.base[v] + f.hosting.subtask;
-        const x = this.x;
+        const execution = this.execution;
         // Where its output is (local shuffle), or where it runs or last ran: all the TaskManager of its latest attempt.
-        tm = x.lastTm[g];
+        tm = execution.lastTm[g];
       }
     }
     if (!this.cluster.isActive(tm)) {
@@ -622,7 +622,7 @@ export class BatchScheduler implements ClusterListener, JobRun {
 
   /** A TaskManager disappears: its running attempts fail and, with local shuffle, its files are lost. */
   private loseTaskManager(tm: number): void {
-    const x = this.x;
+    const execution = this.execution;
     const running: number[] = [];
     const spt = this.cluster.slotsPerTm;
     for (let k = 0; k < spt; k++) {
@@ -635,7 +635,7 @@ export class BatchScheduler implements ClusterListener, JobRun {
       this.failures.ignoredTaskManagerLoss(this.sim.now, tm, '; it ran nothing and held no needed file');
       return;
     }
-    for (const g of running) x.failures[g]++;
+    for (const g of running) execution.failures[g]++;
     this.failover([...running, ...lostProducers], running, TM_LOST, tm);
   }
 
@@ -648,7 +648,7 @@ export class BatchScheduler implements ClusterListener, JobRun {
   private failover(seeds: number[], failedAttempts: number[], cause: string, tm: number): void {
     const first = failedAttempts.length > 0 ? failedAttempts[0] : seeds[0];
     const label = failedAttempts.length > 0 ? this.label(first) : null;
-    const attempt = failedAttempts.length > 0 ? this.x.attemptNo[first] - 1 : null;
+    const attempt = failedAttempts.length > 0 ? this.execution.attemptNo[first] - 1 : null;
     const decision = this.restarter.decide(this.sim.now, cause, label);
     if (!decision.restart) {
       if (decision.exhausted) this.failures.jobFailed(this.sim.now, label, attempt, tm, cause);
@@ -660,12 +660,12 @@ export class BatchScheduler implements ClusterListener, JobRun {
     const set =
       this.spec.failoverStrategy === 'full'
         ? this.allSubtasks()
-        : this.failoverStrategy.restartSet(seeds, this.x.vertexOf, this.partitions.isUnavailable, this.isUntouched, this.partitions.hasOutputsGone);
+        : this.failoverStrategy.restartSet(seeds, this.execution.vertexOf, this.partitions.isUnavailable, this.isUntouched, this.partitions.hasOutputsGone);
     const failedSet = new Set(failedAttempts);
     for (let k = 0; k < set.length; k++) {
       const g = set[k];
       // Only a running attempt can be the failed one; the set is looked up for those alone.
-      this.cancel(g, id, this.x.state[g] === SubtaskState.Running && failedSet.has(g) ? cause : null);
+      this.cancel(g, id, this.execution.state[g] === SubtaskState.Running && failedSet.has(g) ? cause : null);
     }
     if (cause === TM_LOST) this.cluster.lose(tm);
     const delay = decision.delayMs;
@@ -692,37 +692,37 @@ export class BatchScheduler implements ClusterListener, JobRun {
   private readonly isUntouched = (v: number): boolean => this.touched[v] === 0;
 
   private allSubtasks(): Int32Array {
-    const all = new Int32Array(this.x.size);
+    const all = new Int32Array(this.execution.size);
     for (let g = 0; g < all.length; g++) all[g] = g;
     return all;
   }
 
   /** Cancels one subtask for a failover, undoing what its progress released downstream and upstream. */
   private cancel(g: number, id: number, failedCause: string | null): void {
-    const x = this.x;
-    const v = x.vertexOf[g];
-    const st = x.state[g];
+    const execution = this.execution;
+    const v = execution.vertexOf[g];
+    const st = execution.state[g];
     if (st === SubtaskState.Running) {
       this.freed.push(this.stopAttempt(g, failedCause !== null ? 'failed' : 'canceled', failedCause ?? 'canceled by failover'));
     } else if (st === SubtaskState.Queued) {
-      x.requestStamp[g]++;
+      execution.requestStamp[g]++;
       this.pending.valid--;
     } else if (st === SubtaskState.Finished) {
       if (this.finished[v] === this.parallelism[v]) this.vertexUnfinished(v);
       this.finished[v]--;
       this.finishedSubtasks--;
-      if (x.fileAvailable[g] === 1) this.partitions.drop(g, v);
+      if (execution.fileAvailable[g] === 1) this.partitions.drop(g, v);
       this.releaseInputsOf(g, +1);
       const p = this.parallelism[v];
       for (const e of this.graph.outputs[v]) {
-        const pc = this.parallelism[e.vertex];
-        if (e.pattern !== 'pointwise' || pc === 0) continue;
-        const [c0, c1] = pointwiseConsumers(p, pc, g - this.base[v]);
-        for (let h = c0; h < c1; h++) x.pendingPointwise[this.base[e.vertex] + h]++;
+        const consumerP = this.parallelism[e.vertex];
+        if (e.pattern !== 'pointwise' || consumerP === 0) continue;
+        const [c0, c1] = pointwiseConsumers(p, consumerP, g - this.base[v]);
+        for (let h = c0; h < c1; h++) execution.pendingPointwise[this.base[e.vertex] + h]++;
       }
     }
     this.setState(g, SubtaskState.Restarting);
-    x.restartId[g] = id;
+    execution.restartId[g] = id;
   }
 
   private restart(id: number): void {
@@ -730,10 +730,10 @@ export class BatchScheduler implements ClusterListener, JobRun {
     this.restartSets.delete(id);
     if (set === undefined || this.ended !== null) return;
     this.recorder?.event(this.sim.now, 'restart', `${set.length} subtask(s) restarted`);
-    const x = this.x;
+    const execution = this.execution;
     for (let k = 0; k < set.length; k++) {
       const g = set[k];
-      if (x.state[g] === SubtaskState.Restarting && x.restartId[g] === id) this.setState(g, SubtaskState.Created);
+      if (execution.state[g] === SubtaskState.Restarting && execution.restartId[g] === id) this.setState(g, SubtaskState.Created);
     }
     for (let k = 0; k < set.length; k++) this.readyIfPossible(set[k]);
     this.afterChange();
@@ -745,8 +745,8 @@ export class BatchScheduler implements ClusterListener, JobRun {
   private endJob(status: 'FINISHED' | 'FAILED', cause?: string): void {
     if (this.ended !== null) return;
     this.ended = status === 'FAILED' ? { status, cause } : { status };
-    for (let g = 0; g < this.x.size; g++) {
-      if (this.x.state[g] === SubtaskState.Running) {
+    for (let g = 0; g < this.execution.size; g++) {
+      if (this.execution.state[g] === SubtaskState.Running) {
         this.stopAttempt(g, 'canceled', 'job ended');
         this.setState(g, SubtaskState.Created);
       }
@@ -767,7 +767,7 @@ export class BatchScheduler implements ClusterListener, JobRun {
   }
 
   private label(g: number): string {
-    const v = this.x.vertexOf[g];
+    const v = this.execution.vertexOf[g];
     return `${this.spec.vertices[v].id}[${g - this.base[v]}]`;
   }
 

@@ -32,7 +32,7 @@ export class ResultPartitions {
   constructor(
     private readonly spec: SimulationSpec,
     private readonly graph: JobGraph,
-    private readonly x: ExecutionState,
+    private readonly execution: ExecutionState,
     private readonly bytes: SubtaskBytes,
     private readonly cluster: Cluster,
     private readonly sim: Simulation,
@@ -59,7 +59,7 @@ export class ResultPartitions {
   /** Subtask g of vertex v finished on `tm`: its output is counted as needed, and held on `tm` with local shuffle. */
   produced(g: number, v: number, tm: number): void {
     const need = this.initialNeed(g);
-    this.x.need[g] = need;
+    this.execution.need[g] = need;
     if (this.local) this.cluster.holdFile(tm);
     if (need === 0) this.drop(g, v);
   }
@@ -69,7 +69,7 @@ export class ResultPartitions {
     this.openBlockingConsumers[u] += delta;
     const b = this.base[u];
     for (let i = 0; i < this.parallelism[u]; i++) {
-      if (this.x.fileAvailable[b + i] === 1) this.adjustNeed(b + i, u, delta);
+      if (this.execution.fileAvailable[b + i] === 1) this.adjustNeed(b + i, u, delta);
     }
   }
 
@@ -87,26 +87,26 @@ export class ResultPartitions {
 
   /** Subtask g of vertex v: one consumer more or less needs its output. */
   adjustNeed(g: number, v: number, delta: number): void {
-    if (this.x.fileAvailable[g] !== 1) return;
-    this.x.need[g] += delta;
-    if (this.x.need[g] === 0) this.drop(g, v);
+    if (this.execution.fileAvailable[g] !== 1) return;
+    this.execution.need[g] += delta;
+    if (this.execution.need[g] === 0) this.drop(g, v);
   }
 
   /** Deletes the output of subtask g of vertex v (consumed, or its producer runs again). */
   drop(g: number, v: number): void {
     this.setAvailable(g, v, 0);
     // A file exists only for a subtask that ran.
-    if (this.local) this.cluster.deleteFile(this.x.lastTm[g], this.bytes.outputOf(g, v));
+    if (this.local) this.cluster.deleteFile(this.execution.lastTm[g], this.bytes.outputOf(g, v));
   }
 
   /** The files on a lost TaskManager are gone: returns the subtasks whose output was there. */
   lostWith(tm: number): number[] {
-    const x = this.x;
+    const execution = this.execution;
     const lost: number[] = [];
     if (!this.local) return lost;
-    for (let g = 0; g < x.size; g++) {
-      if (x.lastTm[g] === tm && x.fileAvailable[g] === 1) {
-        this.setAvailable(g, x.vertexOf[g], 0);
+    for (let g = 0; g < execution.size; g++) {
+      if (execution.lastTm[g] === tm && execution.fileAvailable[g] === 1) {
+        this.setAvailable(g, execution.vertexOf[g], 0);
         lost.push(g);
       }
     }
@@ -115,13 +115,13 @@ export class ResultPartitions {
 
   /** Every change of an output's availability (of subtask g of vertex v) goes through here, so {@link outputsGone} stays exact. */
   setAvailable(g: number, v: number, available: 0 | 1): void {
-    const x = this.x;
-    if (x.fileAvailable[g] === available) return;
-    if (x.state[g] === SubtaskState.Finished) this.outputsGone[v] += available === 1 ? -1 : 1;
-    x.fileAvailable[g] = available;
+    const execution = this.execution;
+    if (execution.fileAvailable[g] === available) return;
+    if (execution.state[g] === SubtaskState.Finished) this.outputsGone[v] += available === 1 ? -1 : 1;
+    execution.fileAvailable[g] = available;
     const bytes = available === 1 ? this.bytes.outputOf(g, v) : -this.bytes.outputOf(g, v);
     if (this.filesOnTm !== null) {
-      const files = (this.filesOnTm[x.lastTm[g]] ??= new Float64Array(this.spec.vertices.length));
+      const files = (this.filesOnTm[execution.lastTm[g]] ??= new Float64Array(this.spec.vertices.length));
       files[v] += bytes;
     } else if (!this.local) {
       this.shuffle.stored(this.sim.now, bytes);
@@ -130,19 +130,19 @@ export class ResultPartitions {
 
   /** Subtask g of vertex v goes from state `was` to `next`: a finished subtask without its output counts as gone. */
   stateChanged(g: number, v: number, was: SubtaskState, next: SubtaskState): void {
-    if ((was === SubtaskState.Finished) !== (next === SubtaskState.Finished) && this.x.fileAvailable[g] === 0) {
+    if ((was === SubtaskState.Finished) !== (next === SubtaskState.Finished) && this.execution.fileAvailable[g] === 0) {
       this.outputsGone[v] += next === SubtaskState.Finished ? 1 : -1;
     }
   }
 
   readonly hasOutputsGone = (v: number): boolean => this.outputsGone[v] > 0;
 
-  readonly isUnavailable = (g: number): boolean => this.x.state[g] === SubtaskState.Finished && this.x.fileAvailable[g] === 0;
+  readonly isUnavailable = (g: number): boolean => this.execution.state[g] === SubtaskState.Finished && this.execution.fileAvailable[g] === 0;
 
   /** {@link outputsGone} against a recount of every subtask (slow: for tests). @throws InvariantError */
   checkOutputsGone(): void {
     const count = new Int32Array(this.outputsGone.length);
-    for (let g = 0; g < this.x.size; g++) if (this.isUnavailable(g)) count[this.x.vertexOf[g]]++;
+    for (let g = 0; g < this.execution.size; g++) if (this.isUnavailable(g)) count[this.execution.vertexOf[g]]++;
     for (let v = 0; v < count.length; v++) {
       if (count[v] !== this.outputsGone[v]) {
         throw new InvariantError(`vertex ${this.spec.vertices[v].id}: ${this.outputsGone[v]} outputs counted gone, ${count[v]} are, at t=${this.sim.now}ms`);
@@ -172,7 +172,7 @@ export class ResultPartitions {
         const b = endProducer(pu, p, j);
         for (let i = firstProducer(pu, p, j); i < b; i++) {
           const h = this.base[u] + i;
-          if (this.x.lastTm[h] === tm) local += this.bytes.outputOf(h, u) / (endConsumer(pu, p, i) - firstConsumer(pu, p, i));
+          if (this.execution.lastTm[h] === tm) local += this.bytes.outputOf(h, u) / (endConsumer(pu, p, i) - firstConsumer(pu, p, i));
         }
       }
     }
@@ -181,7 +181,7 @@ export class ResultPartitions {
 
   /** How many consumers still need subtask g's output, counted when it finishes. */
   private initialNeed(g: number): number {
-    const v = this.x.vertexOf[g];
+    const v = this.execution.vertexOf[g];
     let need = this.openBlockingConsumers[v];
     const pointwise = this.pointwiseOut[v];
     if (pointwise.length === 0) return need;
@@ -194,7 +194,7 @@ export class ResultPartitions {
         const p = this.parallelism[v];
         const i = g - this.base[v];
         const c1 = endConsumer(p, consumerP, i);
-        for (let j = firstConsumer(p, consumerP, i); j < c1; j++) if (this.x.state[this.base[c] + j] !== SubtaskState.Finished) need++;
+        for (let j = firstConsumer(p, consumerP, i); j < c1; j++) if (this.execution.state[this.base[c] + j] !== SubtaskState.Finished) need++;
       }
     }
     return need;

@@ -37,7 +37,7 @@ export class SubtaskBytes {
   constructor(
     private readonly spec: SimulationSpec,
     private readonly graph: JobGraph,
-    private readonly x: ExecutionState,
+    private readonly execution: ExecutionState,
     /** The scheduler's per-vertex parallelism and first global subtask number (read, never written here). */
     private readonly parallelism: Int32Array,
     private readonly base: Int32Array,
@@ -73,29 +73,29 @@ export class SubtaskBytes {
       const out = new Float64Array(p).fill(this.evenOutput[u]);
       return out.fill(this.evenOutputFirst[u], 0, this.evenExtra[u]);
     }
-    return this.x.outputBytes.subarray(this.base[u], this.base[u] + p);
+    return this.execution.outputBytes.subarray(this.base[u], this.base[u] + p);
   }
 
   /** Computes subtask g's byte counts before its first attempt (all its producers have finished). */
   prepare(g: number, v: number): void {
     if (this.splitsEvenly[v] === 1) {
       if (Number.isNaN(this.evenInput[v])) this.splitEvenly(v);
-    } else if (Number.isNaN(this.x.inputBytes[g])) {
+    } else if (Number.isNaN(this.execution.inputBytes[g])) {
       const input = this.sumInputBytes(g, v);
-      this.x.inputBytes[g] = input;
-      this.x.outputBytes[g] = outputBytes(input, this.selectivity[v]);
+      this.execution.inputBytes[g] = input;
+      this.execution.outputBytes[g] = outputBytes(input, this.selectivity[v]);
     }
   }
 
   /** Input bytes of subtask g of vertex v, which has started at least once. */
   inputOf(g: number, v: number): number {
-    if (this.splitsEvenly[v] === 0) return this.x.inputBytes[g];
+    if (this.splitsEvenly[v] === 0) return this.execution.inputBytes[g];
     return this.evenInput[v] + (g - this.base[v] < this.evenExtra[v] ? 1 : 0);
   }
 
   /** Output bytes of subtask g of vertex v, which has started at least once. */
   outputOf(g: number, v: number): number {
-    if (this.splitsEvenly[v] === 0) return this.x.outputBytes[g];
+    if (this.splitsEvenly[v] === 0) return this.execution.outputBytes[g];
     return g - this.base[v] < this.evenExtra[v] ? this.evenOutputFirst[v] : this.evenOutput[v];
   }
 
@@ -108,7 +108,7 @@ export class SubtaskBytes {
       total = extra * this.evenOutputFirst[v] + (p - extra) * this.evenOutput[v];
     } else {
       const b = this.base[v];
-      for (let i = 0; i < p; i++) total += this.x.outputBytes[b + i];
+      for (let i = 0; i < p; i++) total += this.execution.outputBytes[b + i];
     }
     this.totalOutput[v] = total;
   }
@@ -120,14 +120,14 @@ export class SubtaskBytes {
   ran(v: number, into: Float64Array): { count: number; input: number; output: number } {
     const p = this.parallelism[v];
     const b = this.base[v];
-    const x = this.x;
+    const execution = this.execution;
     let count = 0;
     let input = 0;
     let output = 0;
     // Subtasks that never ran have no input yet. Sums in subtask order either way.
     if (this.splitsEvenly[v] === 1) {
       for (let g = b; g < b + p; g++) {
-        if (x.attemptNo[g] === 0) continue;
+        if (execution.attemptNo[g] === 0) continue;
         const each = this.inputOf(g, v);
         into[count++] = each;
         input += each;
@@ -135,11 +135,11 @@ export class SubtaskBytes {
       }
     } else {
       for (let g = b; g < b + p; g++) {
-        const bytes = x.inputBytes[g];
+        const bytes = execution.inputBytes[g];
         if (Number.isNaN(bytes)) continue;
         into[count++] = bytes;
         input += bytes;
-        output += x.outputBytes[g];
+        output += execution.outputBytes[g];
       }
     }
     return { count, input, output };
