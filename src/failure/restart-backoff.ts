@@ -4,6 +4,7 @@ import { InvariantError } from '../engine/simulation.js';
 import type { RandomStream } from '../engine/rng.js';
 import { childPath, type ScenarioIssue } from '../scenario/issues.js';
 import { describe as describeValue, parseDuration } from '../scenario/units.js';
+import { formatMillis } from '../util/format.js';
 
 /**
  * Decides whether a job may restart after a failure and how long it waits first (Flink's
@@ -72,14 +73,6 @@ function checkTime(name: string, last: number, now: number): void {
   if (!Number.isFinite(now) || now < last) {
     throw new InvariantError(`${name}: failure at ${now}ms is before the previous one at ${last}ms`);
   }
-}
-
-/** Renders milliseconds the way Flink's duration syntax writes them, for messages. */
-function ms(value: number): string {
-  if (value % 3_600_000 === 0 && value > 0) return `${value / 3_600_000} h`;
-  if (value % 60_000 === 0 && value > 0) return `${value / 60_000} min`;
-  if (value % 1_000 === 0 && value > 0) return `${value / 1_000} s`;
-  return `${value} ms`;
 }
 
 /**
@@ -195,7 +188,7 @@ export class ExponentialDelayRestartBackoff implements RestartBackoff {
 
   describeExhausted(): string {
     return (
-      `exponential-delay: ${this.attemptsBeforeResetBackoff} attempts used without a ${ms(this.resetBackoffThresholdMs)} ` +
+      `exponential-delay: ${this.attemptsBeforeResetBackoff} attempts used without a ${formatMillis(this.resetBackoffThresholdMs)} ` +
       `run free of failures (${K.expAttempts} = ${this.attemptsBeforeResetBackoff})`
     );
   }
@@ -255,7 +248,7 @@ export class FailureRateRestartBackoff implements RestartBackoff {
 
   describeExhausted(): string {
     return (
-      `failure-rate: ${this.failureTimes.length} failures within ${ms(this.failureRateIntervalMs)} ` +
+      `failure-rate: ${this.failureTimes.length} failures within ${formatMillis(this.failureRateIntervalMs)} ` +
       `(${K.rateMaxFailures} = ${this.maxFailuresPerInterval})`
     );
   }

@@ -2,8 +2,8 @@
 
 import type { ComparedChoice, Comparison, MarkedStats, RunSummary } from '../compare/aggregate.js';
 import { DIMENSIONS, describeSetting, formatBandwidth, formatMaxSlots, type ChoiceSettings, type Dimension } from '../compare/grid.js';
-import { formatBytes } from '../scenario/units.js';
-import { escapeHtml, formatDuration, jsonForScript, pageHead, vertexColor } from './html-report.js';
+import { formatBytes, formatDuration } from '../util/format.js';
+import { escapeHtml, jsonForScript, pageHead, vertexColor } from './html-report.js';
 import { table } from './summary.js';
 
 /** How each statistic is computed, said once for the table's footnote, the JSON and the page. */

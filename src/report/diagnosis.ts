@@ -5,7 +5,7 @@ import { smallestMemoryPerSlot } from '../model/cluster/memory-layout.js';
 import type { RunResult, VertexResult } from '../model/run-result.js';
 import type { SimulationSpec } from '../model/spec.js';
 import { OUT_OF_MEMORY_CAUSE, occupancyForSlowdown } from '../scheduler/memory-effects.js';
-import { formatBytes } from '../scenario/units.js';
+import { formatBytes } from '../util/format.js';
 
 /** One symptom of the brief's FAQ (or its "No space left on device" section) found in a run. */
 export interface Diagnosis {

@@ -2,6 +2,7 @@
 
 import { createHash } from 'node:crypto';
 import type { AttemptRecord, MetricsSample, RunResult, Timeline } from '../model/run-result.js';
+import { BINARY_UNITS, formatBytesTrimmed, formatDuration, trimZeros } from '../util/format.js';
 import { heldBackBy } from './summary.js';
 
 /** Options of {@link renderHtmlReport}. */
@@ -60,45 +61,6 @@ function groupThousands(n: number, decimals = 0): string {
   const [int, frac] = fixed.split('.');
   const grouped = int.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
   return `${n < 0 && Number(fixed) !== 0 ? '-' : ''}${grouped}${frac ? `.${frac}` : ''}`;
-}
-
-function trimZeros(s: string): string {
-  return s.includes('.') ? s.replace(/\.?0+$/, '') : s;
-}
-
-/**
- * A human reading of a number of seconds: `850 ms`, `12.3 s`, `4 min 5.2 s`, `2 h 7 min 0.5 s`.
- * From a minute up it keeps tenths of a second, as the text summary and the compare table
- * do, so `73.2 s` in a table reads `1 min 13.2 s` here, never `1 min 13 s`.
- */
-export function formatDuration(seconds: number | null | undefined): string {
-  if (seconds === null || seconds === undefined || !Number.isFinite(seconds)) return '—';
-  const s = Math.abs(seconds);
-  const sign = seconds < 0 ? '-' : '';
-  if (s === 0) return '0 s';
-  if (s < 1) return `${sign}${trimZeros((s * 1000).toFixed(s < 0.01 ? 2 : 0))} ms`;
-  if (s < 60) return `${sign}${trimZeros(s.toFixed(s < 10 ? 2 : 1))} s`;
-  // Round once, in tenths, then split: 119.97 s is 2 min 0 s, not 1 min 60 s.
-  const tenths = Math.round(s * 10);
-  const h = Math.floor(tenths / 36000);
-  const m = Math.floor((tenths % 36000) / 600);
-  const rest = `${trimZeros(((tenths % 600) / 10).toFixed(1))} s`;
-  return `${sign}${h > 0 ? `${h} h ` : ''}${m} min ${rest}`;
-}
-
-const BYTE_UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
-
-/** Bytes in binary units with about three significant digits: `512 B`, `1.5 GiB`, `340 MiB`. */
-export function formatBytes(bytes: number | null | undefined): string {
-  if (bytes === null || bytes === undefined || !Number.isFinite(bytes)) return '—';
-  let v = Math.abs(bytes);
-  let u = 0;
-  while (v >= 1024 && u < BYTE_UNITS.length - 1) {
-    v /= 1024;
-    u++;
-  }
-  const digits = u === 0 ? 0 : v < 10 ? 2 : v < 100 ? 1 : 0;
-  return `${bytes < 0 ? '-' : ''}${trimZeros(v.toFixed(digits))} ${BYTE_UNITS[u]}`;
 }
 
 /** Largest value, 0 for none; a loop because spreading a long array into Math.max overflows the stack. */
@@ -193,7 +155,7 @@ function countAxis(maxValue: number): ValueAxis {
 function bytesAxis(maxValue: number): ValueAxis {
   let u = 0;
   let div = 1;
-  while (maxValue / div >= 1024 && u < BYTE_UNITS.length - 1) {
+  while (maxValue / div >= 1024 && u < BINARY_UNITS.length - 1) {
     div *= 1024;
     u++;
   }
@@ -202,7 +164,7 @@ function bytesAxis(maxValue: number): ValueAxis {
   return {
     values: ticks(max, step),
     max,
-    label: (v) => (v === 0 ? '0' : `${trimZeros((v / div).toFixed(3))} ${BYTE_UNITS[u]}`),
+    label: (v) => (v === 0 ? '0' : `${trimZeros((v / div).toFixed(3))} ${BINARY_UNITS[u]}`),
   };
 }
 
@@ -527,7 +489,7 @@ function gantt(timeline: Timeline, horizon: number, vertexIndex: Map<string, num
     const tip =
       `${attemptLabel(a)} · TM ${a.tm} slot ${a.slot}\n${formatDuration(a.start)} → ${formatDuration(a.end)} ` +
       `(${formatDuration(a.end - a.start)}) · ${a.outcome}${a.cause ? `: ${a.cause}` : ''}\n` +
-      `in ${formatBytes(a.inputBytes)} · out ${formatBytes(a.outputBytes)}`;
+      `in ${formatBytesTrimmed(a.inputBytes)} · out ${formatBytesTrimmed(a.outputBytes)}`;
     parts.push(
       `<rect class="attempt ${escapeHtml(a.outcome)}" data-outcome="${escapeHtml(a.outcome)}" data-v="${v}" x="${c2(bx)}" y="${c2(by)}" ` +
         `width="${c2(bw)}" height="${c2(bh)}" fill="${vertexColor(v)}"><title>${escapeHtml(tip)}</title></rect>`,
@@ -577,17 +539,17 @@ function summarySection(result: RunResult): string {
     card('Slot time', `${amount(result.slotSeconds)}${unit('slot·s')}`, 'slots busy with attempts'),
     card(
       'Memory per slot',
-      `${escapeHtml(formatBytes(tm.memory.managedPerSlot))}${unit('managed')}`,
-      `task heap ${escapeHtml(formatBytes(tm.memory.taskHeapPerSlot))} · TaskManager of ${escapeHtml(formatBytes(tm.memory.process))}: ` +
-        `network ${escapeHtml(formatBytes(tm.memory.network))}, framework ${escapeHtml(formatBytes(tm.memory.frameworkHeap + tm.memory.frameworkOffHeap))}, ` +
-        `JVM ${escapeHtml(formatBytes(tm.memory.jvmMetaspace + tm.memory.jvmOverhead))}`,
+      `${escapeHtml(formatBytesTrimmed(tm.memory.managedPerSlot))}${unit('managed')}`,
+      `task heap ${escapeHtml(formatBytesTrimmed(tm.memory.taskHeapPerSlot))} · TaskManager of ${escapeHtml(formatBytesTrimmed(tm.memory.process))}: ` +
+        `network ${escapeHtml(formatBytesTrimmed(tm.memory.network))}, framework ${escapeHtml(formatBytesTrimmed(tm.memory.frameworkHeap + tm.memory.frameworkOffHeap))}, ` +
+        `JVM ${escapeHtml(formatBytesTrimmed(tm.memory.jvmMetaspace + tm.memory.jvmOverhead))}`,
     ),
     card('Cost', `${amount(result.cost.coreSeconds)}${unit('core·s')}`, `${amount(result.cost.gibSeconds)} GiB·s of memory`),
     card('Restarts', groupThousands(result.restarts), `${groupThousands(result.failures.length)} failure${result.failures.length === 1 ? '' : 's'} recorded`),
     card(
       'Peak disk',
-      escapeHtml(formatBytes(result.disk.peakBytesOneTaskManager)),
-      `fullest TM, of ${escapeHtml(formatBytes(tm.diskBytes))} · ${escapeHtml(formatBytes(result.disk.peakBytesTotal))} in total`,
+      escapeHtml(formatBytesTrimmed(result.disk.peakBytesOneTaskManager)),
+      `fullest TM, of ${escapeHtml(formatBytesTrimmed(tm.diskBytes))} · ${escapeHtml(formatBytesTrimmed(result.disk.peakBytesTotal))} in total`,
     ),
   ];
   const cause = result.failureCause
@@ -623,11 +585,11 @@ function verticesTable(result: RunResult, vertexIndex: Map<string, number>): str
       num(v.end, formatDuration(v.end)) +
       num(v.busySlotSeconds, `${groupThousands(v.busySlotSeconds, 1)}`) +
       `<td class="held" title="${escapeHtml(`cpu ${v.heldBackSeconds.cpu.toFixed(1)} s, disk ${v.heldBackSeconds.disk.toFixed(1)} s, network ${v.heldBackSeconds.network.toFixed(1)} s`)}">${escapeHtml(heldBackBy(v))}</td>` +
-      num(v.inputBytes, formatBytes(v.inputBytes)) +
-      num(v.outputBytes, formatBytes(v.outputBytes)) +
-      num(v.subtaskInputBytes.min, formatBytes(v.subtaskInputBytes.min)) +
-      num(v.subtaskInputBytes.median, formatBytes(v.subtaskInputBytes.median)) +
-      num(v.subtaskInputBytes.max, formatBytes(v.subtaskInputBytes.max)) +
+      num(v.inputBytes, formatBytesTrimmed(v.inputBytes)) +
+      num(v.outputBytes, formatBytesTrimmed(v.outputBytes)) +
+      num(v.subtaskInputBytes.min, formatBytesTrimmed(v.subtaskInputBytes.min)) +
+      num(v.subtaskInputBytes.median, formatBytesTrimmed(v.subtaskInputBytes.median)) +
+      num(v.subtaskInputBytes.max, formatBytesTrimmed(v.subtaskInputBytes.max)) +
       `</tr>`
     );
   });
@@ -927,10 +889,10 @@ export function renderHtmlReport(result: RunResult, timeline: Timeline, opts: Ht
     // Far below capacity, the scale follows the data (the capacity line would flatten it).
     const showCapacity = capacity > 0 && peak >= capacity / 4;
     const maxDisk = showCapacity ? Math.max(capacity, peak) : peak;
-    const capRefs = showCapacity ? [{ value: capacity, label: `capacity ${formatBytes(capacity)}`, cls: 'capacity' }] : [];
+    const capRefs = showCapacity ? [{ value: capacity, label: `capacity ${formatBytesTrimmed(capacity)}`, cls: 'capacity' }] : [];
     const more =
       (chosen.length < diskByTm.size ? `<p class="note">The ${chosen.length} fullest of ${groupThousands(diskByTm.size)} TaskManagers are drawn.</p>` : '') +
-      (!showCapacity && capacity > 0 ? `<p class="note">Capacity ${escapeHtml(formatBytes(capacity))} per TaskManager, above the chart: the fullest disk peaked at ${escapeHtml(formatBytes(peak))}.</p>` : '');
+      (!showCapacity && capacity > 0 ? `<p class="note">Capacity ${escapeHtml(formatBytesTrimmed(capacity))} per TaskManager, above the chart: the fullest disk peaked at ${escapeHtml(formatBytesTrimmed(peak))}.</p>` : '');
     charts.push(
       `<section id="disk"><h2>Disk per TaskManager</h2><p class="sub">Bytes on each TaskManager's disk (partial outputs included) against its capacity.</p>` +
         lineChart({ id: 'chart-disk', label: 'Disk used per TaskManager', series: diskSeries, horizon, yAxis: bytesAxis(maxDisk * 1.04), refs: capRefs }) +
