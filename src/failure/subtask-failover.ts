@@ -17,8 +17,8 @@ export interface SubtaskLayout {
  * changes. An all-to-all or broadcast edge is walked once per vertex pair, not once per
  * subtask pair, so the cost is the size of the answer plus the vertices touched.
  *
- * It agrees with the generic, vertex-level {@link verticesToRestart} of
- * `region-failover.ts` on the expanded subtask graph (a property test checks this).
+ * It agrees with the generic, vertex-level reference walk `verticesToRestart` of
+ * test/support/region-failover.ts on the expanded subtask graph (a property test checks this).
  */
 export class SubtaskRegionFailover {
   private walk = 0;
