@@ -4,6 +4,7 @@ import type { ComparedChoice, Comparison, MarkedStats, RunSummary } from '../com
 import { DIMENSIONS, describeSetting, formatBandwidth, formatMaxSlots, type ChoiceSettings, type Dimension } from '../compare/grid.js';
 import { formatBytes, formatDuration } from '../util/format.js';
 import { escapeHtml, jsonForScript, pageHead, vertexColor } from './html-report.js';
+import { pageAsset } from './page-assets.js';
 import { table } from './summary.js';
 
 /** How each statistic is computed, said once for the table's footnote, the JSON and the page. */
@@ -309,43 +310,7 @@ export function compareJson(c: Comparison): Record<string, unknown> {
 }
 
 // ---------------------------------------------------------------------------
-// HTML
-
-const STYLE = `
-:root{--fg:#1d2433;--muted:#5b6577;--line:#e3e7ee;--bg:#f5f6f8;--card:#fff;--bad:#d62828;--ok:#1f8a5b}
-*{box-sizing:border-box}
-body{margin:0;background:var(--bg);color:var(--fg);font:14px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,"Liberation Sans","DejaVu Sans",sans-serif}
-main{max-width:1180px;margin:0 auto;padding:28px 24px 48px}
-h1{font-size:24px;font-weight:650;margin:0 0 2px;overflow-wrap:anywhere}
-.meta{color:var(--muted);margin:0 0 20px;overflow-wrap:anywhere}
-section{background:var(--card);border:1px solid var(--line);border-radius:10px;padding:18px 20px;margin:0 0 18px}
-h2{font-size:16px;font-weight:620;margin:0 0 4px}
-.sub{color:var(--muted);margin:0 0 12px;font-size:13px}
-.charts{display:grid;grid-template-columns:1fr;gap:22px}
-svg.chart{display:block;width:100%;height:auto;font-size:12px}
-svg.chart text{fill:#5b6577}
-svg.chart text.label{fill:var(--fg)}
-.axis line{stroke:#9aa3b2}
-.grid line{stroke:#eef0f4}
-rect.bar.failed{stroke:var(--bad);stroke-width:1.5}
-line.whisker{stroke:#1d2433;stroke-width:1.5}
-.table-wrap{overflow-x:auto}
-table{border-collapse:collapse;width:100%;font-size:13px}
-th,td{padding:6px 8px;border-bottom:1px solid var(--line);text-align:left;white-space:nowrap}
-td.choice{white-space:normal;min-width:170px;max-width:300px}
-td.marks{white-space:normal;min-width:150px}
-th{white-space:normal}
-th{font-weight:600;color:var(--muted);font-size:12px;background:#fafbfc}
-td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
-tr.has-failed td.failed{color:var(--bad);font-weight:600}
-.mark{display:inline-block;font-size:11.5px;border-radius:999px;padding:0 6px;margin:1px 4px 1px 0;background:#e3f4ec;color:var(--ok);font-weight:600}
-text.clipped-value{fill:var(--bad)!important}
-line.break{stroke:#1d2433;stroke-width:1.6}
-.swatch{display:inline-block;width:11px;height:11px;border-radius:3px;margin-right:7px;vertical-align:-1px}
-.causes{margin:10px 0 0;padding-left:18px;color:var(--bad);overflow-wrap:anywhere}
-.note{color:var(--muted);font-size:12.5px;margin:10px 0 0}
-footer{color:var(--muted);font-size:12px;text-align:center}
-`;
+// HTML (the page's stylesheet is assets/compare-report.css)
 
 /** A step of 1, 2 or 5 times a power of ten that gives about `count` ticks up to `max`. */
 function niceStep(max: number, count: number): number {
@@ -536,7 +501,7 @@ export function renderCompareHtml(c: Comparison): string {
     value: (ch) => ch.stats.coreSecondsMedian,
     format: (v) => (v >= 100 ? v.toFixed(0) : String(Math.round(v * 10) / 10)),
   });
-  return `${pageHead(title, STYLE)}
+  return `${pageHead(title, pageAsset('compare-report.css'))}
 <body>
 <main>
 <header><h1>Comparing choices for <span id="scenario-name">${escapeHtml(c.scenario)}</span></h1>

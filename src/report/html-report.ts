@@ -3,6 +3,7 @@
 import { createHash } from 'node:crypto';
 import type { AttemptRecord, MetricsSample, RunResult, Timeline } from '../model/run-result.js';
 import { BINARY_UNITS, formatBytesTrimmed, formatDuration, trimZeros } from '../util/format.js';
+import { pageAsset } from './page-assets.js';
 import { heldBackBy } from './summary.js';
 
 /** Options of {@link renderHtmlReport}. */
@@ -92,8 +93,6 @@ export function vertexColor(index: number): string {
   const light = 42 + ((index * 7) % 3) * 8;
   return `hsl(${hue}, 58%, ${light}%)`;
 }
-
-const FAILED_COLOR = '#d62828';
 
 // ---------------------------------------------------------------------------
 // Axes and scales
@@ -670,104 +669,7 @@ function sampleSeries(samples: MetricsSample[], key: string, label: string, colo
 }
 
 // ---------------------------------------------------------------------------
-// The page
-
-const STYLE = `
-:root{--fg:#1d2433;--muted:#5b6577;--line:#e3e7ee;--bg:#f5f6f8;--card:#fff;--accent:#3b7dd8;--bad:${FAILED_COLOR};--ok:#1f8a5b}
-*{box-sizing:border-box}
-body{margin:0;background:var(--bg);color:var(--fg);font:14px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,"Liberation Sans","DejaVu Sans",sans-serif;-webkit-font-smoothing:antialiased}
-main{max-width:1180px;margin:0 auto;padding:28px 24px 48px}
-header h1{font-size:24px;font-weight:650;margin:0 0 2px;letter-spacing:-.01em;overflow-wrap:anywhere}
-header .meta{color:var(--muted);margin:0 0 20px;overflow-wrap:anywhere}
-section{background:var(--card);border:1px solid var(--line);border-radius:10px;padding:18px 20px;margin:0 0 18px;box-shadow:0 1px 2px rgba(20,30,50,.04)}
-section#summary{background:none;border:0;box-shadow:none;padding:0}
-h2{font-size:16px;font-weight:620;margin:0 0 4px}
-h3{font-size:14px;margin:12px 0 4px}
-.sub{color:var(--muted);margin:0 0 12px;font-size:13px}
-.cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(150px,1fr));gap:12px}
-.card{background:var(--card);border:1px solid var(--line);border-radius:10px;padding:12px 14px}
-.card-label{color:var(--muted);font-size:12px;text-transform:uppercase;letter-spacing:.05em}
-.card-value{font-size:20px;font-weight:620;margin-top:2px;font-variant-numeric:tabular-nums}
-.card-value .unit{font-size:13px;font-weight:500;color:var(--muted)}
-.card-sub{color:var(--muted);font-size:12.5px}
-.status{display:inline-block;padding:1px 10px;border-radius:999px;font-size:15px}
-.status.ok{background:#e3f4ec;color:var(--ok)}.status.bad{background:#fbe5e5;color:var(--bad)}
-.cause{background:#fdf1f1;border:1px solid #f3c9c9;border-radius:8px;padding:8px 12px;margin:12px 0 0;overflow-wrap:anywhere}
-.warnings{background:#fff8e6;border:1px solid #f1dfae;border-radius:8px;padding:2px 14px;margin:12px 0 0}
-.warnings ul{margin:4px 0 10px;padding-left:18px}
-svg.chart{display:block;width:100%;height:auto;font-size:11px}
-svg.chart text{fill:#5b6577}
-.axis line,.axis .baseline{stroke:#9aa3b2;stroke-width:1}
-.axis .tick-grid,.grid line{stroke:#eef0f4;stroke-width:1}
-path.series{fill:none;stroke-width:2;stroke-linejoin:round}
-.capacity{stroke:var(--bad);stroke-width:1.5;stroke-dasharray:6 4}
-text.capacity-label{fill:var(--bad)!important;font-weight:600}
-.zebra{fill:#f7f8fb}
-.tm-alive{fill:#eef2f8}
-.tm-starting{fill:url(#hatch-starting)}
-.tm-sep{stroke:#dfe3ea;stroke-width:1}
-.tm-lost{stroke:var(--bad);stroke-width:3.5}
-text.tm-lost-label{fill:var(--bad)!important;font-weight:700;font-size:11.5px;paint-order:stroke;stroke:#fff;stroke-width:3px}
-text.tm-label{fill:var(--fg)!important;font-weight:600}
-text.tm-label.small{font-size:10px}
-.swatch.lost{background:linear-gradient(90deg,#fff 0 4px,var(--bad) 4px 8px,#fff 8px)}
-text.slot-label{font-size:9.5px}
-rect.attempt{stroke:#fff;stroke-width:.5;transition:opacity .12s}
-rect.attempt.failed{stroke:var(--bad);stroke-width:1.6}
-rect.attempt.canceled{fill-opacity:.4;stroke:#6b7280;stroke-dasharray:2 2}
-.failed-hatch{pointer-events:none}
-#gantt.focus rect.attempt{opacity:.18}
-#gantt.focus rect.attempt.hl{opacity:1}
-.legend,.line-legend{list-style:none;margin:10px 0 0;padding:0;display:flex;flex-wrap:wrap;gap:6px 14px;font-size:12.5px}
-.legend li{display:flex;align-items:center;gap:6px;cursor:default;padding:1px 6px;border-radius:6px;overflow-wrap:anywhere}
-.legend li[data-v]:hover,.legend li.active{background:#eef2f8}
-.line-legend li{display:flex;align-items:center;gap:6px;color:var(--muted)}
-.swatch{display:inline-block;width:12px;height:12px;border-radius:3px;flex:none}
-.swatch.failed{background:repeating-linear-gradient(45deg,#9aa3b2 0 3px,#fff 3px 5px);outline:1.6px solid var(--bad);outline-offset:-1.6px}
-.swatch.canceled{background:#d5d9e0;outline:1px dashed #6b7280;outline-offset:-1px}
-.swatch.starting{background:repeating-linear-gradient(45deg,#f3d9a6 0 2px,#fff 2px 5px)}
-.swatch.alive{background:#eef2f8;outline:1px solid #dfe3ea}
-.note{color:var(--muted);font-size:12.5px;margin:8px 0 0}
-.note.sampled{color:#8a5a00;background:#fff8e6;border-radius:6px;padding:4px 8px;display:inline-block}
-.empty{color:var(--muted);font-style:italic}
-.grid2{display:grid;grid-template-columns:1fr;gap:18px}
-.table-wrap{overflow-x:auto}
-table{border-collapse:collapse;width:100%;font-size:13px}
-th,td{padding:6px 10px;border-bottom:1px solid var(--line);text-align:left;vertical-align:top}
-th{font-weight:600;color:var(--muted);font-size:12px;white-space:nowrap;background:#fafbfc;vertical-align:bottom}
-th.group{text-align:center;border-bottom:1px solid var(--line)}
-td.num,th.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
-td.vertex{font-weight:560;overflow-wrap:anywhere;min-width:120px}
-td.vertex .swatch{margin-right:7px;vertical-align:-1px}
-td.decision{min-width:180px}
-td.held{white-space:nowrap}
-.diagnosis{background:#fff8e6;border:1px solid #f0d48a;border-radius:10px;padding:10px 16px;margin-top:12px}
-.diagnosis h3{margin:2px 0}
-.diagnosis ul{margin:6px 0;padding-left:20px}
-.diagnosis .action{color:#5b4a12}
-.origin{display:inline-block;font-size:11.5px;background:#eef2f8;color:#3d4a60;border-radius:5px;padding:0 6px;margin-right:4px}
-.reason{color:var(--muted)}
-td.cause-cell,td.restarted{overflow-wrap:anywhere;max-width:340px}
-.action{white-space:nowrap;font-size:12px;border-radius:5px;padding:0 6px;background:#eef2f8}
-tr.action-job-failed .action{background:#fbe5e5;color:var(--bad)}
-tr.action-restart .action{background:#fff1dc;color:#8a5a00}
-tbody tr:hover td{background:#fafbfd}
-footer{color:var(--muted);font-size:12px;text-align:center}
-`;
-
-// Legend interaction: hovering or clicking a vertex highlights its bars. It reads only
-// numeric data attributes, never scenario text, so nothing from the scenario reaches JS.
-const SCRIPT = `(function(){
-var g=document.getElementById('gantt');if(!g)return;
-var bars=g.querySelectorAll('rect.attempt');var pinned=null;
-function show(v){g.classList.toggle('focus',v!==null);for(var i=0;i<bars.length;i++){bars[i].classList.toggle('hl',bars[i].getAttribute('data-v')===v);}}
-var items=document.querySelectorAll('#gantt-legend li[data-v]');
-for(var i=0;i<items.length;i++){(function(li){var v=li.getAttribute('data-v');
-li.addEventListener('mouseenter',function(){if(pinned===null)show(v);});
-li.addEventListener('mouseleave',function(){if(pinned===null)show(null);});
-li.addEventListener('click',function(){pinned=pinned===v?null:v;for(var j=0;j<items.length;j++)items[j].classList.toggle('active',items[j].getAttribute('data-v')===pinned);show(pinned===null?v:pinned);});
-})(items[i]);}
-})();`;
+// The page (its stylesheet is assets/run-report.css)
 
 /**
  * The start of a self-contained page up to `</head>`: a Content-Security-Policy that allows
@@ -785,7 +687,9 @@ export function pageHead(title: string, style: string, scriptSource?: string): s
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="generator" content="batchsim">
 <title>${escapeHtml(title)}</title>
-<style>${style}</style>
+<style>
+${style}
+</style>
 </head>`;
 }
 
@@ -901,9 +805,12 @@ export function renderHtmlReport(result: RunResult, timeline: Timeline, opts: Ht
     );
   }
 
-  const scriptHash = createHash('sha256').update(SCRIPT, 'utf8').digest('base64');
+  // Legend interaction: hovering or clicking a vertex highlights its bars. The script reads only
+  // numeric data attributes, never scenario text, so nothing from the scenario reaches JS.
+  const script = pageAsset('gantt-legend.js');
+  const scriptHash = createHash('sha256').update(script, 'utf8').digest('base64');
 
-  return `${pageHead(title, STYLE, `'sha256-${scriptHash}'`)}
+  return `${pageHead(title, pageAsset('run-report.css'), `'sha256-${scriptHash}'`)}
 <body>
 <main>
 <header><h1 id="title">${escapeHtml(title)}</h1>
@@ -925,7 +832,7 @@ ${failuresTable(result)}
 <footer>Generated by batchsim. Times are seconds from job submission; bytes are binary units (1 KiB = 1024 B).</footer>
 </main>
 <script type="application/json" id="batchsim-result">${jsonForScript(result)}</script>
-<script>${SCRIPT}</script>
+<script>${script}</script>
 </body>
 </html>
 `;
