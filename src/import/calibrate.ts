@@ -98,12 +98,12 @@ export function calibrateRuns(runs: readonly RunGraph[], opts: CalibrationOption
         delete v.skewWeights;
         const id = ids.get(v.key)!;
         const own = targetObs.get(v.key)!;
-        const used = from.map((r) => ({ r, o: observations[r].get(v.key)! }));
+        const used = from.map((r) => ({ run: r, observation: observations[r].get(v.key)! }));
         const tag = (r: number, why: string) => (multi ? `${runs[r].file}: ${why}` : why);
         const reasons = new Set<string>();
         const defaulted: string[] = [];
         v.parallelism = own.parallelism;
-        for (const { r, o } of used) {
+        for (const { run: r, observation: o } of used) {
           if (o.skipped.length > 0) {
             warnings.push(
               `${multi ? `${runs[r].file}: ` : ''}vertex \`${id}\`: subtask${o.skipped.length > 1 ? 's' : ''} ${o.skipped.join(', ')} left out of the fit: ` +
@@ -117,7 +117,7 @@ export function calibrateRuns(runs: readonly RunGraph[], opts: CalibrationOption
           );
         }
         const isSource = v.inputs.length === 0;
-        const ctx: VertexContext = { v, id, used, warnings, reasons, defaulted, tag };
+        const ctx: VertexContext = { vertex: v, id, used, warnings, reasons, defaulted, tag };
 
         if (isSource) {
           if (own.missing.sourceBytes === undefined) {
@@ -191,10 +191,10 @@ export function calibrateRuns(runs: readonly RunGraph[], opts: CalibrationOption
 
 /** What the per-vertex steps share: the vertex being filled, its runs, and where findings go. */
 interface VertexContext {
-  v: ImportVertex;
+  vertex: ImportVertex;
   id: string;
   /** The observations of the runs fitted from, with their run index. */
-  used: { r: number; o: Observation }[];
+  used: { run: number; observation: Observation }[];
   warnings: string[];
   /** Why defaults were needed, and which (for one warning per vertex). */
   reasons: Set<string>;
@@ -205,15 +205,15 @@ interface VertexContext {
 
 /** Fills `fixed`, `rate` and jitter of a vertex from the time points of its runs; returns the fit report. */
 function fitTime(ctx: VertexContext, opts: CalibrationOptions): FitReport {
-  const { v, id, used, warnings, reasons, defaulted, tag } = ctx;
-  const points = used.flatMap(({ o }) => o.points);
-  const timed = used.filter(({ o }) => o.level !== 'none');
+  const { vertex: v, id, used, warnings, reasons, defaulted, tag } = ctx;
+  const points = used.flatMap(({ observation: o }) => o.points);
+  const timed = used.filter(({ observation: o }) => o.level !== 'none');
   const report: FitReport = { id, method: 'default', points: points.length, runs: timed.length, fixedSeconds: 0 };
   if (points.length === 0) {
     v.rate = opts.defaults.rate;
     v.assumed.rate = true;
     report.rate = opts.defaults.rate;
-    for (const { r, o } of used) reasons.add(tag(r, o.missing.duration ?? 'has no duration'));
+    for (const { run: r, observation: o } of used) reasons.add(tag(r, o.missing.duration ?? 'has no duration'));
     defaulted.push(`rate ${formatFlinkRate(opts.defaults.rate)}`);
   } else if (points.every((p) => p.seconds === 0)) {
     report.method = 'zero';
@@ -229,7 +229,7 @@ function fitTime(ctx: VertexContext, opts: CalibrationOptions): FitReport {
     });
     if (fit.fixedSeconds > 0) v.fixedSeconds = fit.fixedSeconds;
     if (fit.secondsPerByte > 0) v.rate = 1 / fit.secondsPerByte;
-    const subtaskLevel = timed.every(({ o }) => o.level === 'subtask');
+    const subtaskLevel = timed.every(({ observation: o }) => o.level === 'subtask');
     if (subtaskLevel && fit.sigma !== undefined) {
       v.jitterSigma = fit.sigma;
       report.sigma = fit.sigma;
@@ -271,21 +271,21 @@ function fitTime(ctx: VertexContext, opts: CalibrationOptions): FitReport {
 
 /** Fills the selectivity of a vertex with consumers: bytes written / bytes read over its runs. */
 function fitSelectivity(ctx: VertexContext): void {
-  const { v, used, reasons, defaulted, tag } = ctx;
-  const measured = used.filter(({ o }) => o.written !== undefined && o.input > 0);
+  const { vertex: v, used, reasons, defaulted, tag } = ctx;
+  const measured = used.filter(({ observation: o }) => o.written !== undefined && o.input > 0);
   if (measured.length > 0) {
-    const written = measured.reduce((s, { o }) => s + o.written!, 0);
-    const read = measured.reduce((s, { o }) => s + o.input, 0);
+    const written = measured.reduce((s, { observation: o }) => s + o.written!, 0);
+    const read = measured.reduce((s, { observation: o }) => s + o.input, 0);
     v.selectivity = written / read;
     v.notes.push(
       measured.length === 1
         ? `selectivity: wrote ${formatBytesPrecise(written)} of ${formatBytesPrecise(read)} read`
         : `selectivity: wrote ${formatBytesPrecise(written)} of ${formatBytesPrecise(read)} read in ${measured.length} runs`,
     );
-  } else if (used.some(({ o }) => o.input > 0)) {
+  } else if (used.some(({ observation: o }) => o.input > 0)) {
     v.selectivity = 1;
     v.assumed.selectivity = true;
-    for (const { r, o } of used) if (o.missing.written !== undefined) reasons.add(tag(r, o.missing.written));
+    for (const { run: r, observation: o } of used) if (o.missing.written !== undefined) reasons.add(tag(r, o.missing.written));
     defaulted.push('selectivity 1');
   }
 }
