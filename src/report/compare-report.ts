@@ -3,8 +3,7 @@
 import type { ComparedChoice, Comparison, MarkedStats, RunSummary } from '../compare/aggregate.js';
 import { DIMENSIONS, describeSetting, formatBandwidth, formatMaxSlots, type ChoiceSettings, type Dimension } from '../compare/grid.js';
 import { formatBytes, formatDuration } from '../util/format.js';
-import { escapeHtml, jsonForScript, pageHead, vertexColor } from './html-report.js';
-import { pageAsset } from './page-assets.js';
+import { escapeHtml, jsonForScript, pageAsset, pageHead, svgNumber, vertexColor } from './html-page.js';
 import { table } from './summary.js';
 
 /** How each statistic is computed, said once for the table's footnote, the JSON and the page. */
@@ -336,9 +335,6 @@ function timeTick(t: number): string {
   return `${t} s`;
 }
 
-/** Coordinates rounded to two decimals keep the SVG short. */
-const c2 = (n: number): string => String(Math.round(n * 100) / 100);
-
 interface BarSpec {
   id: string;
   title: string;
@@ -388,8 +384,8 @@ function barChart(c: Comparison, spec: BarSpec): string {
   // Ticks by index, not by adding steps, so rounding never adds or drops the last one.
   for (let k = 0; k * step <= axisMax + step / 2; k++) {
     const t = k * step;
-    grid.push(`<line x1="${c2(x(t))}" y1="${top}" x2="${c2(x(t))}" y2="${top + rowH * c.choices.length}"/>`);
-    parts.push(`<text x="${c2(x(t))}" y="${h - 6}" text-anchor="middle">${escapeHtml((spec.tick ?? spec.format)(t))}</text>`);
+    grid.push(`<line x1="${svgNumber(x(t))}" y1="${top}" x2="${svgNumber(x(t))}" y2="${top + rowH * c.choices.length}"/>`);
+    parts.push(`<text x="${svgNumber(x(t))}" y="${h - 6}" text-anchor="middle">${escapeHtml((spec.tick ?? spec.format)(t))}</text>`);
   }
   const bars = c.choices.map((ch, i) => {
     const y = top + i * rowH;
@@ -403,25 +399,25 @@ function barChart(c: Comparison, spec: BarSpec): string {
     const clipped = v > axisMax;
     let s =
       `<g class="row" data-choice="${ch.index}"><title>${escapeHtml(tip)}</title>` +
-      `<text class="label" x="${labelW - 8}" y="${c2(y + rowH / 2 + 4)}" text-anchor="end">${escapeHtml(label)}</text>` +
-      `<rect class="bar${failed ? ' failed' : ''}${clipped ? ' clipped' : ''}" data-choice="${ch.index}" data-value="${v}" x="${labelW}" y="${c2(y + 6)}" width="${c2(Math.max(0, x(v) - labelW))}" height="${rowH - 12}" rx="3" fill="${failed ? `url(#${hatch})` : vertexColor(ch.index)}"/>`;
+      `<text class="label" x="${labelW - 8}" y="${svgNumber(y + rowH / 2 + 4)}" text-anchor="end">${escapeHtml(label)}</text>` +
+      `<rect class="bar${failed ? ' failed' : ''}${clipped ? ' clipped' : ''}" data-choice="${ch.index}" data-value="${v}" x="${labelW}" y="${svgNumber(y + 6)}" width="${svgNumber(Math.max(0, x(v) - labelW))}" height="${rowH - 12}" rx="3" fill="${failed ? `url(#${hatch})` : vertexColor(ch.index)}"/>`;
     if (clipped) {
       // Two slanted strokes near the cut end (an axis-break mark): the bar goes on beyond the scale.
       const bx = x(v) - 14;
       s +=
-        `<line class="break" x1="${c2(bx)}" y1="${c2(y + rowH - 4)}" x2="${c2(bx + 6)}" y2="${c2(y + 4)}"/>` +
-        `<line class="break" x1="${c2(bx + 5)}" y1="${c2(y + rowH - 4)}" x2="${c2(bx + 11)}" y2="${c2(y + 4)}"/>`;
+        `<line class="break" x1="${svgNumber(bx)}" y1="${svgNumber(y + rowH - 4)}" x2="${svgNumber(bx + 6)}" y2="${svgNumber(y + 4)}"/>` +
+        `<line class="break" x1="${svgNumber(bx + 5)}" y1="${svgNumber(y + rowH - 4)}" x2="${svgNumber(bx + 11)}" y2="${svgNumber(y + 4)}"/>`;
     }
     if (!clipped && whiskerEnd !== undefined && whiskerEnd > v) {
       const mid = y + rowH / 2;
       const capped = whiskerEnd > axisMax;
       s +=
-        `<line class="whisker" data-choice="${ch.index}" x1="${c2(x(v))}" y1="${c2(mid)}" x2="${c2(x(whiskerEnd))}" y2="${c2(mid)}"/>` +
-        (capped ? '' : `<line class="whisker" x1="${c2(x(whiskerEnd))}" y1="${c2(mid - 6)}" x2="${c2(x(whiskerEnd))}" y2="${c2(mid + 6)}"/>`);
+        `<line class="whisker" data-choice="${ch.index}" x1="${svgNumber(x(v))}" y1="${svgNumber(mid)}" x2="${svgNumber(x(whiskerEnd))}" y2="${svgNumber(mid)}"/>` +
+        (capped ? '' : `<line class="whisker" x1="${svgNumber(x(whiskerEnd))}" y1="${svgNumber(mid - 6)}" x2="${svgNumber(x(whiskerEnd))}" y2="${svgNumber(mid + 6)}"/>`);
     }
     const end = Math.max(x(v), whiskerEnd !== undefined ? x(whiskerEnd) : 0);
     const words = marks(ch);
-    s += `<text${clipped ? ' class="clipped-value"' : ''} x="${c2(end + 6)}" y="${c2(y + rowH / 2 + 4)}">${escapeHtml(spec.format(v))}${words.length > 0 ? ` · ${words.join(', ')}` : ''}${failed ? ' · failed runs' : ''}</text>`;
+    s += `<text${clipped ? ' class="clipped-value"' : ''} x="${svgNumber(end + 6)}" y="${svgNumber(y + rowH / 2 + 4)}">${escapeHtml(spec.format(v))}${words.length > 0 ? ` · ${words.join(', ')}` : ''}${failed ? ' · failed runs' : ''}</text>`;
     return `${s}</g>`;
   });
   return (

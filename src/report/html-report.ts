@@ -3,8 +3,9 @@
 import { createHash } from 'node:crypto';
 import type { AttemptRecord, MetricsSample, RunResult, Timeline } from '../model/run-result.js';
 import { BINARY_UNITS, formatBytesTrimmed, formatDuration, trimZeros } from '../util/format.js';
-import { pageAsset } from './page-assets.js';
+import { escapeHtml, jsonForScript, pageAsset, pageHead, PALETTE, svgNumber, vertexColor } from './html-page.js';
 import { heldBackBy } from './summary.js';
+import { diskPointsByTaskManager, lastPerTime, type TimePoint } from './time-series.js';
 
 /** Options of {@link renderHtmlReport}. */
 export interface HtmlReportOptions {
@@ -26,35 +27,6 @@ export const DISK_MAX_SERIES = 16;
 export const FAILURES_MAX_ROWS = 1_000;
 
 // ---------------------------------------------------------------------------
-// Escaping
-
-/**
- * Escapes text for HTML element content and double- or single-quoted attribute values.
- * Every string that comes from a scenario goes through here before it reaches the page.
- */
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => HTML_ENTITIES[c] ?? c);
-}
-
-const HTML_ENTITIES: Record<string, string> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  "'": '&#39;',
-};
-
-/**
- * Serialises a value as JSON that is safe inside a `<script>` element: `<`, `>` and `&`
- * become `\u003c`-style escapes so that no `</script>` or `<!--` can end or confuse the
- * element, and U+2028/U+2029 are escaped for older JavaScript parsers. `JSON.parse` of
- * the element's text gives the value back unchanged.
- */
-export function jsonForScript(value: unknown): string {
-  return JSON.stringify(value).replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-}
-
-// ---------------------------------------------------------------------------
 // Formatting (fixed, not locale-dependent, so the page is the same on every machine)
 
 function groupThousands(n: number, decimals = 0): string {
@@ -69,29 +41,6 @@ function maxOf(values: readonly number[]): number {
   let m = 0;
   for (const v of values) if (v > m) m = v;
   return m;
-}
-
-/** Coordinates with at most two decimals keep the SVG small without visible loss. */
-function c2(n: number): string {
-  const r = Math.round(n * 100) / 100;
-  return String(r === 0 ? 0 : r);
-}
-
-// ---------------------------------------------------------------------------
-// Colours
-
-// Hand-picked for distinctness on white; red is left out because it marks failures.
-const PALETTE = [
-  '#3b7dd8', '#f0a030', '#2fa37a', '#8a63d2', '#e0609e', '#1fa5a8',
-  '#8fb339', '#5563c9', '#e07a38', '#3fb0e0', '#a67c3d', '#6b7a90',
-];
-
-/** Colour of the vertex at `index`; past the palette, hues spread by the golden angle. */
-export function vertexColor(index: number): string {
-  if (index < PALETTE.length) return PALETTE[index];
-  const hue = Math.round(((index - PALETTE.length) * 137.508 + 20) % 360);
-  const light = 42 + ((index * 7) % 3) * 8;
-  return `hsl(${hue}, 58%, ${light}%)`;
 }
 
 // ---------------------------------------------------------------------------
@@ -167,21 +116,16 @@ function bytesAxis(maxValue: number): ValueAxis {
   };
 }
 
-const W = 1100;
+const CHART_WIDTH = 1100;
 
 // ---------------------------------------------------------------------------
 // Line charts
-
-interface Point {
-  time: number;
-  value: number;
-}
 
 interface Series {
   key: string;
   label: string;
   color: string;
-  points: Point[];
+  points: TimePoint[];
   /** Filled down to zero under the step line. */
   area?: boolean;
   dashed?: boolean;
@@ -193,7 +137,7 @@ interface Series {
  * Reduces a long series to at most about {@link CHART_MAX_POINTS} points by keeping, per
  * time bucket, the lowest and highest points and the last one, so peaks survive.
  */
-function reduce(points: Point[], horizon: number): { points: Point[]; reduced: boolean } {
+function reduce(points: TimePoint[], horizon: number): { points: TimePoint[]; reduced: boolean } {
   if (points.length <= CHART_MAX_POINTS) return { points, reduced: false };
   const buckets = Math.floor(CHART_MAX_POINTS / 3);
   const t0 = points[0].time;
@@ -221,19 +165,6 @@ function reduce(points: Point[], horizon: number): { points: Point[]; reduced: b
   return { points: [...keep].sort((x, y) => x - y).map((i) => points[i]), reduced: true };
 }
 
-/** Keeps the last of points sharing a time: the state after every change at that moment. */
-function lastPerTime(points: Point[]): Point[] {
-  const out: Point[] = [];
-  // Timelines are recorded in time order; sorting (stable, so ties keep their order) is only a fallback.
-  let sorted = true;
-  for (let i = 1; i < points.length && sorted; i++) sorted = points[i - 1].time <= points[i].time;
-  for (const p of sorted ? points : [...points].sort((a, b) => a.time - b.time)) {
-    if (out.length > 0 && out[out.length - 1].time === p.time) out[out.length - 1] = p;
-    else out.push(p);
-  }
-  return out;
-}
-
 interface ChartSpec {
   id: string;
   label: string;
@@ -251,7 +182,7 @@ function lineChart(spec: ChartSpec): string {
   const mr = 16;
   const mt = 12;
   const mb = 30;
-  const x = linear(0, spec.horizon, ml, W - mr);
+  const x = linear(0, spec.horizon, ml, CHART_WIDTH - mr);
   const y = linear(0, spec.yAxis.max, H - mb, mt);
   const tAxis = timeAxis(spec.horizon, 10);
   const parts: string[] = [];
@@ -259,11 +190,11 @@ function lineChart(spec: ChartSpec): string {
 
   parts.push(`<g class="grid">`);
   for (const v of spec.yAxis.values) {
-    parts.push(`<line x1="${ml}" x2="${W - mr}" y1="${c2(y(v))}" y2="${c2(y(v))}"/>`);
+    parts.push(`<line x1="${ml}" x2="${CHART_WIDTH - mr}" y1="${svgNumber(y(v))}" y2="${svgNumber(y(v))}"/>`);
   }
   parts.push(`</g><g class="axis y-axis">`);
   for (const v of spec.yAxis.values) {
-    parts.push(`<text x="${ml - 8}" y="${c2(y(v) + 4)}" text-anchor="end">${escapeHtml(spec.yAxis.label(v))}</text>`);
+    parts.push(`<text x="${ml - 8}" y="${svgNumber(y(v) + 4)}" text-anchor="end">${escapeHtml(spec.yAxis.label(v))}</text>`);
   }
   parts.push(`</g>`);
   parts.push(timeAxisSvg(tAxis, x, H - mb, mt));
@@ -274,13 +205,13 @@ function lineChart(spec: ChartSpec): string {
     anyReduced ||= r.reduced;
     const pts = r.points;
     // A step function: each value holds until the next point, the last until the horizon.
-    let d = `M${c2(x(pts[0].time))} ${c2(y(pts[0].value))}`;
+    let d = `M${svgNumber(x(pts[0].time))} ${svgNumber(y(pts[0].value))}`;
     for (let i = 1; i < pts.length; i++) {
-      d += s.linear ? `L${c2(x(pts[i].time))} ${c2(y(pts[i].value))}` : `H${c2(x(pts[i].time))}V${c2(y(pts[i].value))}`;
+      d += s.linear ? `L${svgNumber(x(pts[i].time))} ${svgNumber(y(pts[i].value))}` : `H${svgNumber(x(pts[i].time))}V${svgNumber(y(pts[i].value))}`;
     }
-    d += `H${c2(x(spec.horizon))}`;
+    d += `H${svgNumber(x(spec.horizon))}`;
     if (s.area) {
-      const area = `${d}V${c2(y(0))}H${c2(x(pts[0].time))}Z`;
+      const area = `${d}V${svgNumber(y(0))}H${svgNumber(x(pts[0].time))}Z`;
       parts.push(`<path class="area" d="${area}" fill="${s.color}" fill-opacity="0.16"/>`);
     }
     parts.push(
@@ -289,15 +220,15 @@ function lineChart(spec: ChartSpec): string {
     );
   }
   for (const ref of spec.refs ?? []) {
-    const ry = c2(y(ref.value));
+    const ry = svgNumber(y(ref.value));
     parts.push(
-      `<line class="${ref.cls}" x1="${ml}" x2="${W - mr}" y1="${ry}" y2="${ry}"/>` +
-        `<text class="${ref.cls}-label" x="${W - mr - 4}" y="${c2(y(ref.value) - 5)}" text-anchor="end">${escapeHtml(ref.label)}</text>`,
+      `<line class="${ref.cls}" x1="${ml}" x2="${CHART_WIDTH - mr}" y1="${ry}" y2="${ry}"/>` +
+        `<text class="${ref.cls}-label" x="${CHART_WIDTH - mr - 4}" y="${svgNumber(y(ref.value) - 5)}" text-anchor="end">${escapeHtml(ref.label)}</text>`,
     );
   }
 
   const svg =
-    `<svg class="chart" id="${spec.id}" viewBox="0 0 ${W} ${H}" role="img" aria-label="${escapeHtml(spec.label)}" ` +
+    `<svg class="chart" id="${spec.id}" viewBox="0 0 ${CHART_WIDTH} ${H}" role="img" aria-label="${escapeHtml(spec.label)}" ` +
     `data-reduced="${anyReduced}">${parts.join('')}</svg>`;
   const legend = spec.series
     .map(
@@ -321,9 +252,9 @@ function lineChart(spec: ChartSpec): string {
 }
 
 function timeAxisSvg(axis: TimeAxis, x: Linear, yBase: number, yTop: number): string {
-  const parts = [`<g class="axis x-axis">`, `<line class="baseline" x1="${c2(x(0))}" x2="${c2(x(axis.values.at(-1) ?? 0))}" y1="${yBase}" y2="${yBase}"/>`];
+  const parts = [`<g class="axis x-axis">`, `<line class="baseline" x1="${svgNumber(x(0))}" x2="${svgNumber(x(axis.values.at(-1) ?? 0))}" y1="${yBase}" y2="${yBase}"/>`];
   for (const t of axis.values) {
-    const tx = c2(x(t));
+    const tx = svgNumber(x(t));
     parts.push(
       `<line class="tick-grid" x1="${tx}" x2="${tx}" y1="${yTop}" y2="${yBase}"/>` +
         `<line x1="${tx}" x2="${tx}" y1="${yBase}" y2="${yBase + 4}"/>` +
@@ -407,7 +338,7 @@ function gantt(timeline: Timeline, horizon: number, vertexIndex: Map<string, num
   const mb = 30;
   const plotH = rows.length * rowH;
   const H = mt + plotH + mb;
-  const x = linear(0, horizon, ml, W - mr);
+  const x = linear(0, horizon, ml, CHART_WIDTH - mr);
   const tAxis = timeAxis(horizon, 10);
   const parts: string[] = [];
 
@@ -428,14 +359,14 @@ function gantt(timeline: Timeline, horizon: number, vertexIndex: Map<string, num
     const n = Math.max(1, slotsByTm.get(tm) ?? 0);
     const y0 = mt + first * rowH;
     const h = n * rowH;
-    if (i % 2 === 1) parts.push(`<rect class="zebra" x="${ml}" y="${y0}" width="${W - mr - ml}" height="${h}"/>`);
+    if (i % 2 === 1) parts.push(`<rect class="zebra" x="${ml}" y="${y0}" width="${CHART_WIDTH - mr - ml}" height="${h}"/>`);
     const rec = tmRecords.get(tm);
     if (rec) {
       const ready = rec.readyAt ?? rec.releasedAt ?? horizon;
       const end = rec.goneAt ?? rec.releasedAt ?? horizon;
       if (ready > rec.requestedAt) {
         parts.push(
-          `<rect class="tm-starting" x="${c2(x(rec.requestedAt))}" y="${y0}" width="${c2(Math.max(0.5, x(ready) - x(rec.requestedAt)))}" height="${h}">` +
+          `<rect class="tm-starting" x="${svgNumber(x(rec.requestedAt))}" y="${y0}" width="${svgNumber(Math.max(0.5, x(ready) - x(rec.requestedAt)))}" height="${h}">` +
             `<title>TaskManager ${tmText} starting: requested at ${escapeHtml(formatDuration(rec.requestedAt))}${
               rec.readyAt === null ? ', never ready' : `, ready at ${escapeHtml(formatDuration(rec.readyAt))}`
             }</title></rect>`,
@@ -443,7 +374,7 @@ function gantt(timeline: Timeline, horizon: number, vertexIndex: Map<string, num
       }
       if (rec.readyAt !== null) {
         parts.push(
-          `<rect class="tm-alive" x="${c2(x(rec.readyAt))}" y="${y0}" width="${c2(Math.max(0.5, x(end) - x(rec.readyAt)))}" height="${h}">` +
+          `<rect class="tm-alive" x="${svgNumber(x(rec.readyAt))}" y="${y0}" width="${svgNumber(Math.max(0.5, x(end) - x(rec.readyAt)))}" height="${h}">` +
             `<title>TaskManager ${tmText}: ready ${escapeHtml(formatDuration(rec.readyAt))}, ${
               rec.releasedAt === null ? 'never released' : `${rec.endReason === 'lost' ? 'lost' : 'released'} ${escapeHtml(formatDuration(rec.releasedAt))}`
             }${rec.endReason ? ` (${escapeHtml(rec.endReason)})` : ''}</title></rect>`,
@@ -453,18 +384,18 @@ function gantt(timeline: Timeline, horizon: number, vertexIndex: Map<string, num
         // A bold red bar across the band and the word, so the loss reads at a glance.
         const lx = x(rec.releasedAt);
         const tip = `<title>TaskManager ${tmText} lost at ${escapeHtml(formatDuration(rec.releasedAt))}</title>`;
-        const labelLeft = lx + 52 > W - mr;
+        const labelLeft = lx + 52 > CHART_WIDTH - mr;
         parts.push(
-          `<g class="tm-lost-mark"><line class="tm-lost" x1="${c2(lx)}" x2="${c2(lx)}" y1="${y0}" y2="${y0 + h}">${tip}</line>` +
-            `<text class="tm-lost-label" x="${c2(labelLeft ? lx - 5 : lx + 5)}" y="${c2(y0 + Math.min(h, 26) / 2 + 4)}"${labelLeft ? ' text-anchor="end"' : ''}>✕ lost${tip}</text></g>`,
+          `<g class="tm-lost-mark"><line class="tm-lost" x1="${svgNumber(lx)}" x2="${svgNumber(lx)}" y1="${y0}" y2="${y0 + h}">${tip}</line>` +
+            `<text class="tm-lost-label" x="${svgNumber(labelLeft ? lx - 5 : lx + 5)}" y="${svgNumber(y0 + Math.min(h, 26) / 2 + 4)}"${labelLeft ? ' text-anchor="end"' : ''}>✕ lost${tip}</text></g>`,
         );
       }
     }
-    if (i > 0) parts.push(`<line class="tm-sep" x1="4" x2="${W - mr}" y1="${y0}" y2="${y0}"/>`);
-    parts.push(`<text class="tm-label${h < 16 ? ' small' : ''}" x="8" y="${c2(y0 + Math.min(h, 26) / 2 + (h < 16 ? 3.5 : 4))}">TM ${tmText}</text>`);
+    if (i > 0) parts.push(`<line class="tm-sep" x1="4" x2="${CHART_WIDTH - mr}" y1="${y0}" y2="${y0}"/>`);
+    parts.push(`<text class="tm-label${h < 16 ? ' small' : ''}" x="8" y="${svgNumber(y0 + Math.min(h, 26) / 2 + (h < 16 ? 3.5 : 4))}">TM ${tmText}</text>`);
     if (rowH >= 12 && n > 1) {
       for (let s = 0; s < n; s++) {
-        parts.push(`<text class="slot-label" x="${ml - 6}" y="${c2(y0 + s * rowH + rowH / 2 + 3.5)}" text-anchor="end">slot ${s}</text>`);
+        parts.push(`<text class="slot-label" x="${ml - 6}" y="${svgNumber(y0 + s * rowH + rowH / 2 + 3.5)}" text-anchor="end">slot ${s}</text>`);
       }
     }
   });
@@ -490,17 +421,17 @@ function gantt(timeline: Timeline, horizon: number, vertexIndex: Map<string, num
       `(${formatDuration(a.end - a.start)}) · ${a.outcome}${a.cause ? `: ${a.cause}` : ''}\n` +
       `in ${formatBytesTrimmed(a.inputBytes)} · out ${formatBytesTrimmed(a.outputBytes)}`;
     parts.push(
-      `<rect class="attempt ${escapeHtml(a.outcome)}" data-outcome="${escapeHtml(a.outcome)}" data-v="${v}" x="${c2(bx)}" y="${c2(by)}" ` +
-        `width="${c2(bw)}" height="${c2(bh)}" fill="${vertexColor(v)}"><title>${escapeHtml(tip)}</title></rect>`,
+      `<rect class="attempt ${escapeHtml(a.outcome)}" data-outcome="${escapeHtml(a.outcome)}" data-v="${v}" x="${svgNumber(bx)}" y="${svgNumber(by)}" ` +
+        `width="${svgNumber(bw)}" height="${svgNumber(bh)}" fill="${vertexColor(v)}"><title>${escapeHtml(tip)}</title></rect>`,
     );
     if (a.outcome === 'failed') {
-      hatches.push(`<rect class="failed-hatch" x="${c2(bx)}" y="${c2(by)}" width="${c2(bw)}" height="${c2(bh)}" fill="url(#hatch-failed)"/>`);
+      hatches.push(`<rect class="failed-hatch" x="${svgNumber(bx)}" y="${svgNumber(by)}" width="${svgNumber(bw)}" height="${svgNumber(bh)}" fill="url(#hatch-failed)"/>`);
     }
   }
   parts.push(`</g><g class="failed-marks">${hatches.join('')}</g>`);
 
   const svg =
-    `<svg class="chart" id="gantt" viewBox="0 0 ${W} ${H}" role="img" aria-label="Attempts by TaskManager and slot" ` +
+    `<svg class="chart" id="gantt" viewBox="0 0 ${CHART_WIDTH} ${H}" role="img" aria-label="Attempts by TaskManager and slot" ` +
     `data-attempts-total="${total}" data-attempts-shown="${shown}" data-rows="${rows.length}">${parts.join('')}</svg>`;
 
   const notes: string[] = [];
@@ -672,28 +603,6 @@ function sampleSeries(samples: MetricsSample[], key: string, label: string, colo
 // The page (its stylesheet is assets/run-report.css)
 
 /**
- * The start of a self-contained page up to `</head>`: a Content-Security-Policy that allows
- * no network access, inline styles and, when given, only the script with that hash.
- * @param scriptSource a CSP source such as `'sha256-...'`, or undefined for no script
- */
-export function pageHead(title: string, style: string, scriptSource?: string): string {
-  const script = scriptSource === undefined ? '' : ` script-src ${scriptSource};`;
-  const csp = `default-src 'none'; style-src 'unsafe-inline';${script} base-uri 'none'; form-action 'none'`;
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="generator" content="batchsim">
-<title>${escapeHtml(title)}</title>
-<style>
-${style}
-</style>
-</head>`;
-}
-
-/**
  * Renders a run as one self-contained HTML page (no network access: inline CSS, inline
  * SVG charts built here, a small inline script, and a Content-Security-Policy that
  * allows nothing else).
@@ -767,12 +676,7 @@ export function renderHtmlReport(result: RunResult, timeline: Timeline, opts: Ht
     charts.push(resourceSection(result, samples, horizon));
   }
 
-  const diskByTm = new Map<number, Point[]>();
-  for (const d of timeline.disk) {
-    let list = diskByTm.get(d.tm);
-    if (!list) diskByTm.set(d.tm, (list = []));
-    list.push({ time: d.time, value: d.bytes });
-  }
+  const diskByTm = diskPointsByTaskManager(timeline.disk);
   const capacity = result.taskManagers.diskBytes;
   if (diskByTm.size === 0) {
     charts.push(`<section id="disk"><h2>Disk per TaskManager</h2><p class="empty">No disk samples were recorded.</p></section>`);

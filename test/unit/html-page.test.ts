@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { renderHtmlReport } from '../../src/report/html-report.js';
-import { pageAsset } from '../../src/report/page-assets.js';
+import { pageAsset } from '../../src/report/html-page.js';
 import { smallRun } from '../support/report-fixtures.js';
 
 const assets = resolve(import.meta.dirname, '../../src/report/assets');
