@@ -21,7 +21,7 @@ export function pageAsset(name: PageAsset): string {
     try {
       text = readFileSync(url, 'utf8');
     } catch {
-      throw new Error(`batchsim: ${fileURLToPath(url)} is missing: this installation is incomplete (\`npm run build\` copies it)`);
+      throw new Error(`${fileURLToPath(url)} is missing: this installation is incomplete (\`npm run build\` copies it)`);
     }
     if (text.endsWith('\n')) text = text.slice(0, -1);
     loaded.set(name, text);
