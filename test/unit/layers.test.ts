@@ -67,4 +67,13 @@ describe('module dependencies', () => {
       expect(foldersUsedBy('model').has(user)).toBe(false);
     }
   });
+
+  it('the cluster knows nothing of jobs; a job runtime knows nothing of schedulers or of other jobs', () => {
+    // model/cluster is Flink's ResourceManager side: TaskManagers, slots, queues.
+    for (const jobSide of ['scheduler', 'runtime', 'dispatcher', 'failure', 'scenario']) expect(foldersUsedBy('model/cluster').has(jobSide)).toBe(false);
+    // runtime/ (a JobRun's contract, restarts, failure log) is what schedulers build on; the dispatcher runs several.
+    expect(foldersUsedBy('runtime').has('scheduler')).toBe(false);
+    expect(foldersUsedBy('runtime').has('dispatcher')).toBe(false);
+    expect(foldersUsedBy('scheduler').has('dispatcher')).toBe(false);
+  });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { WorkloadJobSpec } from '../../src/model/workload-spec.js';
-import { WorkloadRun, type WorkloadRunInput } from '../../src/runtime/workload-run.js';
+import { WorkloadRun, type WorkloadRunInput } from '../../src/dispatcher/workload-run.js';
 import { scenario, withUnlimitedIo } from '../support/run.js';
 
 /**
