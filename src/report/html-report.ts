@@ -55,7 +55,7 @@ export function jsonForScript(value: unknown): string {
 // ---------------------------------------------------------------------------
 // Formatting (fixed, not locale-dependent, so the page is the same on every machine)
 
-function groupThousands(n: number, decimals = 0): string {
+export function groupThousands(n: number, decimals = 0): string {
   const fixed = Math.abs(n).toFixed(decimals);
   const [int, frac] = fixed.split('.');
   const grouped = int.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
@@ -102,14 +102,14 @@ export function formatBytes(bytes: number | null | undefined): string {
 }
 
 /** Largest value, 0 for none; a loop because spreading a long array into Math.max overflows the stack. */
-function maxOf(values: readonly number[]): number {
+export function maxOf(values: readonly number[]): number {
   let m = 0;
   for (const v of values) if (v > m) m = v;
   return m;
 }
 
 /** Coordinates with at most two decimals keep the SVG small without visible loss. */
-function c2(n: number): string {
+export function c2(n: number): string {
   const r = Math.round(n * 100) / 100;
   return String(r === 0 ? 0 : r);
 }
@@ -131,16 +131,16 @@ export function vertexColor(index: number): string {
   return `hsl(${hue}, 58%, ${light}%)`;
 }
 
-const FAILED_COLOR = '#d62828';
+export const FAILED_COLOR = '#d62828';
 
 // ---------------------------------------------------------------------------
 // Axes and scales
 
-interface Linear {
+export interface Linear {
   (v: number): number;
 }
 
-function linear(d0: number, d1: number, r0: number, r1: number): Linear {
+export function linear(d0: number, d1: number, r0: number, r1: number): Linear {
   const k = d1 === d0 ? 0 : (r1 - r0) / (d1 - d0);
   return (v: number) => r0 + (v - d0) * k;
 }
@@ -161,14 +161,14 @@ function ticks(max: number, step: number): number[] {
   return out;
 }
 
-interface TimeAxis {
+export interface TimeAxis {
   unit: string;
   div: number;
   values: number[];
 }
 
 /** Seconds, minutes or hours, whichever reads best for the run's length. */
-function timeAxis(horizon: number, count: number): TimeAxis {
+export function timeAxis(horizon: number, count: number): TimeAxis {
   const [unit, div] = horizon <= 180 ? ['s', 1] : horizon <= 3 * 3600 ? ['min', 60] : ['h', 3600];
   const step = niceStep(horizon / div, count) * div;
   return { unit, div, values: ticks(horizon, step) };
@@ -178,13 +178,13 @@ function timeLabel(t: number, axis: TimeAxis): string {
   return `${trimZeros((t / axis.div).toFixed(6))} ${axis.unit}`;
 }
 
-interface ValueAxis {
+export interface ValueAxis {
   values: number[];
   max: number;
   label: (v: number) => string;
 }
 
-function countAxis(maxValue: number): ValueAxis {
+export function countAxis(maxValue: number): ValueAxis {
   const step = Math.max(1, niceStep(Math.max(1, maxValue), 4));
   const max = Math.max(step, Math.ceil(maxValue / step) * step);
   return { values: ticks(max, step), max, label: (v) => groupThousands(v) };
@@ -206,17 +206,17 @@ function bytesAxis(maxValue: number): ValueAxis {
   };
 }
 
-const W = 1100;
+export const W = 1100;
 
 // ---------------------------------------------------------------------------
 // Line charts
 
-interface Point {
+export interface Point {
   time: number;
   value: number;
 }
 
-interface Series {
+export interface Series {
   key: string;
   label: string;
   color: string;
@@ -261,7 +261,7 @@ function reduce(points: Point[], horizon: number): { points: Point[]; reduced: b
 }
 
 /** Keeps the last of points sharing a time: the state after every change at that moment. */
-function lastPerTime(points: Point[]): Point[] {
+export function lastPerTime(points: Point[]): Point[] {
   const out: Point[] = [];
   // Timelines are recorded in time order; sorting (stable, so ties keep their order) is only a fallback.
   let sorted = true;
@@ -273,7 +273,7 @@ function lastPerTime(points: Point[]): Point[] {
   return out;
 }
 
-interface ChartSpec {
+export interface ChartSpec {
   id: string;
   label: string;
   series: Series[];
@@ -284,7 +284,7 @@ interface ChartSpec {
   height?: number;
 }
 
-function lineChart(spec: ChartSpec): string {
+export function lineChart(spec: ChartSpec): string {
   const H = spec.height ?? 230;
   const ml = 74;
   const mr = 16;
@@ -359,7 +359,7 @@ function lineChart(spec: ChartSpec): string {
   return `${svg}<ul class="line-legend">${legend}</ul>${note}`;
 }
 
-function timeAxisSvg(axis: TimeAxis, x: Linear, yBase: number, yTop: number): string {
+export function timeAxisSvg(axis: TimeAxis, x: Linear, yBase: number, yTop: number): string {
   const parts = [`<g class="axis x-axis">`, `<line class="baseline" x1="${c2(x(0))}" x2="${c2(x(axis.values.at(-1) ?? 0))}" y1="${yBase}" y2="${yBase}"/>`];
   for (const t of axis.values) {
     const tx = c2(x(t));
@@ -381,7 +381,7 @@ interface Row {
   slot: number;
 }
 
-interface GanttLayout {
+export interface GanttLayout {
   svg: string;
   note: string;
   shown: number;
@@ -392,7 +392,7 @@ function attemptLabel(a: AttemptRecord): string {
   return `${a.vertex}[${a.subtask}]#${a.attempt}`;
 }
 
-function gantt(timeline: Timeline, horizon: number, vertexIndex: Map<string, number>): GanttLayout {
+export function gantt(timeline: Timeline, horizon: number, vertexIndex: Map<string, number>): GanttLayout {
   const total = timeline.attempts.length;
   // Rows: every slot of every TaskManager that existed, plus any slot an attempt names.
   const slotsByTm = new Map<number, number>();
