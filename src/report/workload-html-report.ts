@@ -312,8 +312,8 @@ function summarySection(result: WorkloadResult): string {
     card('Makespan', escapeHtml(formatDuration(result.makespan)), 'to the end of the last job'),
     card('Jobs', groupThousands(jobs.length), counts.join(' · ')),
     card(
-      'Waiting',
-      `${escapeHtml(formatDuration(meanWait))}${unit('mean')}`,
+      'Waited for capacity',
+      `${escapeHtml(formatDuration(meanWait))}${unit('mean per job')}`,
       longest !== null && longest.waited > 0 ? `longest ${escapeHtml(formatDuration(longest.waited))}: ${escapeHtml(longest.name)}` : 'no request waited',
     ),
     card('Cost', `${amount(result.cost.coreSeconds)}${unit('core·s')}`, `${amount(result.cost.gibSeconds)} GiB·s of memory, all jobs`),
