@@ -2,7 +2,8 @@
 
 import { Simulation, type EventHandler } from '../engine/simulation.js';
 import { unfiredFaultWarnings } from '../failure/unfired-faults.js';
-import { jobManagerCu, ResourceQueue, taskManagerCu, type QueueMember, type QueueSample } from '../model/cluster/resource-queue.js';
+import { jobManagerCu, taskManagerCu } from '../model/capacity-units.js';
+import { ResourceQueue, type QueueMember, type QueueSample } from '../model/cluster/resource-queue.js';
 import type { JobStatus, RunResult, Timeline, WorkloadJobResult, WorkloadResult } from '../model/run-result.js';
 import type { GuardSpec, SimulationSpec } from '../model/spec.js';
 import type { QueueSpec, WorkloadJobSpec } from '../model/workload-spec.js';
@@ -10,7 +11,7 @@ import { diagnose } from '../report/diagnosis.js';
 import { BatchScheduler } from '../scheduler/batch-scheduler.js';
 import { StreamingScheduler } from '../scheduler/streaming-scheduler.js';
 import { timeLimitCause, type JobRun } from './job-run.js';
-import { heldBack } from '../scheduler/run-report.js';
+import { heldBack, taskManagerSummary } from '../scheduler/run-report.js';
 
 /** What a multi-job run records beyond its result: each job's timeline and each queue's CU over time. */
 export interface WorkloadTimeline {
@@ -54,6 +55,9 @@ class JobSlot {
   readonly dependents: number[] = [];
   member: QueueMember | null = null;
   run: JobRun | null = null;
+  /** The event kinds its run registered, from and to (exclusive). */
+  kinds = 0;
+  kindsEnd = 0;
   result: WorkloadJobResult | null = null;
   timeline: Timeline | undefined;
 
@@ -146,7 +150,9 @@ export class WorkloadRun {
     const member = job.member as QueueMember;
     const context = { sim: this.sim, gate: member, startMs: this.sim.now, onEnd: () => this.jobEnded(job) };
     const options = { record: this.record, context };
+    job.kinds = this.sim.kindCount;
     const run: JobRun = spec.mode === 'STREAMING' ? new StreamingScheduler(spec, options) : new BatchScheduler(spec, options);
+    job.kindsEnd = this.sim.kindCount;
     job.run = run;
     run.start();
   }
@@ -158,6 +164,9 @@ export class WorkloadRun {
     job.phase = Phase.Ended;
     job.endMs = this.sim.now;
     (job.member as QueueMember).leave();
+    // Its TaskManagers are gone: what is left of its events can do nothing.
+    this.sim.retire(job.kinds, job.kindsEnd);
+    job.run = null;
     job.result = this.jobResult(job, result, result.status);
     this.ended++;
     for (const d of job.dependents) {
@@ -195,7 +204,7 @@ export class WorkloadRun {
     job.phase = Phase.Ended;
     job.endMs = atMs;
     this.ended++;
-    job.result = this.jobResult(job, notRunResult(job.spec.spec, cause, atMs), status);
+    job.result = this.jobResult(job, notRunResult(job.spec.spec, cause), status);
   }
 
   private jobResult(job: JobSlot, result: RunResult, status: JobStatus | 'SKIPPED'): WorkloadJobResult {
@@ -262,8 +271,7 @@ function round3(x: number): number {
 }
 
 /** The result of a job that never started: nothing ran, nothing was held, nothing cost. */
-function notRunResult(spec: SimulationSpec, cause: string, _atMs: number): RunResult {
-  const c = spec.cluster;
+function notRunResult(spec: SimulationSpec, cause: string): RunResult {
   return {
     scenario: spec.name,
     seed: spec.seed,
@@ -288,17 +296,7 @@ function notRunResult(spec: SimulationSpec, cause: string, _atMs: number): RunRe
       cpuSeconds: 0,
       heapOccupancy: 0,
     })),
-    taskManagers: {
-      created: 0,
-      peak: 0,
-      slotsPerTaskManager: c.slotsPerTaskManager,
-      cpu: c.cpuPerSlot * c.slotsPerTaskManager,
-      memoryBytes: c.memoryPerSlot * c.slotsPerTaskManager,
-      diskBytes: c.diskBytes,
-      diskBandwidth: c.diskBandwidth === Infinity ? null : c.diskBandwidth,
-      networkBandwidth: c.networkBandwidth === Infinity ? null : c.networkBandwidth,
-      memory: c.memory,
-    },
+    taskManagers: taskManagerSummary(spec.cluster, 0, 0),
     restarts: 0,
     slotSeconds: 0,
     cost: { coreSeconds: 0, gibSeconds: 0, shuffleServiceCuSeconds: 0 },

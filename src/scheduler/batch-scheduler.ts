@@ -3,7 +3,6 @@
 import type { LogNormalDraws } from '../engine/rng.js';
 import { InvariantError, NEVER_MS, Simulation, type EventHandler } from '../engine/simulation.js';
 import { INJECTED_FAILURE, RANDOM_FAILURE, type FaultInjector } from '../failure/fault-injector.js';
-import type { RestartBackoff } from '../failure/restart-backoff.js';
 import { SubtaskRegionFailover } from '../failure/subtask-failover.js';
 import { Cluster, type ClusterListener } from '../model/cluster/cluster.js';
 import {
@@ -17,7 +16,9 @@ import {
   type JobGraph,
 } from '../model/job/job-graph.js';
 import type { Recorder } from '../model/recorder.js';
-import type { FailureResult, ParallelismDecision, RunResult, VertexResult } from '../model/run-result.js';
+import type { ParallelismDecision, RunResult, VertexResult } from '../model/run-result.js';
+import { FailureLog, TM_LOST } from '../runtime/failure-log.js';
+import { RestartCoordinator } from '../runtime/restart-coordinator.js';
 import { runAlone, timeLimitCause, type JobRun, type RunOptions, type RunOutput } from '../runtime/job-run.js';
 import type { SimulationSpec } from '../model/spec.js';
 import { ExecutionState, SubtaskState } from './execution-state.js';
@@ -38,7 +39,6 @@ const enum Outcome {
 }
 
 const NO_SPACE = 'No space left on device';
-const TM_LOST = 'TaskManager lost';
 
 
 /**
@@ -64,7 +64,7 @@ export class BatchScheduler implements ClusterListener, JobRun {
   private readonly graph: JobGraph;
   private readonly cluster: Cluster;
   private readonly recorder: Recorder | null;
-  private readonly backoff: RestartBackoff;
+  private readonly restarter: RestartCoordinator;
   private readonly x = new ExecutionState();
   private readonly pending = new PendingRequests();
   private readonly local: boolean;
@@ -148,12 +148,10 @@ export class BatchScheduler implements ClusterListener, JobRun {
   private verticesDone = 0;
   private finishedSubtasks = 0;
   private runningSubtasks = 0;
-  private restarts = 0;
   private failoverCount = 0;
-  private restartsWithoutProgress = 0;
   private slotMs = 0;
   private readonly restartSets = new Map<number, Int32Array>();
-  private readonly failures: FailureResult[] = [];
+  private readonly failures = new FailureLog();
   private ended: JobEnd | null = null;
   private readonly freed: number[] = [];
 
@@ -170,7 +168,7 @@ export class BatchScheduler implements ClusterListener, JobRun {
     this.faults = setup.faults;
     this.graph = setup.graph;
     this.recorder = setup.recorder;
-    this.backoff = setup.backoff;
+    this.restarter = new RestartCoordinator(setup.backoff, spec.guards.maxRestartsWithoutProgress, 'restarts without any subtask finishing');
     this.local = spec.cluster.shuffle === 'local';
     this.checkInvariants = options.checkInvariants === true;
     this.cluster = new Cluster(this.sim, spec.cluster, this, this.recorder, this.local, context?.gate ?? null);
@@ -585,9 +583,9 @@ export class BatchScheduler implements ClusterListener, JobRun {
     const duration = Math.round(solo);
 
     const attempt = x.attemptNo[g]++;
-    const failAt = this.faults.failAt(v, g - this.base[v], attempt);
-    let outcome =
-      failAt < 0 ? Outcome.Finish : this.faults.cause === INJECTED_FAILURE ? Outcome.InjectedFailure : Outcome.RandomFailure;
+    const failure = this.faults.failureOf(v, g - this.base[v], attempt);
+    const failAt = failure === null ? -1 : failure.at;
+    let outcome = failure === null ? Outcome.Finish : failure.cause === INJECTED_FAILURE ? Outcome.InjectedFailure : Outcome.RandomFailure;
     const now = this.sim.now;
     this.setState(g, SubtaskState.Running);
     x.slot[g] = slot;
@@ -739,7 +737,7 @@ export class BatchScheduler implements ClusterListener, JobRun {
     if (produces) this.setFileAvailable(g, v, 1);
     this.setState(g, SubtaskState.Finished);
     this.finishedSubtasks++;
-    this.restartsWithoutProgress = 0;
+    this.restarter.madeProgress();
     this.noteFinishAt(v);
     this.lastEnd[v] = this.sim.now;
     if (produces) {
@@ -878,7 +876,7 @@ export class BatchScheduler implements ClusterListener, JobRun {
       }
     }
     if (!this.cluster.isActive(tm)) {
-      this.recordFailure({ subtask: null, attempt: null, taskManager: tm >= 0 ? tm : null, cause: `${TM_LOST}: ${what} is not live at this time, nothing lost`, action: 'ignored', restarted: [], restartedCount: 0, delay: 0 });
+      this.failures.ignoredTaskManagerLoss(this.sim.now, tm >= 0 ? tm : null, `: ${what} is not live at this time, nothing lost`);
       return;
     }
     this.loseTaskManager(tm);
@@ -905,7 +903,7 @@ export class BatchScheduler implements ClusterListener, JobRun {
     }
     if (running.length === 0 && lostProducers.length === 0) {
       this.cluster.lose(tm);
-      this.recordFailure({ subtask: null, attempt: null, taskManager: tm, cause: `${TM_LOST}; it ran nothing and held no needed file`, action: 'ignored', restarted: [], restartedCount: 0, delay: 0 });
+      this.failures.ignoredTaskManagerLoss(this.sim.now, tm, '; it ran nothing and held no needed file');
       return;
     }
     for (const g of running) x.failures[g]++;
@@ -920,17 +918,12 @@ export class BatchScheduler implements ClusterListener, JobRun {
    */
   private failover(seeds: number[], failedAttempts: number[], cause: string, tm: number): void {
     const first = failedAttempts.length > 0 ? failedAttempts[0] : seeds[0];
-    const newRestart = this.backoff.notifyFailure(this.sim.now);
     const label = failedAttempts.length > 0 ? this.label(first) : null;
     const attempt = failedAttempts.length > 0 ? this.x.attemptNo[first] - 1 : null;
-    if (!this.backoff.canRestart()) {
-      this.recordFailure({ subtask: label, attempt, taskManager: tm, cause, action: 'job-failed', restarted: [], restartedCount: 0, delay: 0 });
-      this.failJob(failedAttempts, cause, tm, `${cause}${label !== null ? ` (${label})` : ''}; restart strategy exhausted: ${this.backoff.describeExhausted()}`);
-      return;
-    }
-    if (++this.restartsWithoutProgress > this.spec.guards.maxRestartsWithoutProgress) {
-      const n = this.restartsWithoutProgress - 1;
-      this.failJob(failedAttempts, cause, tm, `no progress: ${n} restarts without any subtask finishing (batchsim.max-restarts-without-progress); last cause: ${cause}`);
+    const decision = this.restarter.decide(this.sim.now, cause, label);
+    if (!decision.restart) {
+      if (decision.exhausted) this.failures.jobFailed(this.sim.now, label, attempt, tm, cause);
+      this.failJob(failedAttempts, cause, tm, decision.jobCause);
       return;
     }
     const id = ++this.failoverCount;
@@ -946,14 +939,13 @@ export class BatchScheduler implements ClusterListener, JobRun {
       this.cancel(g, id, this.x.state[g] === SubtaskState.Running && failedSet.has(g) ? cause : null);
     }
     if (cause === TM_LOST) this.cluster.lose(tm);
-    if (newRestart) this.restarts++;
-    const delay = Math.max(0, Math.round(this.backoff.backoffMs()));
+    const delay = decision.delayMs;
     this.restartSets.set(id, set);
     this.sim.schedule(delay, this.evRestart, id);
     this.recorder?.event(this.sim.now, 'failure', `${label ?? `TaskManager ${tm}`}: ${cause}`, tm >= 0 ? tm : undefined);
     const names: string[] = [];
     for (let k = 0; k < Math.min(set.length, 50); k++) names.push(this.label(set[k]));
-    this.recordFailure({ subtask: label, attempt, taskManager: tm >= 0 ? tm : null, cause, action: 'restart', restarted: names, restartedCount: set.length, delay: delay / 1000 });
+    this.failures.restarted(this.sim.now, { subtask: label, attempt, taskManager: tm >= 0 ? tm : null, cause, restarted: names, restartedCount: set.length }, delay);
     const freed = this.freed.splice(0);
     for (const slot of freed) this.slotFreed(slot);
   }
@@ -1034,9 +1026,6 @@ export class BatchScheduler implements ClusterListener, JobRun {
     this.afterChange();
   }
 
-  private recordFailure(f: Omit<FailureResult, 'time'>): void {
-    this.failures.push({ time: this.sim.now / 1000, ...f });
-  }
 
   // ---------------------------------------------------------------- the end
 
@@ -1138,9 +1127,9 @@ export class BatchScheduler implements ClusterListener, JobRun {
       nowMs: this.sim.now,
       vertices,
       cluster: this.cluster,
-      restarts: this.restarts,
+      restarts: this.restarter.restarts,
       slotMs: this.slotMs,
-      failures: this.failures,
+      failures: this.failures.entries,
       events: this.sim.processed,
       ...(!this.local && { shuffle: this.shuffle }),
       longestStall: this.longestStall(),

@@ -3,13 +3,14 @@
 import type { LogNormalDraws } from '../engine/rng.js';
 import { NEVER_MS, Simulation, type EventHandler } from '../engine/simulation.js';
 import type { FaultInjector } from '../failure/fault-injector.js';
-import type { RestartBackoff } from '../failure/restart-backoff.js';
 import { Cluster, type ClusterListener } from '../model/cluster/cluster.js';
 import { drainFlows } from '../model/cluster/resource-shares.js';
 import { pointwiseConsumers, pointwiseProducers, type JobGraph } from '../model/job/job-graph.js';
 import type { Recorder } from '../model/recorder.js';
-import type { FailureResult, VertexResult } from '../model/run-result.js';
+import type { VertexResult } from '../model/run-result.js';
 import type { SimulationSpec } from '../model/spec.js';
+import { FailureLog, TM_LOST } from '../runtime/failure-log.js';
+import { RestartCoordinator } from '../runtime/restart-coordinator.js';
 import { runAlone, timeLimitCause, type JobRun, type RunOptions, type RunOutput } from '../runtime/job-run.js';
 import { evenPart, outputBytes, splitByShares } from './integer-bytes.js';
 import { subpartitionWeights } from './parallelism-decider.js';
@@ -49,7 +50,7 @@ export class StreamingScheduler implements ClusterListener, JobRun {
   private readonly graph: JobGraph;
   private readonly cluster: Cluster;
   private readonly recorder: Recorder | null;
-  private readonly backoff: RestartBackoff;
+  private readonly restarter: RestartCoordinator;
   private readonly p: number[];
   private readonly slotsNeeded: number;
   private readonly inputBytes: Float64Array[];
@@ -78,11 +79,9 @@ export class StreamingScheduler implements ClusterListener, JobRun {
   private reserved: number[] = [];
   private ends: Float64Array[] = [];
   private deployedAt = 0;
-  private restarts = 0;
-  private failedInARow = 0;
   private slotMs = 0;
   private firstStart = NaN;
-  private readonly failures: FailureResult[] = [];
+  private readonly failures = new FailureLog();
   private ended: JobEnd | null = null;
   /** Why the deployment's first failure happens. */
   private failureCause = '';
@@ -100,7 +99,7 @@ export class StreamingScheduler implements ClusterListener, JobRun {
     this.faults = setup.faults;
     this.graph = setup.graph;
     this.recorder = setup.recorder;
-    this.backoff = setup.backoff;
+    this.restarter = new RestartCoordinator(setup.backoff, spec.guards.maxRestartsWithoutProgress, 'full restarts in a row');
     this.cluster = new Cluster(this.sim, spec.cluster, this, this.recorder, false, context?.gate ?? null);
     const global = spec.parallelism.globalDefault ?? 1;
     this.p = spec.vertices.map((v) => v.parallelism ?? global);
@@ -299,14 +298,14 @@ export class StreamingScheduler implements ClusterListener, JobRun {
           }
         }
         this.ends[v][j] = end;
-        const failAt = this.faults.failAt(v, j, d - 1);
-        if (failAt >= 0) {
-          const t = now + Math.round(failAt * (end - now));
+        const failure = this.faults.failureOf(v, j, d - 1);
+        if (failure !== null) {
+          const t = now + Math.round(failure.at * (end - now));
           if (t < firstFailure) {
             firstFailure = t;
             failV = v;
             failJ = j;
-            this.failureCause = this.faults.cause as string;
+            this.failureCause = failure.cause;
           }
         }
       }
@@ -457,32 +456,27 @@ export class StreamingScheduler implements ClusterListener, JobRun {
       }
     }
     if (!this.cluster.isActive(tm)) {
-      this.failures.push({ time: this.sim.now / 1000, subtask: null, attempt: null, taskManager: tm >= 0 ? tm : null, cause: 'TaskManager lost: it is not live at this time, nothing lost', action: 'ignored', restarted: [], restartedCount: 0, delay: 0 });
+      this.failures.ignoredTaskManagerLoss(this.sim.now, tm >= 0 ? tm : null, ': it is not live at this time, nothing lost');
       return;
     }
     const hit = this.deployed && this.slots.some((s) => s >= 0 && this.cluster.tmOfSlot(s) === tm);
     this.unreserve((s) => this.cluster.tmOfSlot(s) === tm, false);
     if (hit) this.releaseDeployment(this.sim.now);
     this.cluster.lose(tm);
-    if (hit) this.fullRestart(null, null, tm, 'TaskManager lost');
+    if (hit) this.fullRestart(null, null, tm, TM_LOST);
     else if (this.waiting) this.requestSlots();
   }
 
   private fullRestart(subtask: string | null, attempt: number | null, tm: number | null, cause: string): void {
-    const isNew = this.backoff.notifyFailure(this.sim.now);
     const total = this.p.reduce((a, b) => a + b, 0);
-    if (!this.backoff.canRestart()) {
-      this.failures.push({ time: this.sim.now / 1000, subtask, attempt, taskManager: tm, cause, action: 'job-failed', restarted: [], restartedCount: 0, delay: 0 });
-      this.endJob('FAILED', `${cause}${subtask !== null ? ` (${subtask})` : ''}; restart strategy exhausted: ${this.backoff.describeExhausted()}`);
+    const decision = this.restarter.decide(this.sim.now, cause, subtask);
+    if (!decision.restart) {
+      if (decision.exhausted) this.failures.jobFailed(this.sim.now, subtask, attempt, tm, cause);
+      this.endJob('FAILED', decision.jobCause);
       return;
     }
-    if (++this.failedInARow > this.spec.guards.maxRestartsWithoutProgress) {
-      this.endJob('FAILED', `no progress: ${this.failedInARow - 1} full restarts in a row (batchsim.max-restarts-without-progress); last cause: ${cause}`);
-      return;
-    }
-    if (isNew) this.restarts++;
-    const delay = Math.max(0, Math.round(this.backoff.backoffMs()));
-    this.failures.push({ time: this.sim.now / 1000, subtask, attempt, taskManager: tm, cause, action: 'restart', restarted: ['all subtasks'], restartedCount: total, delay: delay / 1000 });
+    const delay = decision.delayMs;
+    this.failures.restarted(this.sim.now, { subtask, attempt, taskManager: tm, cause, restarted: ['all subtasks'], restartedCount: total }, delay);
     this.recorder?.event(this.sim.now, 'failure', `${subtask ?? `TaskManager ${tm}`}: ${cause}`);
     this.sim.schedule(delay, this.evTimeout, -1);
   }
@@ -565,9 +559,9 @@ export class StreamingScheduler implements ClusterListener, JobRun {
       nowMs: this.sim.now,
       vertices,
       cluster: this.cluster,
-      restarts: this.restarts,
+      restarts: this.restarter.restarts,
       slotMs: this.slotMs,
-      failures: this.failures,
+      failures: this.failures.entries,
       events: this.sim.processed,
     });
     return this.recorder === null ? { result } : { result, timeline: this.recorder };

@@ -2,25 +2,10 @@
 
 import FastPriorityQueue from 'fastpriorityqueue';
 import type { EventHandler, Simulation } from '../../engine/simulation.js';
-import type { ClusterSpec } from '../spec.js';
 import type { TaskManagerGate } from './cluster.js';
 
-const GIB = 2 ** 30;
 /** CU compared with a tolerance: cores and GiB / 4 are fractions, summed in floating point. */
 const CU_EPSILON = 1e-9;
-
-/** Capacity units of a process: its cores, or its memory in GiB / 4, whichever is more. */
-export function capacityUnits(cores: number, memoryBytes: number): number {
-  return Math.max(cores, memoryBytes / GIB / 4);
-}
-
-/** CU of one TaskManager of a cluster, and of its JobManager. */
-export function taskManagerCu(c: ClusterSpec): number {
-  return capacityUnits(c.cpuPerSlot * c.slotsPerTaskManager, c.memoryPerSlot * c.slotsPerTaskManager);
-}
-export function jobManagerCu(c: ClusterSpec): number {
-  return capacityUnits(c.jobManagerCpu, c.jobManagerMemory);
-}
 
 /** The order a queue serves its members in: higher priority, then earlier submission, then name. */
 export interface QueueMemberKey {
