@@ -31,6 +31,8 @@ export interface WorkloadHtmlReportOptions {
 
 /** Most job rows in the jobs Gantt chart; beyond it every k-th job of each queue is drawn. */
 export const JOBS_GANTT_MAX_ROWS = 400;
+/** Narrowest run bar, px: a job of minutes in a run of days stays visible. */
+const MIN_BAR_PX = 2;
 /** Most rows of the jobs table. */
 export const JOBS_TABLE_MAX_ROWS = 2_000;
 
@@ -102,9 +104,11 @@ function jobsGantt(result: WorkloadResult, horizon: number): { svg: string; note
   const shown = shownGroups.reduce((n, g) => n + g.rows.length, 0);
 
   const headerH = 22;
-  const rowH = shown <= 30 ? 20 : Math.max(5, Math.min(20, Math.floor(720 / shown)));
+  // Rows share about 1200 px; names are written while a row is tall enough for them, and
+  // without names the label column goes.
+  const rowH = Math.max(4, Math.min(20, Math.floor(1200 / shown)));
   const labels = rowH >= 11;
-  const ml = 200;
+  const ml = labels ? 200 : 96;
   const mr = 16;
   const mt = 4;
   const mb = 30;
@@ -116,11 +120,13 @@ function jobsGantt(result: WorkloadResult, horizon: number): { svg: string; note
       `<rect width="6" height="6" fill="#fdf3dc"/><rect width="2.2" height="6" fill="#e8b04a"/></pattern></defs>`,
   ];
   const bars: string[] = [];
+  // Queue headings go over the time grid, which would otherwise cross their text.
+  const headings: string[] = [];
   let y = mt;
   for (const g of shownGroups) {
     const q = g.queue;
     const capacity = q === null ? '' : ` · capacity ${q.capacity === null ? 'unlimited' : `${cu(q.capacity)} CU`}`;
-    parts.push(
+    headings.push(
       `<rect class="queue-band" x="0" y="${y}" width="${W}" height="${headerH}"/>` +
         `<text class="queue-label" x="8" y="${y + 15}">queue ${escapeHtml(g.name)}<tspan class="queue-meta">${escapeHtml(capacity)} · ${escapeHtml(plural(g.jobs, 'job'))}</tspan></text>`,
     );
@@ -138,7 +144,7 @@ function jobsGantt(result: WorkloadResult, horizon: number): { svg: string; note
       }
       if (j.started !== null) {
         items.push(
-          `<rect class="run" x="${c2(x(j.started))}" y="${c2(by)}" width="${c2(Math.max(0.8, x(j.end) - x(j.started)))}" height="${c2(bh)}" fill="${STATUS_COLOR[j.status]}"/>`,
+          `<rect class="run" x="${c2(x(j.started))}" y="${c2(by)}" width="${c2(Math.max(MIN_BAR_PX, x(j.end) - x(j.started)))}" height="${c2(bh)}" fill="${STATUS_COLOR[j.status]}"/>`,
         );
       } else {
         // Never ran: a mark where it ended (skipped, or never admitted before the run ended).
@@ -158,7 +164,7 @@ function jobsGantt(result: WorkloadResult, horizon: number): { svg: string; note
     });
     y += g.rows.length * rowH;
   }
-  parts.push(timeAxisSvg(timeAxis(horizon, 10), x, mt + plotH, mt), `<g class="jobs">${bars.join('')}</g>`);
+  parts.push(timeAxisSvg(timeAxis(horizon, 10), x, mt + plotH, mt), headings.join(''), `<g class="jobs">${bars.join('')}</g>`);
   const svg =
     `<svg class="chart" id="jobs-gantt" viewBox="0 0 ${W} ${H}" role="img" aria-label="Jobs by queue" ` +
     `data-jobs-total="${total}" data-jobs-shown="${shown}">${parts.join('')}</svg>`;
@@ -207,14 +213,18 @@ function queueSection(result: WorkloadResult, timeline: WorkloadTimeline, horizo
     color: queueColor(i),
     points: lastPerTime([{ time: 0, value: 0 }, ...q.samples.map((s) => ({ time: s.time, value: s.waiting }))]),
   }));
-  const most = Math.max(1, ...waiting.flatMap((s) => s.points.map((p) => p.value)));
+  const most = Math.max(0, ...waiting.flatMap((s) => s.points.map((p) => p.value)));
+  const waitingChart =
+    most === 0
+      ? `<p class="empty" id="no-waiting">No request waited for capacity in any queue.</p>`
+      : lineChart({ id: 'chart-waiting', label: 'Requests waiting for queue capacity', series: waiting, horizon, yAxis: countAxis(most), height: 200 });
   return (
     `<section id="queues"><h2>Queue capacity in use</h2><p class="sub">CU held by each queue's JobManagers and TaskManagers ` +
     `(a process takes the larger of its cores and its memory in GiB / 4) against the queue's capacity; queues never lend to each other.</p>` +
     charts.join('') +
     `${queuesTable(result)}</section>` +
     `<section id="waiting"><h2>Requests waiting for capacity</h2><p class="sub">Admissions of jobs and TaskManager requests of admitted jobs waiting in each queue.</p>` +
-    lineChart({ id: 'chart-waiting', label: 'Requests waiting for queue capacity', series: waiting, horizon, yAxis: countAxis(most), height: 200 }) +
+    waitingChart +
     `</section>`
   );
 }
@@ -278,7 +288,7 @@ function taskManagerSection(result: WorkloadResult, timeline: WorkloadTimeline, 
       return `<li data-v="${i}"><span class="swatch" style="background:${vertexColor(i)}"></span>${escapeHtml(j.name)}<span class="tms">${tms}</span></li>`;
     })
     .concat([
-      `<li class="key"><span class="swatch failed"></span>failed attempt</li>`,
+      ...(merged.attempts.some((a) => a.outcome === 'failed') ? [`<li class="key"><span class="swatch failed"></span>failed attempt</li>`] : []),
       ...(merged.attempts.some((a) => a.outcome === 'canceled') ? [`<li class="key"><span class="swatch canceled"></span>canceled attempt</li>`] : []),
       `<li class="key"><span class="swatch starting"></span>TaskManager starting</li>`,
       `<li class="key"><span class="swatch alive"></span>TaskManager alive</li>`,
@@ -491,11 +501,14 @@ export function renderWorkloadHtmlReport(result: WorkloadResult, timeline: Workl
   if (!(horizon > 0)) horizon = 1;
 
   const jg = jobsGantt(result, horizon);
+  // Keys of what the chart shows only: a key for something absent would send the eye looking for it.
+  const jobs = result.jobs;
   const jobsLegend = [
-    `<li class="key"><span class="swatch wait"></span>waiting for admission to its queue</li>`,
-    `<li class="key"><span class="swatch" style="background:${STATUS_COLOR.FINISHED}"></span>running, finished</li>`,
-    `<li class="key"><span class="swatch" style="background:${STATUS_COLOR.FAILED}"></span>running, failed</li>`,
-    `<li class="key"><span class="swatch mark" style="background:${STATUS_COLOR.SKIPPED}"></span>skipped (a job it comes after failed)</li>`,
+    ...(jobs.some((j) => (j.started ?? j.end) > j.submitted) ? [`<li class="key"><span class="swatch wait"></span>waiting for admission to its queue</li>`] : []),
+    ...(jobs.some((j) => j.status === 'FINISHED') ? [`<li class="key"><span class="swatch" style="background:${STATUS_COLOR.FINISHED}"></span>running, finished</li>`] : []),
+    ...(jobs.some((j) => j.status === 'FAILED' && j.started !== null) ? [`<li class="key"><span class="swatch" style="background:${STATUS_COLOR.FAILED}"></span>running, failed</li>`] : []),
+    ...(jobs.some((j) => j.status === 'FAILED' && j.started === null) ? [`<li class="key"><span class="swatch mark" style="background:${STATUS_COLOR.FAILED}"></span>never admitted</li>`] : []),
+    ...(jobs.some((j) => j.status === 'SKIPPED') ? [`<li class="key"><span class="swatch mark" style="background:${STATUS_COLOR.SKIPPED}"></span>skipped (a job it comes after failed)</li>`] : []),
   ].join('');
   const scriptHash = createHash('sha256').update(SCRIPT, 'utf8').digest('base64');
   return `${pageHead(title, STYLE, `'sha256-${scriptHash}'`)}

@@ -56,6 +56,20 @@ describe('renderWorkloadHtmlReport, as text', () => {
     expect(JSON.parse(/<script type="application\/json" id="batchsim-result">(.*?)<\/script>/s.exec(html)?.[1] ?? 'null')).toEqual(JSON.parse(JSON.stringify(result)));
   });
 
+  it('keys only what the chart shows, and says when no request waited', () => {
+    const { result, timeline } = runWorkload([workloadJob('solo', 1, 10)]);
+    const html = renderWorkloadHtmlReport(result, timeline);
+    expect(html).toContain('running, finished');
+    expect(html).not.toContain('running, failed');
+    expect(html).not.toContain('waiting for admission to its queue');
+    expect(html).not.toContain('skipped (a job it comes after failed)');
+    expect(html).toContain('<p class="empty" id="no-waiting">No request waited for capacity in any queue.</p>');
+    expect(html).not.toContain('id="chart-waiting"');
+    const waited = renderWorkloadHtmlReport(twoJobsOneQueue().result, twoJobsOneQueue().timeline);
+    expect(waited).toContain('waiting for admission to its queue');
+    expect(waited).toContain('id="chart-waiting"');
+  });
+
   it('escapes job and queue names', () => {
     const name = '<img src=x onerror=alert(1)>';
     const { result, timeline } = runWorkload([workloadJob(name, 1, 10, { queue: 'q"&<b>' })], [{ name: 'q"&<b>', capacityCu: Infinity }]);
