@@ -102,7 +102,7 @@ export function formatBytes(bytes: number | null | undefined): string {
 }
 
 /** Largest value, 0 for none; a loop because spreading a long array into Math.max overflows the stack. */
-export function maxOf(values: readonly number[]): number {
+function maxOf(values: readonly number[]): number {
   let m = 0;
   for (const v of values) if (v > m) m = v;
   return m;
