@@ -323,8 +323,8 @@ function summarySection(result: WorkloadResult): string {
     card('Jobs', groupThousands(jobs.length), counts.join(' · ')),
     card(
       'Waited for capacity',
-      `${escapeHtml(formatDuration(meanWait))}${unit('mean per job')}`,
-      longest !== null && longest.waited > 0 ? `longest ${escapeHtml(formatDuration(longest.waited))}: ${escapeHtml(longest.name)}` : 'no request waited',
+      `${escapeHtml(formatDuration(meanWait))}${unit('mean')}`,
+      longest !== null && longest.waited > 0 ? `per job · longest ${escapeHtml(formatDuration(longest.waited))}: ${escapeHtml(longest.name)}` : 'no request waited',
     ),
     card('Cost', `${amount(result.cost.coreSeconds)}${unit('core·s')}`, `${amount(result.cost.gibSeconds)} GiB·s of memory, all jobs`),
     card('Queues', groupThousands(result.queues.length), result.queues.map((q) => `${escapeHtml(q.name)} ${q.capacity === null ? 'unlimited' : `${cu(q.capacity)} CU`}`).join(' · ')),
