@@ -177,6 +177,22 @@ describe.skipIf(!haveSample)('the sample of the trace (../shared/data)', () => {
     expect(r.yaml).toContain(`# 87 jobs, 467 tasks, ${expected} edges.`);
   });
 
+  it('in 8 jobs the recorded times follow the dependencies; in 69 a task overlaps one it depends on; in 10 there are gaps', () => {
+    const r = importBatchTasks(text, 'sample.csv');
+    const overlaps = (name: string) => {
+      const tasks = byJob.get(name)!;
+      const byNumber = new Map(tasks.map((t) => [Number(/^[A-Za-z]+(\d+)/.exec(t.task)?.[1]), t]));
+      return tasks.some((t) => t.task.split('_').slice(1).some((d) => { const p = byNumber.get(Number(d)); return p !== undefined && t.start < p.end; }));
+    };
+    const follow = r.jobs.filter((j) => j.criticalPath === j.recordedSpan);
+    const longer = r.jobs.filter((j) => j.criticalPath > j.recordedSpan);
+    const shorter = r.jobs.filter((j) => j.criticalPath < j.recordedSpan);
+    expect([follow.length, longer.length, shorter.length]).toEqual([8, 69, 10]);
+    // A chain longer than the span needs a task that started before one it depends on ended.
+    for (const j of longer) expect(overlaps(j.name)).toBe(true);
+    expect(r.jobs.every((j) => j.terminated)).toBe(true);
+  });
+
   it('the committed example sim-scenarios/alibaba-sample.yaml is what the importer writes', () => {
     const committed = readFileSync(path.join(repoRoot, 'sim-scenarios/alibaba-sample.yaml'), 'utf8');
     expect(committed).toBe(importBatchTasks(text, '../shared/data/alibaba-v2018-batch-task-sample.csv').yaml);
