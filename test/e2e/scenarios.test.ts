@@ -7,7 +7,7 @@ import { simulate } from '../../src/sim/simulate.js';
 const dir = resolve(import.meta.dirname, '../../sim-scenarios');
 const allFiles = readdirSync(dir).filter((f) => /\.(ya?ml|json)$/.test(f)).sort();
 // Multi-job scenarios (`jobs:`) need the multi-job run, which is not there yet; until it is,
-// test/unit/workload-examples.test.ts only checks that they load.
+// test/cli/workload-cli.test.ts only checks that they validate.
 const files = allFiles.filter((f) => loadScenario(readFileSync(join(dir, f), 'utf8'), join(dir, f)).kind === 'job');
 
 function runFile(name: string) {
