@@ -341,6 +341,26 @@ describe('jobs: each problem at its field path (exit 2)', () => {
   });
 });
 
+describe('taskmanager.cpu.cores under config', () => {
+  const V = 'job: { vertices: [{ id: a, source: { bytes: 1 } }] }\n';
+
+  it("sets a TaskManager's cores, each slot an equal share", () => {
+    expect(loadJobScenario(`cluster: { taskmanager: { slots: 4 } }\nconfig: { taskmanager.cpu.cores: 2 }\n${V}`, 's.yaml').spec.cluster.cpuPerSlot).toBe(0.5);
+    expect(loadJobScenario(`config: { taskmanager.cpu.cores: '3' }\n${V}`, 's.yaml').spec.cluster.cpuPerSlot).toBe(3);
+  });
+
+  it('wins over cluster.taskmanager.cpuPerSlot with a warning naming both', () => {
+    const s = loadJobScenario(`cluster: { taskmanager: { slots: 2, cpuPerSlot: 2 } }\nconfig: { taskmanager.cpu.cores: 3 }\n${V}`, 's.yaml').spec;
+    expect(s.cluster.cpuPerSlot).toBe(1.5);
+    expect(s.warnings).toContain('config["taskmanager.cpu.cores"] (3) contradicts cluster.taskmanager.cpuPerSlot x slots (4); the config key wins');
+    expect(loadJobScenario(`cluster: { taskmanager: { slots: 2, cpuPerSlot: 1.5 } }\nconfig: { taskmanager.cpu.cores: 3 }\n${V}`, 's.yaml').spec.warnings).toEqual([]);
+  });
+
+  it('must be a number > 0', () => {
+    expect(issues(`config: { taskmanager.cpu.cores: 0 }\n${V}`)).toEqual(['config["taskmanager.cpu.cores"]: Expected a number > 0 and at most 1000000, got `0` (number)']);
+  });
+});
+
 describe('commands given a multi-job scenario', () => {
   it('loadJobScenario says which command does not take one yet', () => {
     expect(() => loadJobScenario(`jobs:\n  - { name: a, job: ${JOB} }\n`, 'w.yaml', 'compare')).toThrow(
