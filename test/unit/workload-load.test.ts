@@ -126,6 +126,29 @@ describe('jobs: what a valid scenario resolves to', () => {
     if (oneShape.kind === 'poisson') expect(oneShape.templates).toHaveLength(1);
   });
 
+  it("an arrival process's config applies to each template, under the template's own; its faults belong to templates", () => {
+    const spec = workload(
+      'config: { parallelism.default: 9 }\n' +
+        'jobs:\n  - name: p\n    arrivals: { poisson: { mean: 1min }, count: 2 }\n    config: { slotmanager.number-of-slots.max: 4, parallelism.default: 5 }\n' +
+        `    templates: [{ job: ${JOB} }, { job: ${JOB}, config: { slotmanager.number-of-slots.max: 8 } }]\n`,
+    );
+    const p = spec.entries[0];
+    if (p.kind !== 'poisson') throw new Error('poisson');
+    expect(p.templates.map((t) => [t.spec.cluster.maxSlots, t.spec.parallelism.globalDefault])).toEqual([
+      [4, 5],
+      [8, 5],
+    ]);
+    expect(
+      issues(
+        'jobs:\n  - name: p\n    arrivals: { poisson: { mean: 1min }, count: 2 }\n    config: { slotmanager.number-of-slots.max: 0 }\n' +
+          `    faults: []\n    templates: [{ job: ${JOB} }, { job: ${JOB} }]\n`,
+      ),
+    ).toEqual([
+      'jobs[0].faults: with `templates`, faults belong to the template they hit: `templates[].faults`',
+      'jobs[0].config["slotmanager.number-of-slots.max"]: Expected an integer from 1 to 2147483647, got `0` (number)',
+    ]);
+  });
+
   it("a warning every job has (the shared config's) is said once; a job's own names the job", () => {
     const spec = workload(`config: { no.such.key: 1 }\njobs:\n  - { name: a, job: ${JOB} }\n  - { name: b, config: { other.key: 2 }, job: ${JOB} }\n`);
     expect(spec.warnings).toEqual(['config["no.such.key"]: unknown key, ignored', 'jobs[1]: config["other.key"]: unknown key, ignored']);
