@@ -1,6 +1,6 @@
 //! batchsim's public API.
 
-export { simulate, type SimulateOptions, type RunOutput } from './sim/simulate.js';
+export { simulate, simulateWorkload, type SimulateOptions, type RunOutput, type WorkloadOutput } from './sim/simulate.js';
 export { loadJobScenario, loadScenario, type JobScenario, type LoadOptions, type Scenario, type WorkloadScenario } from './scenario/load.js';
 export { expandJobs, jobSeed } from './scenario/expand-jobs.js';
 export { capacityUnits } from './model/capacity-units.js';

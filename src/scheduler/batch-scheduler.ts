@@ -3,7 +3,6 @@
 import type { LogNormalDraws } from '../engine/rng.js';
 import { InvariantError, NEVER_MS, Simulation, type EventHandler } from '../engine/simulation.js';
 import { INJECTED_FAILURE, RANDOM_FAILURE, type FaultInjector } from '../failure/fault-injector.js';
-import type { RestartBackoff } from '../failure/restart-backoff.js';
 import { SubtaskRegionFailover } from '../failure/subtask-failover.js';
 import { Cluster, type ClusterListener } from '../model/cluster/cluster.js';
 import {
@@ -17,7 +16,10 @@ import {
   type JobGraph,
 } from '../model/job/job-graph.js';
 import type { Recorder } from '../model/recorder.js';
-import type { FailureResult, ParallelismDecision, RunResult, Timeline, VertexResult } from '../model/run-result.js';
+import type { ParallelismDecision, RunResult, VertexResult } from '../model/run-result.js';
+import { FailureLog, TM_LOST } from '../runtime/failure-log.js';
+import { RestartCoordinator } from '../runtime/restart-coordinator.js';
+import { runAlone, timeLimitCause, type JobRun, type RunOptions, type RunOutput } from '../runtime/job-run.js';
 import type { SimulationSpec } from '../model/spec.js';
 import { ExecutionState, SubtaskState } from './execution-state.js';
 import { decideVertex } from './vertex-initialization.js';
@@ -37,21 +39,7 @@ const enum Outcome {
 }
 
 const NO_SPACE = 'No space left on device';
-const TM_LOST = 'TaskManager lost';
 
-/** Options of one run. */
-export interface RunOptions {
-  /** Record the timeline (attempts, TaskManagers, samples) for traces, metrics and reports. */
-  record?: boolean;
-  /** Check incremental bookkeeping against a recount at every failover (slow; for tests). */
-  checkInvariants?: boolean;
-}
-
-/** The outcome of one simulated run. */
-export interface RunOutput {
-  result: RunResult;
-  timeline?: Timeline;
-}
 
 /**
  * Runs a job in BATCH mode. Every edge is blocking: a subtask asks for a slot once every
@@ -61,18 +49,22 @@ export interface RunOutput {
  * every consumer has read them. A failure restarts the failed subtask's region as Flink's
  * region failover strategy does, after the restart strategy's delay.
  */
-export class BatchScheduler implements ClusterListener {
+export class BatchScheduler implements ClusterListener, JobRun {
   // Event handlers: written once, not closures per run (see EventHandler).
   private static readonly onRestart: EventHandler<BatchScheduler> = (s, id) => s.restart(id);
   private static readonly onTaskManagerFault: EventHandler<BatchScheduler> = (s, i) => s.taskManagerFault(i);
 
-  private readonly sim = new Simulation();
+  private readonly sim: Simulation;
+  /** Told when the job ends, in place of stopping the loop (several jobs share it); null when alone. */
+  private readonly onEnd: (() => void) | null;
+  /** When its JobManager started, ms. */
+  private readonly startMs: number;
   private readonly jitter: LogNormalDraws;
   private readonly faults: FaultInjector;
   private readonly graph: JobGraph;
   private readonly cluster: Cluster;
   private readonly recorder: Recorder | null;
-  private readonly backoff: RestartBackoff;
+  private readonly restarter: RestartCoordinator;
   private readonly x = new ExecutionState();
   private readonly pending = new PendingRequests();
   private readonly local: boolean;
@@ -156,12 +148,10 @@ export class BatchScheduler implements ClusterListener {
   private verticesDone = 0;
   private finishedSubtasks = 0;
   private runningSubtasks = 0;
-  private restarts = 0;
   private failoverCount = 0;
-  private restartsWithoutProgress = 0;
   private slotMs = 0;
   private readonly restartSets = new Map<number, Int32Array>();
-  private readonly failures: FailureResult[] = [];
+  private readonly failures = new FailureLog();
   private ended: JobEnd | null = null;
   private readonly freed: number[] = [];
 
@@ -170,14 +160,18 @@ export class BatchScheduler implements ClusterListener {
     options: RunOptions = {},
   ) {
     const setup = runSetup(spec, options.record === true);
+    const context = options.context;
+    this.sim = context?.sim ?? new Simulation();
+    this.onEnd = context?.onEnd ?? null;
+    this.startMs = context?.startMs ?? 0;
     this.jitter = setup.jitter;
     this.faults = setup.faults;
     this.graph = setup.graph;
     this.recorder = setup.recorder;
-    this.backoff = setup.backoff;
+    this.restarter = new RestartCoordinator(setup.backoff, spec.guards.maxRestartsWithoutProgress, 'restarts without any subtask finishing');
     this.local = spec.cluster.shuffle === 'local';
     this.checkInvariants = options.checkInvariants === true;
-    this.cluster = new Cluster(this.sim, spec.cluster, this, this.recorder, this.local);
+    this.cluster = new Cluster(this.sim, spec.cluster, this, this.recorder, this.local, context?.gate ?? null);
 
     const n = spec.vertices.length;
     this.parallelism = new Int32Array(n);
@@ -242,23 +236,30 @@ export class BatchScheduler implements ClusterListener {
     this.evTmFault = this.sim.register(this, BatchScheduler.onTaskManagerFault);
   }
 
-  /** Runs the job to its end and reports. */
+  /** Runs the job alone to its end and reports. */
   run(): RunOutput {
+    return runAlone(this, this.sim, this.spec.guards.maxSimulatedMs);
+  }
+
+  start(): void {
     this.spec.faults.forEach((f, i) => {
-      if (f.type === 'taskmanager') this.sim.at(f.atMs, this.evTmFault, i);
+      if (f.type === 'taskmanager') this.sim.at(this.startMs + f.atMs, this.evTmFault, i);
     });
     this.initializeFrom(this.graph.topological);
     this.afterChange();
-    const limit = this.spec.guards.maxSimulatedMs;
-    // Events past the limit stay queued: an empty queue means "stuck", a non-empty one the limit.
-    while (this.sim.step(limit)) {
-      // step() does the work
-    }
-    if (this.ended === null && this.sim.pending > 0) {
-      this.endJob('FAILED', `simulated time limit reached (batchsim.max-simulated-time = ${limit / 1000} s)`);
-    }
-    if (this.ended === null) this.endJob('FAILED', this.diagnoseStuck());
-    return this.report();
+  }
+
+  afterEvent(): void {
+    // Everything is sampled where it changes.
+  }
+
+  get hasEnded(): boolean {
+    return this.ended !== null;
+  }
+
+  endUnfinished(timeLimitMs: number | null): void {
+    if (this.ended !== null) return;
+    this.endJob('FAILED', timeLimitMs !== null ? timeLimitCause(timeLimitMs) : this.diagnoseStuck());
   }
 
   // ---------------------------------------------------------------- vertices
@@ -582,9 +583,9 @@ export class BatchScheduler implements ClusterListener {
     const duration = Math.round(solo);
 
     const attempt = x.attemptNo[g]++;
-    const failAt = this.faults.failAt(v, g - this.base[v], attempt);
-    let outcome =
-      failAt < 0 ? Outcome.Finish : this.faults.cause === INJECTED_FAILURE ? Outcome.InjectedFailure : Outcome.RandomFailure;
+    const failure = this.faults.failureOf(v, g - this.base[v], attempt);
+    const failAt = failure === null ? -1 : failure.at;
+    let outcome = failure === null ? Outcome.Finish : failure.cause === INJECTED_FAILURE ? Outcome.InjectedFailure : Outcome.RandomFailure;
     const now = this.sim.now;
     this.setState(g, SubtaskState.Running);
     x.slot[g] = slot;
@@ -736,7 +737,7 @@ export class BatchScheduler implements ClusterListener {
     if (produces) this.setFileAvailable(g, v, 1);
     this.setState(g, SubtaskState.Finished);
     this.finishedSubtasks++;
-    this.restartsWithoutProgress = 0;
+    this.restarter.madeProgress();
     this.noteFinishAt(v);
     this.lastEnd[v] = this.sim.now;
     if (produces) {
@@ -820,10 +821,13 @@ export class BatchScheduler implements ClusterListener {
   private afterChange(): void {
     if (this.ended !== null) return;
     const spt = this.cluster.slotsPerTm;
-    const shortfall = this.pending.valid - this.cluster.startingSlots;
+    const shortfall = this.pending.valid - this.cluster.requestedSlots;
     if (shortfall > 0) {
       const n = Math.min(Math.ceil(shortfall / spt), this.cluster.headroomTms);
       if (n > 0) this.cluster.requestTaskManagers(n);
+    } else if (this.cluster.waitingTms > 0) {
+      // Requests still waiting in the queue that no pending subtask needs any more.
+      this.cluster.withdrawWaiting(Math.floor(-shortfall / spt));
     }
     if (this.recorder !== null) this.sample();
   }
@@ -872,7 +876,7 @@ export class BatchScheduler implements ClusterListener {
       }
     }
     if (!this.cluster.isActive(tm)) {
-      this.recordFailure({ subtask: null, attempt: null, taskManager: tm >= 0 ? tm : null, cause: `${TM_LOST}: ${what} is not live at this time, nothing lost`, action: 'ignored', restarted: [], restartedCount: 0, delay: 0 });
+      this.failures.ignoredTaskManagerLoss(this.sim.now, tm >= 0 ? tm : null, `: ${what} is not live at this time, nothing lost`);
       return;
     }
     this.loseTaskManager(tm);
@@ -899,7 +903,7 @@ export class BatchScheduler implements ClusterListener {
     }
     if (running.length === 0 && lostProducers.length === 0) {
       this.cluster.lose(tm);
-      this.recordFailure({ subtask: null, attempt: null, taskManager: tm, cause: `${TM_LOST}; it ran nothing and held no needed file`, action: 'ignored', restarted: [], restartedCount: 0, delay: 0 });
+      this.failures.ignoredTaskManagerLoss(this.sim.now, tm, '; it ran nothing and held no needed file');
       return;
     }
     for (const g of running) x.failures[g]++;
@@ -914,17 +918,12 @@ export class BatchScheduler implements ClusterListener {
    */
   private failover(seeds: number[], failedAttempts: number[], cause: string, tm: number): void {
     const first = failedAttempts.length > 0 ? failedAttempts[0] : seeds[0];
-    const newRestart = this.backoff.notifyFailure(this.sim.now);
     const label = failedAttempts.length > 0 ? this.label(first) : null;
     const attempt = failedAttempts.length > 0 ? this.x.attemptNo[first] - 1 : null;
-    if (!this.backoff.canRestart()) {
-      this.recordFailure({ subtask: label, attempt, taskManager: tm, cause, action: 'job-failed', restarted: [], restartedCount: 0, delay: 0 });
-      this.failJob(failedAttempts, cause, tm, `${cause}${label !== null ? ` (${label})` : ''}; restart strategy exhausted: ${this.backoff.describeExhausted()}`);
-      return;
-    }
-    if (++this.restartsWithoutProgress > this.spec.guards.maxRestartsWithoutProgress) {
-      const n = this.restartsWithoutProgress - 1;
-      this.failJob(failedAttempts, cause, tm, `no progress: ${n} restarts without any subtask finishing (batchsim.max-restarts-without-progress); last cause: ${cause}`);
+    const decision = this.restarter.decide(this.sim.now, cause, label);
+    if (!decision.restart) {
+      if (decision.exhausted) this.failures.jobFailed(this.sim.now, label, attempt, tm, cause);
+      this.failJob(failedAttempts, cause, tm, decision.jobCause);
       return;
     }
     const id = ++this.failoverCount;
@@ -940,14 +939,13 @@ export class BatchScheduler implements ClusterListener {
       this.cancel(g, id, this.x.state[g] === SubtaskState.Running && failedSet.has(g) ? cause : null);
     }
     if (cause === TM_LOST) this.cluster.lose(tm);
-    if (newRestart) this.restarts++;
-    const delay = Math.max(0, Math.round(this.backoff.backoffMs()));
+    const delay = decision.delayMs;
     this.restartSets.set(id, set);
     this.sim.schedule(delay, this.evRestart, id);
     this.recorder?.event(this.sim.now, 'failure', `${label ?? `TaskManager ${tm}`}: ${cause}`, tm >= 0 ? tm : undefined);
     const names: string[] = [];
     for (let k = 0; k < Math.min(set.length, 50); k++) names.push(this.label(set[k]));
-    this.recordFailure({ subtask: label, attempt, taskManager: tm >= 0 ? tm : null, cause, action: 'restart', restarted: names, restartedCount: set.length, delay: delay / 1000 });
+    this.failures.restarted(this.sim.now, { subtask: label, attempt, taskManager: tm >= 0 ? tm : null, cause, restarted: names, restartedCount: set.length }, delay);
     const freed = this.freed.splice(0);
     for (const slot of freed) this.slotFreed(slot);
   }
@@ -1028,9 +1026,6 @@ export class BatchScheduler implements ClusterListener {
     this.afterChange();
   }
 
-  private recordFailure(f: Omit<FailureResult, 'time'>): void {
-    this.failures.push({ time: this.sim.now / 1000, ...f });
-  }
 
   // ---------------------------------------------------------------- the end
 
@@ -1046,7 +1041,8 @@ export class BatchScheduler implements ClusterListener {
     this.cluster.releaseAll();
     this.recorder?.event(this.sim.now, 'job-end', status === 'FINISHED' ? 'job finished' : `job failed: ${cause}`);
     if (this.recorder !== null) this.sample();
-    this.sim.stop();
+    if (this.onEnd !== null) this.onEnd();
+    else this.sim.stop();
   }
 
   private diagnoseStuck(): string {
@@ -1079,7 +1075,7 @@ export class BatchScheduler implements ClusterListener {
     };
   }
 
-  private report(): RunOutput {
+  report(): RunOutput {
     const spec = this.spec;
     const ended = this.ended as JobEnd;
     // One buffer for every vertex's subtask inputs (spread reorders it).
@@ -1127,12 +1123,13 @@ export class BatchScheduler implements ClusterListener {
       spec,
       mode: 'BATCH',
       ended,
+      startMs: this.startMs,
       nowMs: this.sim.now,
       vertices,
       cluster: this.cluster,
-      restarts: this.restarts,
+      restarts: this.restarter.restarts,
       slotMs: this.slotMs,
-      failures: this.failures,
+      failures: this.failures.entries,
       events: this.sim.processed,
       ...(!this.local && { shuffle: this.shuffle }),
       longestStall: this.longestStall(),
