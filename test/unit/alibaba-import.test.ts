@@ -10,6 +10,8 @@ import { detectInputKind } from '../../src/import/detect.js';
 import type { WorkloadSpec } from '../../src/model/workload-spec.js';
 import { ScenarioError } from '../../src/scenario/issues.js';
 import { loadScenario } from '../../src/scenario/load.js';
+import { checkTrace } from '../../src/import/trace-check.js';
+import { simulateWorkload } from '../../src/sim/simulate.js';
 
 const repoRoot = path.resolve(import.meta.dirname, '../..');
 const sampleFile = path.resolve(repoRoot, '../shared/data/alibaba-v2018-batch-task-sample.csv');
@@ -191,6 +193,18 @@ describe.skipIf(!haveSample)('the sample of the trace (../shared/data)', () => {
     // A chain longer than the span needs a task that started before one it depends on ended.
     for (const j of longer) expect(overlaps(j.name)).toBe(true);
     expect(r.jobs.every((j) => j.terminated)).toBe(true);
+  });
+
+  it('replayed with an unlimited queue, each job takes exactly its longest chain of task times', () => {
+    const r = importBatchTasks(text, 'sample.csv');
+    const rows = checkTrace(r, load(r.yaml), (w) => simulateWorkload(w).result);
+    for (const row of rows) {
+      expect(row.status).toBe('FINISHED');
+      expect(row.simulated).toBeCloseTo(r.jobs.find((j) => j.name === row.name)!.criticalPath, 9);
+    }
+    // So the jobs whose recorded times follow their dependencies match them.
+    const follow = r.jobs.filter((j) => j.criticalPath === j.recordedSpan).map((j) => j.name);
+    for (const row of rows.filter((x) => follow.includes(x.name))) expect(row.why).toBeUndefined();
   });
 
   it('the committed example sim-scenarios/alibaba-sample.yaml is what the importer writes', () => {
