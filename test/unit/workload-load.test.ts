@@ -310,6 +310,15 @@ describe('jobs: each problem at its field path (exit 2)', () => {
     );
   });
 
+  it('at most 1,000,000 jobs in all, and arrivals within 285 years', () => {
+    expect(issues(`jobs:\n  - { name: a, every: 1s, count: 600000, job: ${JOB} }\n  - { name: b, arrivals: { poisson: { mean: 1s }, count: 400001 }, job: ${JOB} }\n`)).toEqual([
+      'jobs: 1000001 jobs in all (schedules and arrival processes counted job by job), more than the 1000000 a scenario may hold',
+    ]);
+    expect(issues(`jobs:\n  - { name: a, arrivals: { poisson: { mean: 100d }, count: 1100 }, job: ${JOB} }\n`)).toEqual([
+      'jobs[0].arrivals: the arrivals would span more than 285 years (mean gap x count); lower the mean or the count',
+    ]);
+  });
+
   it('every without count, count without every, templates without arrivals', () => {
     expect(issues(`jobs:\n  - { name: a, every: 1h, job: ${JOB} }\n`)).toEqual(['jobs[0].every: `every` needs `count`, how many times the job is submitted']);
     expect(issues(`jobs:\n  - { name: a, count: 3, job: ${JOB} }\n`)).toEqual(['jobs[0].count: `count` needs `every`, the time between two submissions of the job']);
