@@ -76,12 +76,18 @@ export function readCompareSweep(file: string, raw: unknown): CompareSweep {
   return r.data as CompareSweep;
 }
 
-/** A number as `compare`'s own option parsers read it back (no exponent where they take none). */
-function plainNumber(n: number): string {
+/**
+ * A number as `compare`'s own option parsers read it back: JavaScript's shortest exact
+ * digits, with an exponent (`1e-7`) written out as a plain decimal (`0.0000001`).
+ */
+export function plainNumber(n: number): string {
   const s = String(n);
-  if (!/e/i.test(s)) return s;
-  if (Number.isInteger(n)) return BigInt(n).toString();
-  return n.toFixed(100).replace(/0+$/, '');
+  const m = /^(\d)(?:\.(\d+))?e([+-]\d+)$/.exec(s);
+  if (m === null) return s;
+  const digits = m[1] + (m[2] ?? '');
+  const point = 1 + Number(m[3]); // where the decimal point goes in `digits`
+  if (point <= 0) return `0.${'0'.repeat(-point)}${digits}`;
+  return point >= digits.length ? digits + '0'.repeat(point - digits.length) : `${digits.slice(0, point)}.${digits.slice(point)}`;
 }
 
 /** How the command line spells each swept value, so that parsing the spelling gives the value back exactly. */
