@@ -71,9 +71,9 @@ export function mergeParts<V>(parts: readonly PartFile<unknown, V>[], plan: (fir
   if (issues.length > 0) throw new ScenarioError(MERGE_LABEL, issues);
 
   const shardOf = plan(first.part);
-  if (shardOf.length !== first.part.total) throw new Error(`the plan has ${shardOf.length} items, the parts say ${first.part.total}`);
-  const values = new Array<V>(first.part.total);
+  const values = new Array<V>(shardOf.length);
   for (const p of parts) {
+    if (p.part.total !== shardOf.length) refuse(p, `says the sweep has ${p.part.total} runs, but its scenario, choices and seeds make ${shardOf.length}: the file was edited; run its shard again`);
     const want = itemsOfShard(shardOf, p.part.shard.index);
     const got = p.part.results.map((r) => r.position);
     if (got.length !== want.length || got.some((pos, i) => pos !== want[i])) {

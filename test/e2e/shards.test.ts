@@ -236,8 +236,12 @@ describe('merge refuses what is not one whole sweep', () => {
     moved.results.pop();
     writeFileSync(join(dir, 'moved.json'), JSON.stringify(moved));
     expect(await failure(['merge', a, join(dir, 'moved.json')])).toContain(`${join(dir, 'moved.json')}: does not hold the runs of shard 1/2 (2 expected, 1 found)`);
+    const total = JSON.parse(readFileSync(b, 'utf8'));
+    total.total = 5;
+    writeFileSync(join(dir, 'total.json'), JSON.stringify(total));
+    expect(await failure(['merge', a, join(dir, 'total.json')])).toContain(`${join(dir, 'total.json')}: says the sweep has 5 runs, but its scenario, choices and seeds make 4`);
     expect(await failure(['merge', a, scenarioFile])).toContain(`${scenarioFile}: not a batchsim part`);
-    expect(readdirSync(dir).sort()).toEqual(['bad.json', 'edited.json', 'moved.json', 'part-0.json', 'part-1.json', 'short.json']);
+    expect(readdirSync(dir).sort()).toEqual(['bad.json', 'edited.json', 'moved.json', 'part-0.json', 'part-1.json', 'short.json', 'total.json']);
   });
 
   it('no output may replace a part', async () => {
