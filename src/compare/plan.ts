@@ -1,7 +1,7 @@
 //! The plan of a comparison: its choices, seeds and runs, each choice's scenario checked, and what each run is expected to cost.
 
 import type { SimulationSpec } from '../model/spec.js';
-import type { Scenario } from '../scenario/load.js';
+import type { JobScenario } from '../scenario/load.js';
 import { baseSettings, buildGrid, buildRuns, scenarioForChoice, sweptDimensions, type Choice, type ChoiceSettings, type Dimension, type GridAxes, type GridRun } from './grid.js';
 
 /** Everything a comparison runs, before it runs. */
@@ -28,7 +28,7 @@ export interface ComparePlan {
 export function planComparison(args: {
   text: string;
   label: string;
-  scenario: Scenario;
+  scenario: JobScenario;
   axes: GridAxes;
   seeds: number[];
   onWarnings?: (label: string, warnings: string[]) => void;

@@ -2,7 +2,7 @@
 
 import { z } from 'zod';
 import { ScenarioError } from '../scenario/issues.js';
-import { loadScenario, STDIN_LABEL } from '../scenario/load.js';
+import { loadJobScenario, STDIN_LABEL } from '../scenario/load.js';
 import { assignShards, itemsOfShard } from '../sweep/partition.js';
 import { makePart, zodIssues, type Part, type PartResult } from '../sweep/part.js';
 import type { Shard } from '../sweep/shard.js';
@@ -157,7 +157,7 @@ export function readRunSummary(file: string, path: string, raw: unknown, seed: n
 
 /** The plan of a sweep read from a part: the scenario is loaded from the part's own text. */
 export function planOfSweep(sweep: CompareSweep, onWarnings?: (label: string, warnings: string[]) => void): ComparePlan {
-  const scenario = loadScenario(sweep.scenario, sweep.file);
+  const scenario = loadJobScenario(sweep.scenario, sweep.file, 'compare');
   return planComparison({ text: sweep.scenario, label: sweep.file, scenario, axes: sweepAxes(sweep), seeds: seedList(sweep.seed, sweep.seeds), onWarnings });
 }
 

@@ -194,7 +194,7 @@ export interface Timeline {
 }
 
 /** One job of a multi-job run: the single-job result, with its place in the queue. Times are seconds from the start of the run. */
-export interface WorkloadJobResult extends Omit<RunResult, 'status' | 'scenario' | 'seed'> {
+export interface WorkloadJobResult extends Omit<RunResult, 'status' | 'scenario' | 'seed' | 'stats'> {
   name: string;
   /** `SKIPPED` when a job it comes after ended FAILED, so it never ran. */
   status: JobStatus | 'SKIPPED';

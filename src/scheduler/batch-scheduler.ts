@@ -3,7 +3,6 @@
 import type { LogNormalDraws } from '../engine/rng.js';
 import { InvariantError, NEVER_MS, Simulation, type EventHandler } from '../engine/simulation.js';
 import { INJECTED_FAILURE, RANDOM_FAILURE, type FaultInjector } from '../failure/fault-injector.js';
-import type { RestartBackoff } from '../failure/restart-backoff.js';
 import { SubtaskRegionFailover } from '../failure/subtask-failover.js';
 import { Cluster, type ClusterListener } from '../model/cluster/cluster.js';
 import {
@@ -17,11 +16,14 @@ import {
   type JobGraph,
 } from '../model/job/job-graph.js';
 import type { Recorder } from '../model/recorder.js';
-import type { FailureResult, ParallelismDecision, RunResult, Timeline, VertexResult } from '../model/run-result.js';
+import type { ParallelismDecision, RunResult, VertexResult } from '../model/run-result.js';
+import { FailureLog, TM_LOST } from '../runtime/failure-log.js';
+import { RestartCoordinator } from '../runtime/restart-coordinator.js';
+import { runAlone, timeLimitCause, type JobRun, type RunOptions, type RunOutput } from '../runtime/job-run.js';
 import type { SimulationSpec } from '../model/spec.js';
 import { ExecutionState, SubtaskState } from './execution-state.js';
 import { decideVertex } from './vertex-initialization.js';
-import { evenPart, outputBytes, splitByShares } from './integer-bytes.js';
+import { SubtaskBytes } from './subtask-bytes.js';
 import { PendingRequests } from './pending-requests.js';
 import { ShuffleServiceUse } from './shuffle-service-use.js';
 import { gcSlowdown, heapOccupancy, isOutOfMemory, OUT_OF_MEMORY_CAUSE, spilledBytes } from './memory-effects.js';
@@ -37,21 +39,7 @@ const enum Outcome {
 }
 
 const NO_SPACE = 'No space left on device';
-const TM_LOST = 'TaskManager lost';
 
-/** Options of one run. */
-export interface RunOptions {
-  /** Record the timeline (attempts, TaskManagers, samples) for traces, metrics and reports. */
-  record?: boolean;
-  /** Check incremental bookkeeping against a recount at every failover (slow; for tests). */
-  checkInvariants?: boolean;
-}
-
-/** The outcome of one simulated run. */
-export interface RunOutput {
-  result: RunResult;
-  timeline?: Timeline;
-}
 
 /**
  * Runs a job in BATCH mode. Every edge is blocking: a subtask asks for a slot once every
@@ -61,18 +49,22 @@ export interface RunOutput {
  * every consumer has read them. A failure restarts the failed subtask's region as Flink's
  * region failover strategy does, after the restart strategy's delay.
  */
-export class BatchScheduler implements ClusterListener {
+export class BatchScheduler implements ClusterListener, JobRun {
   // Event handlers: written once, not closures per run (see EventHandler).
   private static readonly onRestart: EventHandler<BatchScheduler> = (s, id) => s.restart(id);
   private static readonly onTaskManagerFault: EventHandler<BatchScheduler> = (s, i) => s.taskManagerFault(i);
 
-  private readonly sim = new Simulation();
+  private readonly sim: Simulation;
+  /** Told when the job ends, in place of stopping the loop (several jobs share it); null when alone. */
+  private readonly onEnd: (() => void) | null;
+  /** When its JobManager started, ms. */
+  private readonly startMs: number;
   private readonly jitter: LogNormalDraws;
   private readonly faults: FaultInjector;
   private readonly graph: JobGraph;
   private readonly cluster: Cluster;
   private readonly recorder: Recorder | null;
-  private readonly backoff: RestartBackoff;
+  private readonly restarter: RestartCoordinator;
   private readonly x = new ExecutionState();
   private readonly pending = new PendingRequests();
   private readonly local: boolean;
@@ -88,30 +80,12 @@ export class BatchScheduler implements ClusterListener {
   private readonly firstStart: Float64Array;
   private readonly lastEnd: Float64Array;
   private readonly busyMs: Float64Array;
-  private readonly totalOutput: Float64Array;
   private readonly hasConsumers: Uint8Array;
+  private readonly bytes: SubtaskBytes;
   /** The vertex specs' timing numbers, copied out of the spec objects for the deploy path. */
   private readonly fixedMs: Float64Array;
   private readonly rate: Float64Array;
   private readonly sigma: Float64Array;
-  private readonly selectivity: Float64Array;
-  /**
-   * Whether a vertex's inputs split evenly (a source, or only all-to-all and broadcast
-   * inputs without skew): then its subtasks read one of two byte counts, the first
-   * {@link evenExtra} of them one byte more, kept once per vertex and not per subtask
-   * (for a million subtasks that is 16 MB a run does not write and read back).
-   */
-  private readonly splitsEvenly: Uint8Array;
-  /**
-   * Input and output bytes of the subtasks of an evenly split vertex past its first
-   * {@link evenExtra}, and output bytes of those first ones; NaN until its first attempt.
-   * Set when every producer has finished; final, since a producer that runs again writes the same bytes.
-   */
-  private readonly evenInput: Float64Array;
-  private readonly evenOutput: Float64Array;
-  private readonly evenOutputFirst: Float64Array;
-  /** How many subtasks of an evenly split vertex, from the first, read one byte more. */
-  private readonly evenExtra: Float64Array;
   /** All-to-all and broadcast consumer vertices that are not finished (each edge counted). */
   private readonly openBlockingConsumers: Int32Array;
   /** Edges by kind, per vertex, so the per-subtask paths loop only over the edges that matter. */
@@ -124,10 +98,6 @@ export class BatchScheduler implements ClusterListener {
   private readonly outputsGone: Int32Array;
   private readonly failoverStrategy: SubtaskRegionFailover;
   private readonly decisions: (ParallelismDecision | undefined)[];
-  /** Share of each all-to-all input's bytes read by each subtask; null means an even split. */
-  private readonly shares: (Float64Array | null)[][];
-  /** The shares as whole bytes, made when the vertex first deploys (its producers have finished). */
-  private readonly shareBytes: (Float64Array | null)[][];
   /** Milliseconds each vertex's attempts were held back by CPU, disk and network. */
   private readonly cpuBoundMs: Float64Array;
   private readonly diskBoundMs: Float64Array;
@@ -156,12 +126,10 @@ export class BatchScheduler implements ClusterListener {
   private verticesDone = 0;
   private finishedSubtasks = 0;
   private runningSubtasks = 0;
-  private restarts = 0;
   private failoverCount = 0;
-  private restartsWithoutProgress = 0;
   private slotMs = 0;
   private readonly restartSets = new Map<number, Int32Array>();
-  private readonly failures: FailureResult[] = [];
+  private readonly failures = new FailureLog();
   private ended: JobEnd | null = null;
   private readonly freed: number[] = [];
 
@@ -170,14 +138,18 @@ export class BatchScheduler implements ClusterListener {
     options: RunOptions = {},
   ) {
     const setup = runSetup(spec, options.record === true);
+    const context = options.context;
+    this.sim = context?.sim ?? new Simulation();
+    this.onEnd = context?.onEnd ?? null;
+    this.startMs = context?.startMs ?? 0;
     this.jitter = setup.jitter;
     this.faults = setup.faults;
     this.graph = setup.graph;
     this.recorder = setup.recorder;
-    this.backoff = setup.backoff;
+    this.restarter = new RestartCoordinator(setup.backoff, spec.guards.maxRestartsWithoutProgress, 'restarts without any subtask finishing');
     this.local = spec.cluster.shuffle === 'local';
     this.checkInvariants = options.checkInvariants === true;
-    this.cluster = new Cluster(this.sim, spec.cluster, this, this.recorder, this.local);
+    this.cluster = new Cluster(this.sim, spec.cluster, this, this.recorder, this.local, context?.gate ?? null);
 
     const n = spec.vertices.length;
     this.parallelism = new Int32Array(n);
@@ -188,29 +160,20 @@ export class BatchScheduler implements ClusterListener {
     this.firstStart = new Float64Array(n).fill(NaN);
     this.lastEnd = new Float64Array(n).fill(NaN);
     this.busyMs = new Float64Array(n);
-    this.totalOutput = new Float64Array(n).fill(NaN);
     this.hasConsumers = new Uint8Array(n);
+    this.bytes = new SubtaskBytes(spec, this.graph, this.x, this.parallelism, this.base);
     this.fixedMs = new Float64Array(n);
     this.rate = new Float64Array(n);
     this.sigma = new Float64Array(n);
-    this.selectivity = new Float64Array(n);
     spec.vertices.forEach((vs, v) => {
       this.fixedMs[v] = vs.fixedMs;
       this.rate[v] = vs.rate;
       this.sigma[v] = vs.jitterSigma;
-      this.selectivity[v] = vs.selectivity;
     });
-    this.evenInput = new Float64Array(n).fill(NaN);
-    this.evenOutput = new Float64Array(n).fill(NaN);
-    this.evenOutputFirst = new Float64Array(n).fill(NaN);
-    this.evenExtra = new Float64Array(n);
-    this.splitsEvenly = new Uint8Array(n);
     this.openBlockingConsumers = new Int32Array(n);
     this.touched = new Int32Array(n);
     this.outputsGone = new Int32Array(n);
     this.decisions = new Array(n).fill(undefined);
-    this.shares = spec.vertices.map((v) => v.inputs.map(() => null));
-    this.shareBytes = spec.vertices.map((v) => v.inputs.map(() => null));
     this.cpuBoundMs = new Float64Array(n);
     this.diskBoundMs = new Float64Array(n);
     this.netBoundMs = new Float64Array(n);
@@ -242,23 +205,30 @@ export class BatchScheduler implements ClusterListener {
     this.evTmFault = this.sim.register(this, BatchScheduler.onTaskManagerFault);
   }
 
-  /** Runs the job to its end and reports. */
+  /** Runs the job alone to its end and reports. */
   run(): RunOutput {
+    return runAlone(this, this.sim, this.spec.guards.maxSimulatedMs);
+  }
+
+  start(): void {
     this.spec.faults.forEach((f, i) => {
-      if (f.type === 'taskmanager') this.sim.at(f.atMs, this.evTmFault, i);
+      if (f.type === 'taskmanager') this.sim.at(this.startMs + f.atMs, this.evTmFault, i);
     });
     this.initializeFrom(this.graph.topological);
     this.afterChange();
-    const limit = this.spec.guards.maxSimulatedMs;
-    // Events past the limit stay queued: an empty queue means "stuck", a non-empty one the limit.
-    while (this.sim.step(limit)) {
-      // step() does the work
-    }
-    if (this.ended === null && this.sim.pending > 0) {
-      this.endJob('FAILED', `simulated time limit reached (batchsim.max-simulated-time = ${limit / 1000} s)`);
-    }
-    if (this.ended === null) this.endJob('FAILED', this.diagnoseStuck());
-    return this.report();
+  }
+
+  afterEvent(): void {
+    // Everything is sampled where it changes.
+  }
+
+  get hasEnded(): boolean {
+    return this.ended !== null;
+  }
+
+  endUnfinished(timeLimitMs: number | null): void {
+    if (this.ended !== null) return;
+    this.endJob('FAILED', timeLimitMs !== null ? timeLimitCause(timeLimitMs) : this.diagnoseStuck());
   }
 
   // ---------------------------------------------------------------- vertices
@@ -292,17 +262,14 @@ export class BatchScheduler implements ClusterListener {
       if (this.parallelism[e.vertex] === 0) return false;
       if (inferred && this.finished[e.vertex] !== this.parallelism[e.vertex]) return false;
     }
-    const d = decideVertex(v, this.graph, this.spec.parallelism, this.parallelism, this.totalOutput, (u) =>
-      this.outputsOf(u),
+    const d = decideVertex(v, this.graph, this.spec.parallelism, this.parallelism, this.bytes.totalOutput, (u) =>
+      this.bytes.outputsOf(u),
     );
     const p = d.parallelism;
     this.decisions[v] = d.decision;
-    this.shares[v] = d.shares;
-    this.shareBytes[v] = inputs.map(() => null);
-    this.splitsEvenly[v] =
-      spec.sourceBytes !== undefined || inputs.every((e, k) => e.pattern !== 'pointwise' && d.shares[k] === null) ? 1 : 0;
+    const even = this.bytes.decided(v, d.shares);
     this.parallelism[v] = p;
-    const base = this.x.allocate(v, p, this.splitsEvenly[v] === 0);
+    const base = this.x.allocate(v, p, !even);
     this.base[v] = base;
 
     let waiting = 0;
@@ -334,40 +301,9 @@ export class BatchScheduler implements ClusterListener {
     return true;
   }
 
-  /** Output bytes of each subtask of a finished vertex. */
-  private outputsOf(u: number): Float64Array {
-    const p = this.parallelism[u];
-    if (this.splitsEvenly[u] === 1) {
-      const out = new Float64Array(p).fill(this.evenOutput[u]);
-      return out.fill(this.evenOutputFirst[u], 0, this.evenExtra[u]);
-    }
-    return this.x.outputBytes.subarray(this.base[u], this.base[u] + p);
-  }
-
-  /** Input bytes of subtask g of vertex v, which has started at least once. */
-  private inputOf(g: number, v: number): number {
-    if (this.splitsEvenly[v] === 0) return this.x.inputBytes[g];
-    return this.evenInput[v] + (g - this.base[v] < this.evenExtra[v] ? 1 : 0);
-  }
-
-  /** Output bytes of subtask g of vertex v, which has started at least once. */
-  private outputOf(g: number, v: number): number {
-    if (this.splitsEvenly[v] === 0) return this.x.outputBytes[g];
-    return g - this.base[v] < this.evenExtra[v] ? this.evenOutputFirst[v] : this.evenOutput[v];
-  }
-
   private vertexFinished(v: number): void {
     this.verticesDone++;
-    let total = 0;
-    const b = this.base[v];
-    const p = this.parallelism[v];
-    if (this.splitsEvenly[v] === 1) {
-      const extra = this.evenExtra[v];
-      total = extra * this.evenOutputFirst[v] + (p - extra) * this.evenOutput[v];
-    } else {
-      for (let i = 0; i < p; i++) total += this.x.outputBytes[b + i];
-    }
-    this.totalOutput[v] = total;
+    this.bytes.vertexFinished(v);
     // Consumers created from here on count this vertex as finished already, so only
     // those that existed before it finished are told.
     const uninitialized: number[] = [];
@@ -444,7 +380,7 @@ export class BatchScheduler implements ClusterListener {
     this.setFileAvailable(g, v, 0);
     if (this.local) {
       // A file exists only for a subtask that ran.
-      this.cluster.deleteFile(this.x.lastTm[g], this.outputOf(g, v));
+      this.cluster.deleteFile(this.x.lastTm[g], this.bytes.outputOf(g, v));
     }
   }
 
@@ -470,7 +406,7 @@ export class BatchScheduler implements ClusterListener {
     if (x.fileAvailable[g] === available) return;
     if (x.state[g] === SubtaskState.Finished) this.outputsGone[v] += available === 1 ? -1 : 1;
     x.fileAvailable[g] = available;
-    const bytes = available === 1 ? this.outputOf(g, v) : -this.outputOf(g, v);
+    const bytes = available === 1 ? this.bytes.outputOf(g, v) : -this.bytes.outputOf(g, v);
     if (this.filesOnTm !== null) {
       const tm = x.lastTm[g];
       const files = (this.filesOnTm[tm] ??= new Float64Array(this.spec.vertices.length));
@@ -492,79 +428,13 @@ export class BatchScheduler implements ClusterListener {
     }
   }
 
-  /**
-   * Whole bytes subtask g of vertex v reads (see integer-bytes.ts): a broadcast input whole;
-   * the all-to-all inputs without skew together, split evenly; a skewed or byte-packed one
-   * by its shares; a pointwise producer's output split evenly among its consumers.
-   */
-  private sumInputBytes(g: number, v: number): number {
-    const spec = this.spec.vertices[v];
-    const p = this.parallelism[v];
-    const j = g - this.base[v];
-    if (spec.sourceBytes !== undefined) return evenPart(spec.sourceBytes, p, j);
-    let bytes = 0;
-    let evenly = 0;
-    const inputs = this.graph.inputs[v];
-    for (let k = 0; k < inputs.length; k++) {
-      const e = inputs[k];
-      const u = e.vertex;
-      if (e.pattern === 'broadcast') {
-        bytes += this.totalOutput[u];
-      } else if (e.pattern === 'all-to-all') {
-        const share = this.shares[v][k];
-        if (share === null) evenly += this.totalOutput[u];
-        else bytes += (this.shareBytes[v][k] ??= splitByShares(this.totalOutput[u], share))[j];
-      } else {
-        const pu = this.parallelism[u];
-        const b = endProducer(pu, p, j);
-        for (let i = firstProducer(pu, p, j); i < b; i++) {
-          // Producers over a pointwise edge have all finished before their consumer starts.
-          const c0 = firstConsumer(pu, p, i);
-          bytes += evenPart(this.outputOf(this.base[u] + i, u), endConsumer(pu, p, i) - c0, j - c0);
-        }
-      }
-    }
-    return bytes + evenPart(evenly, p, j);
-  }
-
-  /**
-   * Sets the byte counts of an evenly split vertex: broadcast inputs whole, and its source or
-   * all-to-all inputs together split evenly, one byte more to each of the first subtasks
-   * (as {@link sumInputBytes} would give each subtask).
-   */
-  private splitEvenly(v: number): void {
-    const p = this.parallelism[v];
-    let whole = 0;
-    let evenly = this.spec.vertices[v].sourceBytes ?? 0;
-    for (const e of this.graph.inputs[v]) {
-      if (e.pattern === 'broadcast') whole += this.totalOutput[e.vertex];
-      else evenly += this.totalOutput[e.vertex];
-    }
-    const each = Math.floor(evenly / p);
-    this.evenInput[v] = whole + each;
-    this.evenExtra[v] = evenly - each * p;
-    this.evenOutput[v] = outputBytes(whole + each, this.selectivity[v]);
-    this.evenOutputFirst[v] = outputBytes(whole + each + 1, this.selectivity[v]);
-  }
-
   private deploy(g: number, slot: number): void {
     const x = this.x;
     const v = x.vertexOf[g];
-    let input: number;
-    let output: number;
-    if (this.splitsEvenly[v] === 1) {
-      if (Number.isNaN(this.evenInput[v])) this.splitEvenly(v);
-      input = this.inputOf(g, v);
-      output = this.outputOf(g, v);
-    } else {
-      input = x.inputBytes[g];
-      if (Number.isNaN(input)) {
-        input = this.sumInputBytes(g, v);
-        x.inputBytes[g] = input;
-        x.outputBytes[g] = outputBytes(input, this.selectivity[v]);
-      }
-      output = x.outputBytes[g];
-    }
+    const sizes = this.bytes;
+    sizes.prepare(g, v);
+    const input = sizes.inputOf(g, v);
+    const output = sizes.outputOf(g, v);
     const rate = this.rate[v];
     const fixed = this.fixedMs[v];
     let factor = 1;
@@ -582,9 +452,9 @@ export class BatchScheduler implements ClusterListener {
     const duration = Math.round(solo);
 
     const attempt = x.attemptNo[g]++;
-    const failAt = this.faults.failAt(v, g - this.base[v], attempt);
-    let outcome =
-      failAt < 0 ? Outcome.Finish : this.faults.cause === INJECTED_FAILURE ? Outcome.InjectedFailure : Outcome.RandomFailure;
+    const failure = this.faults.failureOf(v, g - this.base[v], attempt);
+    const failAt = failure === null ? -1 : failure.at;
+    let outcome = failure === null ? Outcome.Finish : failure.cause === INJECTED_FAILURE ? Outcome.InjectedFailure : Outcome.RandomFailure;
     const now = this.sim.now;
     this.setState(g, SubtaskState.Running);
     x.slot[g] = slot;
@@ -649,14 +519,14 @@ export class BatchScheduler implements ClusterListener {
         local += files[u];
       } else if (e.pattern === 'all-to-all') {
         // Its subpartition range of every producer file: the same share of each file.
-        const share = this.shares[v][k];
+        const share = this.bytes.shares[v][k];
         local += files[u] * (share === null ? 1 / p : share[j]);
       } else {
         const pu = this.parallelism[u];
         const b = endProducer(pu, p, j);
         for (let i = firstProducer(pu, p, j); i < b; i++) {
           const h = this.base[u] + i;
-          if (this.x.lastTm[h] === tm) local += this.outputOf(h, u) / (endConsumer(pu, p, i) - firstConsumer(pu, p, i));
+          if (this.x.lastTm[h] === tm) local += this.bytes.outputOf(h, u) / (endConsumer(pu, p, i) - firstConsumer(pu, p, i));
         }
       }
     }
@@ -697,14 +567,14 @@ export class BatchScheduler implements ClusterListener {
       this.gcMs[v] += cpuMs - own;
     }
     if (this.spec.vertices[v].managedMemory && moved > 0) {
-      const input = this.inputOf(g, v);
+      const input = this.bytes.inputOf(g, v);
       this.spilledBytes[v] += (moved * spilledBytes(input, this.spec.cluster.memory.managedPerSlot)) / input;
     }
     if (!this.local) {
-      const input = this.inputOf(g, v);
+      const input = this.bytes.inputOf(g, v);
       // Reads of intermediate data and writes of output both go through the shuffle service.
       if (this.spec.vertices[v].sourceBytes === undefined) this.shuffle.transferred(moved);
-      if (this.hasConsumers[v] === 1 && input > 0) this.shuffle.transferred((moved * this.outputOf(g, v)) / input);
+      if (this.hasConsumers[v] === 1 && input > 0) this.shuffle.transferred((moved * this.bytes.outputOf(g, v)) / input);
     }
     x.slot[g] = -1;
     if (this.recorder !== null) {
@@ -718,8 +588,8 @@ export class BatchScheduler implements ClusterListener {
         end: now / 1000,
         outcome,
         ...(cause !== undefined && { cause }),
-        inputBytes: this.inputOf(g, v),
-        outputBytes: this.outputOf(g, v),
+        inputBytes: this.bytes.inputOf(g, v),
+        outputBytes: this.bytes.outputOf(g, v),
       });
     }
     return slot;
@@ -736,7 +606,7 @@ export class BatchScheduler implements ClusterListener {
     if (produces) this.setFileAvailable(g, v, 1);
     this.setState(g, SubtaskState.Finished);
     this.finishedSubtasks++;
-    this.restartsWithoutProgress = 0;
+    this.restarter.madeProgress();
     this.noteFinishAt(v);
     this.lastEnd[v] = this.sim.now;
     if (produces) {
@@ -820,10 +690,13 @@ export class BatchScheduler implements ClusterListener {
   private afterChange(): void {
     if (this.ended !== null) return;
     const spt = this.cluster.slotsPerTm;
-    const shortfall = this.pending.valid - this.cluster.startingSlots;
+    const shortfall = this.pending.valid - this.cluster.requestedSlots;
     if (shortfall > 0) {
       const n = Math.min(Math.ceil(shortfall / spt), this.cluster.headroomTms);
       if (n > 0) this.cluster.requestTaskManagers(n);
+    } else if (this.cluster.waitingTms > 0) {
+      // Requests still waiting in the queue that no pending subtask needs any more.
+      this.cluster.withdrawWaiting(Math.floor(-shortfall / spt));
     }
     if (this.recorder !== null) this.sample();
   }
@@ -872,7 +745,7 @@ export class BatchScheduler implements ClusterListener {
       }
     }
     if (!this.cluster.isActive(tm)) {
-      this.recordFailure({ subtask: null, attempt: null, taskManager: tm >= 0 ? tm : null, cause: `${TM_LOST}: ${what} is not live at this time, nothing lost`, action: 'ignored', restarted: [], restartedCount: 0, delay: 0 });
+      this.failures.ignoredTaskManagerLoss(this.sim.now, tm >= 0 ? tm : null, `: ${what} is not live at this time, nothing lost`);
       return;
     }
     this.loseTaskManager(tm);
@@ -899,7 +772,7 @@ export class BatchScheduler implements ClusterListener {
     }
     if (running.length === 0 && lostProducers.length === 0) {
       this.cluster.lose(tm);
-      this.recordFailure({ subtask: null, attempt: null, taskManager: tm, cause: `${TM_LOST}; it ran nothing and held no needed file`, action: 'ignored', restarted: [], restartedCount: 0, delay: 0 });
+      this.failures.ignoredTaskManagerLoss(this.sim.now, tm, '; it ran nothing and held no needed file');
       return;
     }
     for (const g of running) x.failures[g]++;
@@ -914,17 +787,12 @@ export class BatchScheduler implements ClusterListener {
    */
   private failover(seeds: number[], failedAttempts: number[], cause: string, tm: number): void {
     const first = failedAttempts.length > 0 ? failedAttempts[0] : seeds[0];
-    const newRestart = this.backoff.notifyFailure(this.sim.now);
     const label = failedAttempts.length > 0 ? this.label(first) : null;
     const attempt = failedAttempts.length > 0 ? this.x.attemptNo[first] - 1 : null;
-    if (!this.backoff.canRestart()) {
-      this.recordFailure({ subtask: label, attempt, taskManager: tm, cause, action: 'job-failed', restarted: [], restartedCount: 0, delay: 0 });
-      this.failJob(failedAttempts, cause, tm, `${cause}${label !== null ? ` (${label})` : ''}; restart strategy exhausted: ${this.backoff.describeExhausted()}`);
-      return;
-    }
-    if (++this.restartsWithoutProgress > this.spec.guards.maxRestartsWithoutProgress) {
-      const n = this.restartsWithoutProgress - 1;
-      this.failJob(failedAttempts, cause, tm, `no progress: ${n} restarts without any subtask finishing (batchsim.max-restarts-without-progress); last cause: ${cause}`);
+    const decision = this.restarter.decide(this.sim.now, cause, label);
+    if (!decision.restart) {
+      if (decision.exhausted) this.failures.jobFailed(this.sim.now, label, attempt, tm, cause);
+      this.failJob(failedAttempts, cause, tm, decision.jobCause);
       return;
     }
     const id = ++this.failoverCount;
@@ -940,14 +808,13 @@ export class BatchScheduler implements ClusterListener {
       this.cancel(g, id, this.x.state[g] === SubtaskState.Running && failedSet.has(g) ? cause : null);
     }
     if (cause === TM_LOST) this.cluster.lose(tm);
-    if (newRestart) this.restarts++;
-    const delay = Math.max(0, Math.round(this.backoff.backoffMs()));
+    const delay = decision.delayMs;
     this.restartSets.set(id, set);
     this.sim.schedule(delay, this.evRestart, id);
     this.recorder?.event(this.sim.now, 'failure', `${label ?? `TaskManager ${tm}`}: ${cause}`, tm >= 0 ? tm : undefined);
     const names: string[] = [];
     for (let k = 0; k < Math.min(set.length, 50); k++) names.push(this.label(set[k]));
-    this.recordFailure({ subtask: label, attempt, taskManager: tm >= 0 ? tm : null, cause, action: 'restart', restarted: names, restartedCount: set.length, delay: delay / 1000 });
+    this.failures.restarted(this.sim.now, { subtask: label, attempt, taskManager: tm >= 0 ? tm : null, cause, restarted: names, restartedCount: set.length }, delay);
     const freed = this.freed.splice(0);
     for (const slot of freed) this.slotFreed(slot);
   }
@@ -1028,9 +895,6 @@ export class BatchScheduler implements ClusterListener {
     this.afterChange();
   }
 
-  private recordFailure(f: Omit<FailureResult, 'time'>): void {
-    this.failures.push({ time: this.sim.now / 1000, ...f });
-  }
 
   // ---------------------------------------------------------------- the end
 
@@ -1046,7 +910,8 @@ export class BatchScheduler implements ClusterListener {
     this.cluster.releaseAll();
     this.recorder?.event(this.sim.now, 'job-end', status === 'FINISHED' ? 'job finished' : `job failed: ${cause}`);
     if (this.recorder !== null) this.sample();
-    this.sim.stop();
+    if (this.onEnd !== null) this.onEnd();
+    else this.sim.stop();
   }
 
   private diagnoseStuck(): string {
@@ -1079,35 +944,14 @@ export class BatchScheduler implements ClusterListener {
     };
   }
 
-  private report(): RunOutput {
+  report(): RunOutput {
     const spec = this.spec;
     const ended = this.ended as JobEnd;
     // One buffer for every vertex's subtask inputs (spread reorders it).
     const ran = new Float64Array(this.parallelism.reduce((a, p) => Math.max(a, p), 0));
     const vertices: VertexResult[] = spec.vertices.map((vs, v) => {
       const p = this.parallelism[v];
-      const b = this.base[v];
-      let count = 0;
-      let input = 0;
-      let output = 0;
-      // Subtasks that never ran have no input yet. Sums in subtask order either way.
-      if (this.splitsEvenly[v] === 1) {
-        for (let g = b; g < b + p; g++) {
-          if (this.x.attemptNo[g] === 0) continue;
-          const each = this.inputOf(g, v);
-          ran[count++] = each;
-          input += each;
-          output += this.outputOf(g, v);
-        }
-      } else {
-        for (let g = b; g < b + p; g++) {
-          const bytes = this.x.inputBytes[g];
-          if (Number.isNaN(bytes)) continue;
-          ran[count++] = bytes;
-          input += bytes;
-          output += this.x.outputBytes[g];
-        }
-      }
+      const { count, input, output } = this.bytes.ran(v, ran);
       return {
         id: vs.id,
         parallelism: p === 0 ? null : p,
@@ -1127,12 +971,13 @@ export class BatchScheduler implements ClusterListener {
       spec,
       mode: 'BATCH',
       ended,
+      startMs: this.startMs,
       nowMs: this.sim.now,
       vertices,
       cluster: this.cluster,
-      restarts: this.restarts,
+      restarts: this.restarter.restarts,
       slotMs: this.slotMs,
-      failures: this.failures,
+      failures: this.failures.entries,
       events: this.sim.processed,
       ...(!this.local && { shuffle: this.shuffle }),
       longestStall: this.longestStall(),

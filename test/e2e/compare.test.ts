@@ -136,7 +136,7 @@ describe('worker threads', () => {
   it('really runs on threads from dist/, with the inline results, in run order', async () => {
     const text = readFileSync(scenarioFile, 'utf8');
     const g = dist.grid;
-    const spec = (await import('../../src/scenario/load.js')).loadScenario(text, scenarioFile).spec;
+    const spec = (await import('../../src/scenario/load.js')).loadJobScenario(text, scenarioFile).spec;
     const choices = g.buildGrid(g.baseSettings(spec), { slots: [1, 2, 4], shuffle: ['local'] });
     const runs = g.buildRuns(choices, g.seedList(spec.seed, 5));
     const job = { text, file: scenarioFile, overrides: choices.map((c) => c.overrides), runs };

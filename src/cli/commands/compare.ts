@@ -10,6 +10,7 @@ import { compareArgs, comparePart, compareSweep, comparisonOf, runsOfShard } fro
 import { compareCsv, compareJson, formatCompareTable, renderCompareHtml } from '../../report/compare-report.js';
 import { MAX_SEED } from '../../scenario/limits.js';
 import { parseBandwidth, parseSize } from '../../scenario/units.js';
+import { requireJob } from '../../scenario/load.js';
 import { shellQuote } from '../../sweep/merge.js';
 import { partText } from '../../sweep/part.js';
 import { formatShard, MAX_SHARDS, parseShard, parseShardCount, resolveShard, type Shard } from '../../sweep/shard.js';
@@ -215,7 +216,8 @@ export function registerCompareCommand(program: Command, io: CompareIo = {}): vo
         command.error('error: --out writes the part of one shard: give --shard I/N or --shards N with it', { exitCode: 2, code: 'batchsim.shard' });
       }
       checkOutputPaths(shard !== undefined ? { '--out': flags.out } : outputs, file);
-      const { label, text, scenario } = readScenarioInput(file);
+      const { label, text, scenario: loaded } = readScenarioInput(file);
+      const scenario = requireJob(loaded, 'compare');
       const axes: GridAxes = {
         ...(flags.slots !== undefined && { slots: flags.slots }),
         ...(flags.cpuPerSlot !== undefined && { cpuPerSlot: flags.cpuPerSlot }),
