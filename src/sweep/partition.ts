@@ -3,7 +3,7 @@
 /**
  * The shard of each item: the costliest items first, each onto the shard with the least
  * cost so far (ties: the lower item position, then the lower shard index), the classic
- * longest-processing-time rule, whose largest shard is within 4/3 of the best possible.
+ * longest-processing-time rule, whose largest shard is within 4/3 of the best deal's.
  * It depends only on the weights and the count, never on the machine, so every shard of a
  * sweep computes the same assignment and runs its own part of it.
  * @param weights expected cost of each item (finite, >= 0)
