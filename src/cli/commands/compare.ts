@@ -161,7 +161,7 @@ export function colorAllowed(env: Record<string, string | undefined>): boolean {
   return env.NO_COLOR === undefined || env.NO_COLOR === '';
 }
 
-export const isTty = (s: NodeJS.WritableStream): boolean => (s as { isTTY?: boolean }).isTTY === true;
+const isTty = (s: NodeJS.WritableStream): boolean => (s as { isTTY?: boolean }).isTTY === true;
 
 /**
  * Adds `compare` to the program. `io` replaces stdout, stderr and the environment (for
