@@ -49,7 +49,6 @@ let skipReason = missing();
 let dir = '';
 let env: NodeJS.ProcessEnv = {};
 let main = '';
-const pidFiles: string[] = [];
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -107,37 +106,54 @@ async function startSlurm(): Promise<string | undefined> {
     ].join('\n'),
   );
   env = { ...process.env, PATH, SLURM_CONF: conf };
-  const start = (cmd: string, args: string[], pidFile: string, log: string): string | undefined => {
+  const start = (cmd: string, args: string[], log: string): string | undefined => {
     const r = spawnSync(cmd, args, { env, encoding: 'utf8', timeout: 30_000 });
-    if (existsSync(pidFile)) pidFiles.push(pidFile);
     return r.status === 0 ? undefined : `${cmd} did not start (exit ${r.status}): ${r.stderr.trim()}\n${tail(log)}`;
   };
   const munge =
-    start('munged', ['--force', `--socket=${sock}`, `--key-file=${keyFile}`, `--pid-file=${dir}/run/munged.pid`, `--log-file=${dir}/log/munged.log`, `--seed-file=${dir}/run/munge.seed`], `${dir}/run/munged.pid`, `${dir}/log/munged.log`);
+    start('munged', ['--force', `--socket=${sock}`, `--key-file=${keyFile}`, `--pid-file=${dir}/run/munged.pid`, `--log-file=${dir}/log/munged.log`, `--seed-file=${dir}/run/munge.seed`], `${dir}/log/munged.log`);
   if (munge !== undefined) return munge;
-  const ctld = start('slurmctld', ['-f', conf], `${dir}/run/slurmctld.pid`, `${dir}/log/slurmctld.log`);
+  const ctld = start('slurmctld', ['-f', conf], `${dir}/log/slurmctld.log`);
   if (ctld !== undefined) return ctld;
-  const d = start('slurmd', ['-f', conf], `${dir}/run/slurmd.pid`, `${dir}/log/slurmd.log`);
+  const d = start('slurmd', ['-f', conf], `${dir}/log/slurmd.log`);
   if (d !== undefined) return d;
-  // The daemons write their pid files a moment after they return.
+  // The daemons write their pid files a moment after they return (slurmd may register with
+  // the controller first): up means the node is idle and every pid is known, so that
+  // stopSlurm can end each daemon.
+  const files = [`${dir}/run/munged.pid`, `${dir}/run/slurmctld.pid`, `${dir}/run/slurmd.pid`];
   for (let i = 0; i < 60; i++) {
-    for (const f of [`${dir}/run/munged.pid`, `${dir}/run/slurmctld.pid`, `${dir}/run/slurmd.pid`]) if (existsSync(f) && !pidFiles.includes(f)) pidFiles.push(f);
+    const written = files.filter((f) => existsSync(f) && readFileSync(f, 'utf8').trim() !== '');
     const r = spawnSync('sinfo', ['-h', '-o', '%T'], { env, encoding: 'utf8' });
-    if (r.status === 0 && /^idle/m.test(r.stdout)) return undefined;
+    if (r.status === 0 && /^idle/m.test(r.stdout) && written.length === files.length) return undefined;
     await sleep(500);
   }
-  return `the node did not become idle in 30 s:\n${tail(`${dir}/log/slurmctld.log`)}\n${tail(`${dir}/log/slurmd.log`)}`;
+  return `the node did not become idle with every daemon's pid file in 30 s:\n${tail(`${dir}/log/slurmctld.log`)}\n${tail(`${dir}/log/slurmd.log`)}`;
 }
 
-function stopSlurm(): void {
-  // Only the daemons this file started, by their pid files; slurmd first, munged last.
-  for (const f of [...pidFiles].reverse()) {
+/** Ends the daemons this file started, by their pid files (slurmd first, munged last), and waits until they are gone. */
+async function stopSlurm(): Promise<void> {
+  if (dir === '') return;
+  const pids: number[] = [];
+  for (const name of ['slurmd', 'slurmctld', 'munged']) {
+    const f = join(dir, `run/${name}.pid`);
+    const pid = existsSync(f) ? Number(readFileSync(f, 'utf8').trim()) : NaN;
+    if (!Number.isInteger(pid) || pid <= 0) continue;
     try {
-      process.kill(Number(readFileSync(f, 'utf8').trim()), 'SIGTERM');
+      process.kill(pid, 'SIGTERM');
+      pids.push(pid);
     } catch {
       // Already gone.
     }
   }
+  const alive = (pid: number): boolean => {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  for (let i = 0; i < 40 && pids.some(alive); i++) await sleep(250);
 }
 
 beforeAll(async () => {
@@ -150,8 +166,7 @@ beforeAll(async () => {
 }, 180_000);
 
 afterAll(async () => {
-  stopSlurm();
-  await sleep(500);
+  await stopSlurm();
   if (dir !== '') rmSync(dir, { recursive: true, force: true });
 });
 
