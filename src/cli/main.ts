@@ -3,6 +3,7 @@
 
 import { Command, CommanderError } from 'commander';
 import { ScenarioError } from '../scenario/issues.js';
+import { registerAdviseCommand } from './commands/advise.js';
 import { registerCompareCommand } from './commands/compare.js';
 import { registerImportCommand } from './commands/import.js';
 import { registerRunCommands } from './commands/run.js';
@@ -22,6 +23,7 @@ program
 registerRunCommands(program);
 registerImportCommand(program);
 registerCompareCommand(program);
+registerAdviseCommand(program);
 registerSchemaCommand(program);
 
 try {

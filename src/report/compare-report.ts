@@ -311,7 +311,7 @@ export function compareJson(c: Comparison): Record<string, unknown> {
 // ---------------------------------------------------------------------------
 // HTML
 
-const STYLE = `
+export const STYLE = `
 :root{--fg:#1d2433;--muted:#5b6577;--line:#e3e7ee;--bg:#f5f6f8;--card:#fff;--bad:#d62828;--ok:#1f8a5b}
 *{box-sizing:border-box}
 body{margin:0;background:var(--bg);color:var(--fg);font:14px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,"Liberation Sans","DejaVu Sans",sans-serif}
