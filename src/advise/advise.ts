@@ -58,6 +58,8 @@ export interface Advice {
   front: AdvisedSetting[];
   /** Every setting run on every seed (the points of the report's chart). */
   complete: AdvisedSetting[];
+  /** The settings searched whose runs failed (each stopped at its first failed run): never recommended. */
+  failed: AdvisedSetting[];
   /** Why, for the recommendation (or, when none meets the goal, the fastest). */
   reasons: Reason[];
   /** The diagnosis of the scenario as written and of the setting the reasons are about. */
@@ -166,6 +168,10 @@ export async function advise(req: AdviseRequest): Promise<Advice> {
       asWritten: advised(space, ev, found.start, goal),
       front: paretoFront(shown),
       complete: shown,
+      failed: ev
+        .all()
+        .filter((e) => e.invalid === null && ev.done(e))
+        .map((e) => advised(space, ev, e, goal)),
       reasons: why,
       diagnosis: { asWritten: asWrittenDiagnosis, advised: advisedDiagnosis },
     };

@@ -65,5 +65,6 @@ export function adviceJson(a: Advice): Record<string, unknown> {
     reasons: a.reasons,
     diagnosis: a.diagnosis,
     front: a.front.map((f) => jsonSetting(f, pct)),
+    failed: a.failed.map((f) => jsonSetting(f, pct)),
   };
 }

@@ -107,5 +107,15 @@ export function formatAdvice(a: Advice): string {
     front.push([secs(f.stats.makespanPercentile), f.stats.costMedian.toFixed(1), `${changesLabel(f)}${mark}`]);
   }
   out.push(table(front, new Set([0, 1])));
+  out.push(...failedLines(a));
   return `${out.join('\n')}\n`;
+}
+
+/** The settings whose runs failed, never recommended: how many, and the first few with their cause. */
+export function failedLines(a: Advice): string[] {
+  if (a.failed.length === 0) return [];
+  const lines = ['', `${a.failed.length} setting${a.failed.length === 1 ? '' : 's'} searched had failed runs and are never recommended:`];
+  for (const f of a.failed.slice(0, 5)) lines.push(`  ${changesLabel(f)}: ${f.stats.failed} of ${f.stats.seeds} runs failed (${f.stats.failureCause ?? 'unknown cause'})`);
+  if (a.failed.length > 5) lines.push(`  and ${a.failed.length - 5} more`);
+  return lines;
 }
