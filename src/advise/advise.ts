@@ -100,11 +100,13 @@ export async function advise(req: AdviseRequest): Promise<Advice> {
     const best = found.best;
     const bestScore = best === null ? null : score(ev.stats(best), goal);
     const outcome = bestScore === null || bestScore.standing === 'failed' ? 'failed' : bestScore.standing;
+    // When nothing meets the goal, the fastest is shown, and judged by its makespan alone.
+    const byMakespan: Goal = { objective: 'makespan', percentile: goal.percentile };
+    const judge = outcome === 'meets' ? goal : byMakespan;
     let fastestEntry: Evaluated | null = null;
     for (const e of noFailure) {
       const a = ev.stats(e) as CandidateStats;
       const f = fastestEntry === null ? null : (ev.stats(fastestEntry) as CandidateStats);
-      const byMakespan: Goal = { ...goal, objective: 'makespan', deadline: undefined, budget: undefined, safety: undefined };
       if (f === null || compareCandidates(e, score(a, byMakespan), fastestEntry as Evaluated, score(f, byMakespan)) < 0) fastestEntry = e;
     }
     const chosen = outcome === 'meets' ? best : fastestEntry;
@@ -115,7 +117,7 @@ export async function advise(req: AdviseRequest): Promise<Advice> {
     const asWrittenDiagnosis = diagnosesOf(asWrittenRuns);
     let advisedDiagnosis: Diagnosis[] = [];
     if (chosen !== null) {
-      const chosenScore = score(ev.stats(chosen), goal);
+      const chosenScore = score(ev.stats(chosen), judge);
       const detailed = runDetailed(text, file, chosen.overrides, seeds);
       const run = percentileRun(detailed.results, goal.percentile);
       advisedDiagnosis = diagnosesOf(detailed.results);
@@ -131,7 +133,7 @@ export async function advise(req: AdviseRequest): Promise<Advice> {
           const stats = ev.stats(e) as CandidateStats;
           const seed = percentileRun(e.runs, goal.percentile).seed;
           const one = simulate(scenarioForChoice(text, file, e.overrides).spec, { seed }).result;
-          const sc = score(stats, goal);
+          const sc = score(stats, judge);
           neighbours.push({ slots: e.settings.slots as number, stats, standing: sc.standing, objective: sc.objective, diskHeld: diskHeldShare(one) });
         }
       }

@@ -141,7 +141,7 @@ export function reasons(x: ReasonInputs): Reason[] {
   const diskHere = diskHeldShare(rec.run);
   for (const n of x.slotsNeighbours) {
     const more = n.slots > rec.slots;
-    const what = `${n.slots} slots per TaskManager instead of ${rec.slots}`;
+    const what = `${n.slots} slot${n.slots === 1 ? '' : 's'} per TaskManager instead of ${rec.slots}`;
     const tms = `${n.stats.tmsCreatedMedian} TaskManagers started instead of ${rec.stats.tmsCreatedMedian}${more ? ' (fewer start-ups' : ' (more start-ups'}`;
     const disk = `the disk held work back ${pct(n.diskHeld)} of the time instead of ${pct(diskHere)}${more ? ', one disk shared by more slots)' : ', each disk shared by fewer slots)'}`;
     const numbers = `p95 ${s1(n.stats.makespanPercentile)} instead of ${s1(rec.stats.makespanPercentile)}, ${cu(n.stats.costMedian)} instead of ${cu(rec.stats.costMedian)}`;
