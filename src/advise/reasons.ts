@@ -142,8 +142,8 @@ export function reasons(x: ReasonInputs): Reason[] {
   for (const n of x.slotsNeighbours) {
     const more = n.slots > rec.slots;
     const what = `${n.slots} slot${n.slots === 1 ? '' : 's'} per TaskManager instead of ${rec.slots}`;
-    const tms = `${n.stats.tmsCreatedMedian} TaskManagers started instead of ${rec.stats.tmsCreatedMedian}${more ? ' (fewer start-ups' : ' (more start-ups'}`;
-    const disk = `the disk held work back ${pct(n.diskHeld)} of the time instead of ${pct(diskHere)}${more ? ', one disk shared by more slots)' : ', each disk shared by fewer slots)'}`;
+    const tms = `${n.stats.tmsCreatedMedian} TaskManagers started instead of ${rec.stats.tmsCreatedMedian} (${more ? 'fewer' : 'more'} start-ups)`;
+    const disk = `the disk held work back ${pct(n.diskHeld)} of the time instead of ${pct(diskHere)} (${more ? 'one disk shared by more slots' : 'each disk shared by fewer slots'})`;
     const numbers = `p95 ${s1(n.stats.makespanPercentile)} instead of ${s1(rec.stats.makespanPercentile)}, ${cu(n.stats.costMedian)} instead of ${cu(rec.stats.costMedian)}`;
     let verdict: string;
     if (n.stats.failed > 0) verdict = `failed in ${n.stats.failed} of ${n.stats.seeds} runs (${n.stats.failureCause ?? 'unknown cause'})`;
