@@ -5,11 +5,13 @@ import { compareCandidates, score, type Goal, type Score } from './goal.js';
 import { EvaluationPool } from './pool.js';
 import { criticalPath, diagnosesOf, diskHeldShare, percentileRun, reasons, runDetailed, type Reason, type SlotsComparison } from './reasons.js';
 import { search } from './search.js';
-import { buildSpace, gridCount, type AdviseSettings, type Setting, type SettingValue, type Space, type SpaceRequest } from './space.js';
+import { buildSpace, gridCount, UNSET, type AdviseSettings, type Setting, type SettingValue, type Space, type SpaceRequest } from './space.js';
 import type { Scenario } from '../scenario/load.js';
 import type { Diagnosis } from '../report/diagnosis.js';
 import { simulate } from '../sim/simulate.js';
+import { summarizeRun } from '../compare/aggregate.js';
 import { scenarioForChoice } from '../compare/grid.js';
+import { runDetail } from './run-detail.js';
 
 /** What to ask. */
 export interface AdviseRequest {
@@ -60,6 +62,8 @@ export interface Advice {
   complete: AdvisedSetting[];
   /** The settings searched whose runs failed (each stopped at its first failed run): never recommended. */
   failed: AdvisedSetting[];
+  /** Settings the scenario loader rejects (a memory layout Flink would not start), and the first one's reason. */
+  rejected: { count: number; first: string | null };
   /** Why, for the recommendation (or, when none meets the goal, the fastest). */
   reasons: Reason[];
   /** The diagnosis of the scenario as written and of the setting the reasons are about. */
@@ -113,8 +117,21 @@ export async function advise(req: AdviseRequest): Promise<Advice> {
 
     // The reasons: the chosen setting's full results, and its neighbours in slots per TaskManager.
     let why: Reason[] = [];
+    // The scenario itself, run here rather than taken from the search: its values may lie
+    // outside the space searched (`--vary`, `--fix`), and its diagnosis needs full results.
     const asWrittenRuns = seeds.map((seed) => simulate(req.scenario.spec, { seed }).result);
     const asWrittenDiagnosis = diagnosesOf(asWrittenRuns);
+    const asWrittenEntry: Evaluated = {
+      ...found.start,
+      key: 'as-written',
+      settings: Object.fromEntries(space.settings.map((s) => [s, space.asWritten[s]])),
+      overrides: {},
+      changed: 0,
+      invalid: null,
+      runs: asWrittenRuns.map((r) => ({ ...summarizeRun(r), detail: runDetail(req.scenario.spec, r) })),
+      diskBytes: req.scenario.spec.cluster.diskBytes,
+    };
+    const asWrittenStats = ev.stats(asWrittenEntry) as CandidateStats;
     let advisedDiagnosis: Diagnosis[] = [];
     if (chosen !== null) {
       const chosenScore = score(ev.stats(chosen), judge);
@@ -147,7 +164,7 @@ export async function advise(req: AdviseRequest): Promise<Advice> {
           standing: chosenScore.standing,
           objective: chosenScore.objective,
         },
-        asWritten: { stats: ev.stats(found.start) as CandidateStats, diagnosis: asWrittenDiagnosis },
+        asWritten: { stats: asWrittenStats, diagnosis: asWrittenDiagnosis },
         slotsNeighbours: neighbours,
         path: criticalPath(detailed.spec, run),
         ...(goal.safety !== undefined && { safety: goal.safety }),
@@ -167,9 +184,13 @@ export async function advise(req: AdviseRequest): Promise<Advice> {
       outcome,
       recommendation: outcome === 'meets' && best !== null ? advised(space, ev, best, goal) : null,
       fastest: fastestEntry === null ? null : advised(space, ev, fastestEntry, goal),
-      asWritten: advised(space, ev, found.start, goal),
+      asWritten: advised(space, ev, asWrittenEntry, goal),
       front: paretoFront(shown),
       complete: shown,
+      rejected: {
+        count: ev.all().filter((e) => e.invalid !== null).length,
+        first: ev.all().find((e) => e.invalid !== null)?.invalid ?? null,
+      },
       failed: ev
         .all()
         .filter((e) => e.invalid === null && ev.done(e))
@@ -207,9 +228,9 @@ export function yamlSize(bytes: number): string {
 export function settingsBlock(space: Space, a: AdviseSettings): string {
   const line = (indent: string, key: string, s: Setting): string | null => {
     const v = a[s];
-    if (v === undefined) return null;
+    if (v === undefined || (s === 'parallelismDefault' && v === UNSET)) return null;
     const own = space.asWritten[s];
-    const was = own === v ? '' : `  # as written: ${own === undefined ? 'unset' : yamlValue(s, own)}`;
+    const was = own === v ? '' : `  # as written: ${own === undefined || (s === 'parallelismDefault' && own === UNSET) ? 'unset' : yamlValue(s, own)}`;
     return `${indent}${key}: ${yamlValue(s, v)}${was}`;
   };
   const tm = [line('    ', 'slots', 'slots'), line('    ', 'cpuPerSlot', 'cpuPerSlot'), line('    ', 'memoryPerSlot', 'memoryPerSlot')].filter((l) => l !== null);

@@ -1,10 +1,11 @@
 //! The answer of `batchsim advise` as one JSON document, with quantities named as `run --json` and `compare --json` name them.
 
 import { settingsBlock, type Advice, type AdvisedSetting } from './advise.js';
-import { SETTINGS, type AdviseSettings, type Setting, type SettingValue } from './space.js';
+import { SETTINGS, UNSET, type AdviseSettings, type Setting, type SettingValue } from './space.js';
 
-/** JSON has no Infinity: an unlimited slot cap is `"unlimited"`. */
-const jsonValue = (v: SettingValue | undefined): number | string | null => (v === undefined ? null : typeof v === 'number' && !Number.isFinite(v) ? 'unlimited' : v);
+/** JSON has no Infinity: an unlimited slot cap is `"unlimited"`; an unset `parallelism.default` is null. */
+const jsonValue = (v: SettingValue | undefined, s?: Setting): number | string | null =>
+  v === undefined || (s === 'parallelismDefault' && v === UNSET) ? null : typeof v === 'number' && !Number.isFinite(v) ? 'unlimited' : v;
 
 /** Settings under their JSON names: sizes in bytes. */
 function jsonSettings(a: AdviseSettings): Record<string, unknown> {
@@ -18,7 +19,7 @@ function jsonSettings(a: AdviseSettings): Record<string, unknown> {
     parallelismDefault: 'parallelismDefault',
   };
   const out: Record<string, unknown> = {};
-  for (const s of SETTINGS) if (s in a) out[names[s]] = jsonValue(a[s]);
+  for (const s of SETTINGS) if (s in a) out[names[s]] = jsonValue(a[s], s);
   return out;
 }
 
@@ -54,7 +55,7 @@ export function adviceJson(a: Advice): Record<string, unknown> {
       budgetCuSeconds: a.goal.budget ?? null,
       safety: a.goal.safety ?? null,
     },
-    space: Object.fromEntries(a.space.settings.map((s) => [s, a.space.values[s].map(jsonValue)])),
+    space: Object.fromEntries(a.space.settings.map((s) => [s, a.space.values[s].map((v) => jsonValue(v, s))])),
     fixed: a.space.fixed,
     search: { settingsEvaluated: a.settingsEvaluated, runs: a.runs, gridSettings: a.gridSettings, gridRuns: a.gridRuns },
     outcome: a.outcome,
@@ -66,5 +67,6 @@ export function adviceJson(a: Advice): Record<string, unknown> {
     diagnosis: a.diagnosis,
     front: a.front.map((f) => jsonSetting(f, pct)),
     failed: a.failed.map((f) => jsonSetting(f, pct)),
+    rejected: a.rejected,
   };
 }

@@ -4,7 +4,7 @@ import { formatBytes } from '../scenario/units.js';
 import { table } from '../report/summary.js';
 import { settingsBlock, type Advice, type AdvisedSetting } from './advise.js';
 import type { Goal } from './goal.js';
-import { SETTINGS, type AdviseSettings, type Setting, type SettingValue } from './space.js';
+import { SETTINGS, UNSET, type AdviseSettings, type Setting, type SettingValue } from './space.js';
 
 /** How each setting is named in tables. */
 export const SETTING_LABELS: Record<Setting, string> = {
@@ -19,7 +19,7 @@ export const SETTING_LABELS: Record<Setting, string> = {
 
 /** A setting's value for a person. */
 export function showValue(s: Setting, v: SettingValue | undefined): string {
-  if (v === undefined) return 'unset';
+  if (v === undefined || (s === 'parallelismDefault' && v === UNSET)) return 'unset';
   if (typeof v === 'string') return v;
   if (s === 'memoryPerSlot' || s === 'avgVolume') return formatBytes(v);
   if (s === 'maxSlots' && !Number.isFinite(v)) return 'unlimited';
@@ -82,8 +82,9 @@ export function formatAdvice(a: Advice): string {
   const settings = SETTINGS.filter((s) => a.space.settings.includes(s));
   if (a.outcome === 'failed' || shown === null) {
     const cause = a.asWritten.stats.failureCause;
-    out.push(`every setting searched had failed runs: nothing to recommend${cause === null ? '' : ` (as written: ${cause})`}`, '');
-    out.push(table(comparisonRows(settings, a.goal.percentile, [a.asWritten]).map((r) => r), new Set([1])), '');
+    out.push(`every setting searched failed or was invalid: nothing to recommend${cause === null ? '' : ` (as written: ${cause})`}`, '');
+    out.push(table([['', 'as written'], ...comparisonRows(settings, a.goal.percentile, [a.asWritten])], new Set([1])));
+    out.push(...failedLines(a));
     return `${out.join('\n')}\n`;
   }
   if (a.outcome === 'meets') {
@@ -113,8 +114,10 @@ export function formatAdvice(a: Advice): string {
 
 /** The settings whose runs failed, never recommended: how many, and the first few with their cause. */
 export function failedLines(a: Advice): string[] {
-  if (a.failed.length === 0) return [];
-  const lines = ['', `${a.failed.length} setting${a.failed.length === 1 ? '' : 's'} searched had failed runs and are never recommended:`];
+  const rejected =
+    a.rejected.count === 0 ? [] : ['', `${a.rejected.count} setting${a.rejected.count === 1 ? ' was' : 's were'} not run: the scenario is invalid with ${a.rejected.count === 1 ? 'it' : 'them'} (the first: ${a.rejected.first})`];
+  if (a.failed.length === 0) return rejected;
+  const lines = [...rejected, '', `${a.failed.length} setting${a.failed.length === 1 ? '' : 's'} searched had failed runs and are never recommended:`];
   for (const f of a.failed.slice(0, 5)) lines.push(`  ${changesLabel(f)}: ${f.stats.failed} of ${f.stats.seeds} runs failed (${f.stats.failureCause ?? 'unknown cause'})`);
   if (a.failed.length > 5) lines.push(`  and ${a.failed.length - 5} more`);
   return lines;

@@ -14,7 +14,10 @@ export type Setting = 'slots' | 'cpuPerSlot' | 'memoryPerSlot' | 'maxSlots' | 's
 /** Every setting, in the order candidates, tables and the pasted block list them. */
 export const SETTINGS: readonly Setting[] = ['slots', 'cpuPerSlot', 'memoryPerSlot', 'maxSlots', 'shuffle', 'avgVolume', 'parallelismDefault'];
 
-/** A setting's value: a number (bytes for sizes, Infinity for an unlimited slot cap) or a shuffle mode. */
+/** `parallelism.default` left unset, as a scenario may leave it (a real value is at least 1). */
+export const UNSET = 0;
+
+/** A setting's value: a number (bytes for sizes, Infinity for an unlimited slot cap, {@link UNSET}) or a shuffle mode. */
 export type SettingValue = number | Shuffle;
 
 /** A candidate's values, one per setting of its space. */
@@ -37,7 +40,7 @@ const GIB = 2 ** 30;
 export interface Space {
   settings: Setting[];
   values: Record<Setting, SettingValue[]>;
-  /** The scenario's own value of each setting; undefined for a `parallelism.default` it does not set. */
+  /** The scenario's own value of each setting ({@link UNSET} for a `parallelism.default` it does not set). */
   asWritten: AdviseSettings;
   /** Settings pinned by `--fix`. */
   fixed: Setting[];
@@ -102,7 +105,8 @@ export function defaultValues(spec: SimulationSpec): Partial<Record<Setting, Set
   if (matter.parallelismDefault) {
     const own = spec.parallelism.globalDefault;
     const around = own ?? spec.parallelism.maxParallelism;
-    out.parallelismDefault = ascending([0.25, 0.5, 1, 2].map((f) => Math.min(MAX_PARALLELISM, Math.max(1, Math.ceil(around * f)))));
+    // Unset is a value of its own (Flink then falls back to 1 where no inference decides), kept so the scenario stays a candidate.
+    out.parallelismDefault = ascending([...[0.25, 0.5, 1, 2].map((f) => Math.min(MAX_PARALLELISM, Math.max(1, Math.ceil(around * f)))), own ?? UNSET]);
   }
   return out;
 }
@@ -117,7 +121,7 @@ export function asWrittenSettings(spec: SimulationSpec): AdviseSettings {
     maxSlots: base.maxSlots,
     shuffle: base.shuffle,
     avgVolume: base.avgVolume,
-    parallelismDefault: spec.parallelism.globalDefault,
+    parallelismDefault: spec.parallelism.globalDefault ?? UNSET,
   };
 }
 
@@ -172,18 +176,11 @@ function distance(a: SettingValue | undefined, b: SettingValue): number {
   return Math.abs(Math.log(a / b));
 }
 
-/**
- * The candidate nearest the scenario as written: per setting, its own value when listed,
- * else the nearest (on a log scale); an unset `parallelism.default` takes the middle value.
- */
+/** The candidate nearest the scenario as written: per setting, its own value when listed, else the nearest (on a log scale). */
 export function asWrittenCandidate(space: Space): Candidate {
   return space.settings.map((s) => {
     const own = space.asWritten[s];
     const list = space.values[s];
-    if (own === undefined && s === 'parallelismDefault') {
-      // Unset: the effective bound of inference, the list's own centre.
-      return Math.floor((list.length - 1) / 2);
-    }
     let best = 0;
     list.forEach((v, i) => {
       if (distance(own, v) < distance(own, list[best])) best = i;

@@ -4,7 +4,10 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { Writable } from 'node:stream';
+import { Command } from 'commander';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { registerAdviseCommand } from '../../src/cli/commands/advise.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const cli = join(root, 'dist/cli/main.js');
@@ -90,5 +93,37 @@ describe('advise end to end', () => {
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout).scenario).toBe('small');
     expect(r.stderr).toMatch(/recommended: /);
+  }, 60_000);
+});
+
+/** Collects what is written; `isTTY` makes it look like a terminal to the command. */
+class Sink extends Writable {
+  text = '';
+  constructor(readonly isTTY = false) {
+    super();
+  }
+  override _write(chunk: Buffer | string, _enc: BufferEncoding, done: () => void): void {
+    this.text += chunk.toString();
+    done();
+  }
+}
+
+describe('progress', () => {
+  async function advise(stderrTty: boolean) {
+    const stdout = new Sink();
+    const stderr = new Sink(stderrTty);
+    const program = new Command().name('batchsim').exitOverride();
+    registerAdviseCommand(program, { stdout, stderr, env: {} });
+    await program.parseAsync(['advise', job, '--seeds', '10', '--fix', 'shuffle=local'], { from: 'user' });
+    return { stdout: stdout.text, stderr: stderr.text };
+  }
+
+  it('on a terminal, stderr counts the runs and clears the line at the end; redirected, it gets nothing', async () => {
+    const tty = await advise(true);
+    expect(tty.stderr).toMatch(/^\radvise: 50 runs, \d+ settings/);
+    expect(tty.stderr.endsWith('\r\x1b[K')).toBe(true);
+    const piped = await advise(false);
+    expect(piped.stderr).toBe('');
+    expect(piped.stdout).toBe(tty.stdout);
   }, 60_000);
 });
