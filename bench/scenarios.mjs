@@ -1,5 +1,8 @@
 // Generated benchmark jobs, written as scenario YAML text so loading is part of what is measured.
 
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+
 /**
  * Each case builds the YAML a user could have written. The jobs are sized to stress one
  * thing each (width, depth, TaskManager churn, failures); all use fixed parallelism so the
@@ -108,6 +111,33 @@ function mixed() {
 }
 
 /**
+ * A day of Alibaba-shaped batch jobs through 4 queues: `jobs` jobs, each the shape of one of
+ * the 87 jobs of sim-scenarios/alibaba-sample.yaml (picked in a fixed stride), their
+ * parallelism scaled so the whole replay has about a million subtasks; submitted evenly over
+ * 24 hours, round robin over 4 queues of 64 CU. As JSON (the YAML parser would dominate).
+ */
+function replay(jobs = 10_000, queues = 4) {
+  const sample = parseYaml(readFileSync(new URL('../sim-scenarios/alibaba-sample.yaml', import.meta.url), 'utf8'));
+  const shapes = sample.jobs;
+  const subtasksOf = (shape) => shape.job.vertices.reduce((n, v) => n + v.parallelism, 0);
+  const mean = shapes.reduce((n, shape) => n + subtasksOf(shape), 0) / shapes.length;
+  const scale = 1_000_000 / (jobs * mean);
+  const out = [];
+  for (let i = 0; i < jobs; i++) {
+    const shape = shapes[(i * 31) % shapes.length];
+    const vertices = shape.job.vertices.map((v) => ({ ...v, parallelism: Math.max(1, Math.round(v.parallelism * scale)) }));
+    out.push({ name: `${shape.name}-${i}`, submit: `${Math.round((i * 86_400) / jobs)}s`, queue: `q${i % queues}`, config: shape.config, job: { vertices } });
+  }
+  return JSON.stringify({
+    name: 'replay-10k-jobs',
+    seed: 1,
+    cluster: sample.cluster,
+    queues: Array.from({ length: queues }, (_, q) => ({ name: `q${q}`, capacity: 64 })),
+    jobs: out,
+  });
+}
+
+/**
  * The cases, by name. `yaml()` builds the scenario text; `subtasks` is the job's size.
  * `growth` marks the cases of one shape (10 all-to-all vertices) at three sizes.
  */
@@ -123,6 +153,8 @@ export const CASES = {
   'chain-10000x1': { yaml: () => chain('chain-10000x1', 10_000, 1), subtasks: 10_000, perVertex: true },
   'tm-churn': { yaml: () => churn(), subtasks: 20 * 5000 + 20 * 500 },
   'failure-heavy': { yaml: failures, subtasks: 5 * 20000 },
+  // Several jobs: 10,000 jobs (about a million subtasks) through 4 queues.
+  'replay-10k-jobs': { yaml: () => replay(), file: 'replay-10k-jobs.json', subtasks: 1_000_000, workload: true },
   'wide-40x250': { yaml: () => chain('wide-40x250', 40, 250), subtasks: 10_000, growth: true },
   'wide-40x2500': { yaml: () => chain('wide-40x2500', 40, 2500), subtasks: 100_000, growth: true },
 };

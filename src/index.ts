@@ -1,6 +1,6 @@
 //! batchsim's public API.
 
-export { simulate, type SimulateOptions, type RunOutput } from './sim/simulate.js';
+export { simulate, simulateWorkload, type SimulateOptions, type RunOutput, type WorkloadOutput } from './sim/simulate.js';
 export { loadScenario, type Scenario } from './scenario/load.js';
 export { ScenarioError, type ScenarioIssue } from './scenario/issues.js';
 export type * from './model/run-result.js';

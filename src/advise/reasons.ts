@@ -1,10 +1,10 @@
 //! Why the recommended settings: what bound the critical vertices, whether more slots per TaskManager paid, the margins to failure, and the diagnosis, from the runs' own results.
 
 import { scenarioForChoice, type ChoiceOverrides } from '../compare/grid.js';
-import type { RunResult, VertexResult } from '../model/run-result.js';
+import type { Diagnosis, RunResult, VertexResult } from '../model/run-result.js';
 import type { SimulationSpec } from '../model/spec.js';
-import { GC_SHARE_THRESHOLD, type Diagnosis } from '../report/diagnosis.js';
-import { formatBytes } from '../scenario/units.js';
+import { GC_SHARE_THRESHOLD } from '../report/diagnosis.js';
+import { formatBytes } from '../util/format.js';
 import { simulate } from '../sim/simulate.js';
 import type { CandidateStats } from './evaluate.js';
 

@@ -1,13 +1,14 @@
 //! The answer of `batchsim advise` as one self-contained HTML page: the recommendation against the scenario as written, the block to paste, the reasons and a chart of the Pareto front.
 
-import { STYLE as COMPARE_STYLE } from '../report/compare-report.js';
-import { escapeHtml, formatDuration, jsonForScript, pageHead } from '../report/html-report.js';
+import { escapeHtml, jsonForScript, pageAsset, pageHead } from '../report/html-page.js';
+import { formatDuration } from '../util/format.js';
 import { settingsBlock, type Advice, type AdvisedSetting } from './advise.js';
 import { adviceJson } from './render-json.js';
 import { changesLabel, comparisonRows, costChange, failedLines, goalText, percentileName } from './render-text.js';
 import { SETTINGS } from './space.js';
 
-const STYLE = `${COMPARE_STYLE}
+/** The compare page's stylesheet, and what this page adds to it. */
+const style = (): string => `${pageAsset('compare-report.css')}
 pre.block{background:#f5f6f8;border:1px solid var(--line);border-radius:8px;padding:10px 14px;margin:12px 0 0;font-size:13px;overflow-x:auto}
 .verdict{font-size:15px;margin:0 0 12px}
 .verdict.missed{color:var(--bad)}
@@ -158,7 +159,7 @@ export function renderAdviceHtml(a: Advice): string {
         ? `<p class="verdict missed">No setting searched meets the goal. The fastest without failed runs: <b>${escapeHtml(changesLabel(shown))}</b>.</p>`
         : `<p class="verdict missed">Every setting searched failed or was invalid: nothing to recommend.</p>`;
   const reasons = a.reasons.length === 0 ? '' : `<section id="reasons"><h2>Why</h2><ul class="reasons">${a.reasons.map((r) => `<li>${escapeHtml(r.text)}</li>`).join('')}</ul></section>`;
-  return `${pageHead(`batchsim advise · ${a.scenario}`, STYLE)}
+  return `${pageHead(`batchsim advise · ${a.scenario}`, style())}
 <body>
 <main>
 <header><h1>Advice for <span id="scenario-name">${escapeHtml(a.scenario)}</span></h1>

@@ -1,6 +1,6 @@
 //! The answer of `batchsim advise` for a terminal: the goal, what was searched, the recommendation against the scenario as written, the block to paste, the reasons and the Pareto front.
 
-import { formatBytes } from '../scenario/units.js';
+import { formatBytes } from '../util/format.js';
 import { table } from '../report/summary.js';
 import { settingsBlock, type Advice, type AdvisedSetting } from './advise.js';
 import type { Goal } from './goal.js';

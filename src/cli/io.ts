@@ -120,7 +120,7 @@ export interface ScenarioInput {
 export function readScenarioInput(file: string): ScenarioInput {
   const text = readInput(file, 'scenario');
   const label = inputLabel(file);
-  return { label, text, scenario: loadScenario(text, label) };
+  return { label, text, scenario: loadScenario(text, label, { readFile: (path) => readInput(path, 'scenario') }) };
 }
 
 /** Reads and validates a scenario file (`-`: standard input). @throws ScenarioError, also when the file cannot be read */

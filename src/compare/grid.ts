@@ -2,8 +2,8 @@
 
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import type { SimulationSpec } from '../model/spec.js';
-import { loadScenario, type Scenario } from '../scenario/load.js';
-import { formatBytes } from '../scenario/units.js';
+import { loadJobScenario, type JobScenario } from '../scenario/load.js';
+import { formatBytes } from '../util/format.js';
 
 /** Where shuffle files live. */
 export type Shuffle = 'local' | 'remote';
@@ -185,16 +185,16 @@ const isMap = (v: unknown): v is Doc => typeof v === 'object' && v !== null && !
  * choice's value is the one that applies.
  * @throws ScenarioError when the text (or the changed document) is not a valid scenario
  */
-export function scenarioForChoice(text: string, file: string, overrides: ChoiceOverrides): Scenario {
-  if (Object.keys(overrides).length === 0) return loadScenario(text, file);
+export function scenarioForChoice(text: string, file: string, overrides: ChoiceOverrides): JobScenario {
+  if (Object.keys(overrides).length === 0) return loadJobScenario(text, file, 'compare');
   let raw: unknown;
   try {
     raw = parseYaml(text, { uniqueKeys: true });
   } catch {
     // Let the loader report the syntax error the way it always does.
-    return loadScenario(text, file);
+    return loadJobScenario(text, file, 'compare');
   }
-  if (!isMap(raw)) return loadScenario(text, file);
+  if (!isMap(raw)) return loadJobScenario(text, file, 'compare');
   const doc: Doc = { ...raw };
   const cluster: Doc = nestDotted(isMap(doc.cluster) ? doc.cluster : {});
   const tm: Doc = isMap(cluster.taskmanager) ? { ...cluster.taskmanager } : {};
@@ -228,7 +228,7 @@ export function scenarioForChoice(text: string, file: string, overrides: ChoiceO
   // key that overrides the choice) would stay.
   if (Object.keys(config).length > 0) doc.config = config;
   else delete doc.config;
-  const scenario = loadScenario(stringifyYaml(doc), file);
+  const scenario = loadJobScenario(stringifyYaml(doc), file, 'compare');
   const { parallelismDefault, ...settings } = overrides;
   assertApplied(baseSettings(scenario.spec), settings);
   if (parallelismDefault !== undefined && scenario.spec.parallelism.globalDefault !== parallelismDefault) {

@@ -52,6 +52,9 @@ function earlier(this: EventQueue, i: number, j: number): boolean {
   return ti < tj || (ti === tj && this.seq[i] < this.seq[j]);
 }
 
+/** The handler of a retired kind. */
+const ignoreEvent: EventHandler<unknown> = () => {};
+
 /**
  * A discrete-event loop over numeric events, ordered by (time, sequence number).
  *
@@ -102,6 +105,23 @@ export class Simulation {
     this.handlers.push(handler as EventHandler<never>);
     this.targets.push(target);
     return this.handlers.length - 1;
+  }
+
+  /** How many kinds are registered: the next kind's number. */
+  get kindCount(): number {
+    return this.handlers.length;
+  }
+
+  /**
+   * Retires the kinds `from` (inclusive) to `to` (exclusive): their events still queued run
+   * as no-ops, and their targets are let go, so a loop that outlives what registered them
+   * (several jobs, one after another) does not keep them all in memory.
+   */
+  retire(from: number, to: number): void {
+    for (let k = from; k < to; k++) {
+      this.handlers[k] = ignoreEvent;
+      this.targets[k] = null;
+    }
   }
 
   /**

@@ -7,6 +7,12 @@ import type { SimulationSpec } from '../model/spec.js';
 export const INJECTED_FAILURE = 'Injected failure (faults[].type = subtask)';
 export const RANDOM_FAILURE = 'Random failure (faults[].type = random-subtask)';
 
+/** An attempt's failure: after what fraction of its time it fails, and why. */
+export interface AttemptFailure {
+  at: number;
+  cause: typeof INJECTED_FAILURE | typeof RANDOM_FAILURE;
+}
+
 /**
  * The `subtask` and `random-subtask` faults of a scenario. Random failures draw from their
  * own named stream, so they never shift another component's random numbers; an injected
@@ -15,8 +21,6 @@ export const RANDOM_FAILURE = 'Random failure (faults[].type = random-subtask)';
 export class FaultInjector {
   /** The probability that an attempt fails at random, from every `random-subtask` fault together. */
   readonly randomProbability: number;
-  /** Cause of the failure {@link failAt} last decided on, or null when it decided none. */
-  cause: string | null = null;
   /** 1 for vertices with injected faults, so most attempts skip the lookup. */
   private readonly faultVertices: Uint8Array;
   private readonly injected = new Map<string, number>();
@@ -44,23 +48,18 @@ export class FaultInjector {
   }
 
   /**
-   * Decides the fate of an attempt as it starts; sets {@link cause}.
-   * @returns the fraction of the attempt's time after which it fails, or -1 when it does not
+   * Decides the fate of an attempt as it starts.
+   * @returns when and why it fails, or null when it does not (most attempts: nothing is allocated then)
    */
-  failAt(vertex: number, subtask: number, attempt: number): number {
-    let at = -1;
-    this.cause = null;
+  failureOf(vertex: number, subtask: number, attempt: number): AttemptFailure | null {
+    let failure: AttemptFailure | null = null;
     if (this.randomProbability > 0 && this.rng.next() < this.randomProbability) {
-      at = this.rng.next();
-      this.cause = RANDOM_FAILURE;
+      failure = { at: this.rng.next(), cause: RANDOM_FAILURE };
     }
     if (this.faultVertices[vertex] === 1) {
-      const f = this.injected.get(`${vertex}:${subtask}:${attempt}`);
-      if (f !== undefined) {
-        at = f;
-        this.cause = INJECTED_FAILURE;
-      }
+      const at = this.injected.get(`${vertex}:${subtask}:${attempt}`);
+      if (at !== undefined) failure = { at, cause: INJECTED_FAILURE };
     }
-    return at;
+    return failure;
   }
 }

@@ -1,6 +1,7 @@
 //! Reading the JSON text and telling which of Flink's three plan formats it is.
 
 import { ScenarioError, type ScenarioIssue } from '../scenario/issues.js';
+import { looksLikeBatchTaskCsv } from './alibaba-batch-task.js';
 
 /** The formats `batchsim import` reads. */
 export type PlanFormat =
@@ -17,6 +18,17 @@ export const FORMAT_LABELS: Readonly<Record<PlanFormat, string>> = {
   'job-plan': 'Flink REST job plan (/jobs/:jobid/plan)',
   'job-details': 'Flink REST job details (/jobs/:jobid)',
 };
+
+/** What `batchsim import` was given: Flink plan JSON, or the Alibaba trace's batch_task table (CSV). */
+export type InputKind = 'plan-json' | 'batch-task-csv';
+
+/**
+ * Tells a CSV table from plan JSON by its first line: the table's header (`task_name,...`), or
+ * a row of its nine fields; anything else is read as JSON, which says what is wrong with it.
+ */
+export function detectInputKind(text: string): InputKind {
+  return looksLikeBatchTaskCsv(text) ? 'batch-task-csv' : 'plan-json';
+}
 
 /** A JSON object. */
 export type JsonObject = Record<string, unknown>;

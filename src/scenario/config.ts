@@ -1,11 +1,11 @@
 //! Flink configuration keys under `config:`, read as Flink reads them.
 
 import { RandomStreams } from '../engine/rng.js';
-import { RESTART_STRATEGY_KEYS, restartBackoffFromConfig } from '../failure/restart-backoff.js';
+import { RESTART_STRATEGY_KEYS, restartBackoffFromConfig } from './restart-strategy-config.js';
 import type { GuardSpec, ParallelismSpec } from '../model/spec.js';
 import type { MemoryOptions } from '../model/cluster/memory-layout.js';
 import type { ScenarioIssue } from './issues.js';
-import { MAX_INT, MAX_PARALLELISM, MAX_SLOTS_PER_TASK_MANAGER } from './limits.js';
+import { MAX_CPU, MAX_INT, MAX_PARALLELISM, MAX_SLOTS_PER_TASK_MANAGER } from './limits.js';
 import { MEMORY_CONFIG_KEYS, readMemoryOptions } from './memory-config.js';
 import { closest } from './suggest.js';
 import { describe, parseDuration, parseSize } from './units.js';
@@ -29,6 +29,7 @@ const KNOWN_KEYS = new Set<string>([
   `${LEGACY}default-source-parallelism`,
   'jobmanager.execution.failover-strategy',
   'taskmanager.numberOfTaskSlots',
+  'taskmanager.cpu.cores',
   'slotmanager.number-of-slots.max',
   'resourcemanager.taskmanager-timeout',
   'slot.request.timeout',
@@ -53,6 +54,8 @@ const NOT_MODELLED: Record<string, string> = {
 export interface ResolvedConfig {
   mode: 'BATCH' | 'STREAMING';
   slotsPerTaskManager?: number;
+  /** `taskmanager.cpu.cores`: a TaskManager's cores, shared evenly by its slots. */
+  cpuCores?: number;
   idleTimeoutMs?: number;
   maxSlots?: number;
   parallelism: ParallelismSpec;
@@ -112,6 +115,13 @@ export function resolveConfig(config: Record<string, unknown>, issues: ScenarioI
     const hit = values.find((x) => typeof v === 'string' && x.toLowerCase() === v.trim().toLowerCase());
     return hit ?? bad(k, `one of ${values.map((x) => `\`${x}\``).join(', ')}`);
   };
+  /** A number > 0 (Flink reads these as doubles), also written as a string. */
+  const positiveNumber = (k: string, max: number): number | undefined => {
+    const v = config[k];
+    if (v === undefined) return undefined;
+    const n = typeof v === 'string' && /^\s*\d+(\.\d+)?\s*$/.test(v) ? Number(v) : v;
+    return typeof n === 'number' && n > 0 && n <= max ? n : bad(k, `a number > 0 and at most ${max}`);
+  };
   const either = <T>(read: (k: string) => T | undefined, name: string): T | undefined =>
     read(`${AUTO}${name}`) ?? read(`${LEGACY}${name}`);
 
@@ -159,6 +169,7 @@ export function resolveConfig(config: Record<string, unknown>, issues: ScenarioI
   return {
     mode: choice('execution.runtime-mode', ['BATCH', 'STREAMING'] as const) ?? 'BATCH',
     slotsPerTaskManager: int('taskmanager.numberOfTaskSlots', 1, MAX_SLOTS_PER_TASK_MANAGER),
+    cpuCores: positiveNumber('taskmanager.cpu.cores', MAX_CPU),
     idleTimeoutMs: dur('resourcemanager.taskmanager-timeout'),
     maxSlots: int('slotmanager.number-of-slots.max', 1),
     parallelism,

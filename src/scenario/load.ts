@@ -11,6 +11,8 @@ import { childPath, ScenarioError, type ScenarioIssue } from './issues.js';
 import { checkScenarioText } from './limits.js';
 import { scenarioSchema, type ScenarioDocument } from './schema.js';
 import { describe, MAX_BYTES } from './units.js';
+import { loadWorkload } from './workload.js';
+import type { WorkloadSpec } from '../model/workload-spec.js';
 
 const GIB = 2 ** 30;
 
@@ -20,10 +22,31 @@ const NO_MEMORY: TaskManagerMemorySpec = {
   network: 0, managed: 0, jvmMetaspace: 0, jvmOverhead: 0, managedPerSlot: 0, taskHeapPerSlot: 0,
 };
 
-/** A scenario ready to simulate, with the name of the file it came from. */
-export interface Scenario {
+/** A single-job scenario ready to simulate, with the name of the file it came from. */
+export interface JobScenario {
+  kind: 'job';
   file: string;
   spec: SimulationSpec;
+}
+
+/** A multi-job scenario (`jobs:`), with the name of the file it came from. */
+export interface WorkloadScenario {
+  kind: 'workload';
+  file: string;
+  workload: WorkloadSpec;
+}
+
+/** What a scenario file holds: one job, or several sharing a cluster. */
+export type Scenario = JobScenario | WorkloadScenario;
+
+/** How a scenario reaches the files it names (`jobs[].file`). */
+export interface LoadOptions {
+  /**
+   * Reads a referenced scenario file, path as resolved against the scenario's directory (or
+   * the working directory for standard input). Default: the file system, within the input limits.
+   * @throws ScenarioError when the file cannot be read
+   */
+  readFile?: (path: string) => string;
 }
 
 /**
@@ -32,7 +55,37 @@ export interface Scenario {
  * @param file the file's name, for messages and the default scenario name
  * @throws ScenarioError with every problem found
  */
-export function loadScenario(text: string, file: string): Scenario {
+export function loadScenario(text: string, file: string, options: LoadOptions = {}): Scenario {
+  const raw = parseScenarioText(text, file);
+  if (Object.hasOwn(raw, 'jobs')) return { kind: 'workload', file, workload: loadWorkload(raw, file, options) };
+  const resolved = resolveJobDocument(raw, file);
+  if ('issues' in resolved) throw new ScenarioError(file, resolved.issues);
+  return { kind: 'job', file, spec: resolved.spec };
+}
+
+/**
+ * Loads a scenario that must describe a single job (`job:`).
+ * @param command what needs the single job, for the message (`compare`)
+ * @throws ScenarioError as {@link loadScenario}, and for a multi-job scenario
+ */
+export function loadJobScenario(text: string, file: string, command = 'this command'): JobScenario {
+  return requireJob(loadScenario(text, file), command);
+}
+
+/**
+ * The scenario when it holds a single job.
+ * @throws ScenarioError saying that `command` does not support multi-job scenarios yet
+ */
+export function requireJob(scenario: Scenario, command: string): JobScenario {
+  if (scenario.kind === 'job') return scenario;
+  throw new ScenarioError(scenario.file, [{ path: 'jobs', message: `multi-job scenarios are not supported by ${command} yet` }]);
+}
+
+/**
+ * A scenario's text as a map with no prototype anywhere, after the size and nesting limits.
+ * @throws ScenarioError when it is too large, too deep, not YAML or JSON, or not a map
+ */
+export function parseScenarioText(text: string, file: string): Record<string, unknown> {
   checkScenarioText(text, file);
   // JSON is YAML too, but the native parser reads a generated 10,000-vertex job 20 times
   // faster; anything it rejects goes to the YAML parser, which says what is wrong.
@@ -47,21 +100,27 @@ export function loadScenario(text: string, file: string): Scenario {
     }
   }
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
-    throw new ScenarioError(file, [{ path: '', message: `expected a map with a \`job\` key, got ${describe(raw)}` }]);
+    throw new ScenarioError(file, [{ path: '', message: `expected a map with a \`job\` (or \`jobs\`) key, got ${describe(raw)}` }]);
   }
   const reserved = reservedKeyIssues(raw, '');
   if (reserved.length > 0) throw new ScenarioError(file, reserved);
+  return withoutPrototypes(raw) as Record<string, unknown>;
+}
+
+/**
+ * Resolves a single-job document (as {@link parseScenarioText} returns it) into a spec, or
+ * the issues that keep it from being one. The one way a job becomes a SimulationSpec: the
+ * jobs of a multi-job scenario go through it too.
+ */
+export function resolveJobDocument(raw: Record<string, unknown>, file: string): { spec: SimulationSpec } | { issues: ScenarioIssue[] } {
   const twins: ScenarioIssue[] = [];
-  const expanded = expandDottedKeys(withoutPrototypes(raw) as Record<string, unknown>, twins);
-  if (twins.length > 0) throw new ScenarioError(file, twins);
+  const expanded = expandDottedKeys(raw, twins);
+  if (twins.length > 0) return { issues: twins };
   const parsed = scenarioSchema.safeParse(expanded, { reportInput: true });
-  if (!parsed.success) {
-    throw new ScenarioError(file, parsed.error.issues.map(toScenarioIssue));
-  }
+  if (!parsed.success) return { issues: parsed.error.issues.map(toScenarioIssue) };
   const issues: ScenarioIssue[] = [];
   const spec = resolve(parsed.data, file, issues);
-  if (issues.length > 0) throw new ScenarioError(file, issues);
-  return { file, spec };
+  return issues.length > 0 ? { issues } : { spec };
 }
 
 function parseJsonOrUndefined(text: string): unknown {
@@ -156,7 +215,7 @@ function expandDottedKeys(doc: Record<string, unknown>, issues: ScenarioIssue[])
 const isMap = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Turns a zod issue into a path and a message a person can act on. */
-function toScenarioIssue(issue: z.core.$ZodIssue): ScenarioIssue {
+export function toScenarioIssue(issue: z.core.$ZodIssue): ScenarioIssue {
   let path = '';
   for (const seg of issue.path) path = childPath(path, typeof seg === 'number' ? seg : String(seg));
   const input = (issue as { input?: unknown }).input;
@@ -191,6 +250,11 @@ function toScenarioIssue(issue: z.core.$ZodIssue): ScenarioIssue {
 /** How standard input is named in messages; a scenario read from it without a name is called `stdin`. */
 export const STDIN_LABEL = '<stdin>';
 
+/** The name a scenario without `name:` takes: its file's, without the directory and extension. */
+export function scenarioName(file: string): string {
+  return file === '-' || file === STDIN_LABEL ? 'stdin' : file.replace(/^.*[\\/]/, '').replace(/\.(ya?ml|json)$/i, '');
+}
+
 function resolve(doc: ScenarioDocument, file: string, issues: ScenarioIssue[]): SimulationSpec {
   const warnings: string[] = [];
   const c = doc.cluster ?? {};
@@ -199,7 +263,8 @@ function resolve(doc: ScenarioDocument, file: string, issues: ScenarioIssue[]): 
 
   warnings.push(...contradictions(cfg, c));
   const slotsPerTaskManager = cfg.slotsPerTaskManager ?? tm.slots ?? 1;
-  const cpuPerSlot = tm.cpuPerSlot ?? 1;
+  // `taskmanager.cpu.cores` under config gives the TaskManager's cores, as in Flink.
+  const cpuPerSlot = cfg.cpuCores !== undefined ? cfg.cpuCores / slotsPerTaskManager : (tm.cpuPerSlot ?? 1);
   const cores = slotsPerTaskManager * cpuPerSlot;
   const diskBytes = tm.disk === undefined || tm.disk === 'auto' ? autoDiskBytes(cores) : tm.disk;
   const cost = c.shuffleService?.cost;
@@ -234,7 +299,7 @@ function resolve(doc: ScenarioDocument, file: string, issues: ScenarioIssue[]): 
   if (issues.length === 0) checkByteBounds(vertices, cfg.parallelism, issues);
   const faults = resolveFaults(doc, vertices, cfg.parallelism, issues, warnings);
   return {
-    name: doc.name ?? (file === '-' || file === STDIN_LABEL ? 'stdin' : file.replace(/^.*[\\/]/, '').replace(/\.(ya?ml|json)$/i, '')),
+    name: doc.name ?? scenarioName(file),
     seed: doc.seed ?? 0,
     mode: cfg.mode,
     cluster,
@@ -265,6 +330,8 @@ function contradictions(cfg: ResolvedConfig, c: NonNullable<ScenarioDocument['cl
   const slots = (n: number) => (Number.isFinite(n) ? String(n) : 'unlimited');
   check('taskmanager.numberOfTaskSlots', cfg.slotsPerTaskManager, 'cluster.taskmanager.slots', c.taskmanager?.slots, plain);
   check('slotmanager.number-of-slots.max', cfg.maxSlots, 'cluster.maxSlots', c.maxSlots, slots);
+  const cores = c.taskmanager?.cpuPerSlot === undefined ? undefined : c.taskmanager.cpuPerSlot * (cfg.slotsPerTaskManager ?? c.taskmanager.slots ?? 1);
+  check('taskmanager.cpu.cores', cfg.cpuCores, 'cluster.taskmanager.cpuPerSlot x slots', cores, plain);
   check('resourcemanager.taskmanager-timeout', cfg.idleTimeoutMs, 'cluster.taskmanager.idleTimeout', c.taskmanager?.idleTimeout, ms);
   return out;
 }

@@ -8,7 +8,7 @@ import { MAX_CPU, MAX_INT, MAX_JITTER_SIGMA, MAX_PARALLELISM, MAX_PRICE, MAX_SKE
 type Ctx = z.core.$RefinementCtx;
 
 /** What a field parser returns for a bad value: the message to show. */
-class Bad {
+export class Bad {
   constructor(readonly message: string) {}
 }
 
@@ -16,7 +16,7 @@ class Bad {
  * A field read through a parse function that returns the value or a {@link Bad}. A missing
  * value of a required field is reported as such, not as a wrong value.
  */
-function parsed<T>(parse: (v: unknown) => T | Bad) {
+export function parsed<T>(parse: (v: unknown) => T | Bad) {
   return z.unknown().transform((v, ctx: Ctx) => {
     if (v === undefined) {
       ctx.addIssue({ code: 'custom', message: 'is required' });
@@ -38,7 +38,7 @@ const unit = (parse: (v: unknown) => number | string) => (v: unknown) => {
 };
 
 /** A number checked with a readable message (`Expected ... got ...`). */
-function num(what: string, ok: (n: number) => boolean) {
+export function num(what: string, ok: (n: number) => boolean) {
   return parsed<number>((v) => (typeof v === 'number' && ok(v) ? v : new Bad(`Expected ${what}, got ${describe(v)}`)));
 }
 
@@ -46,12 +46,12 @@ export const size = parsed(unit(parseSize));
 export const duration = parsed(unit((v) => parseDuration(v, false)));
 export const rate = parsed(unit(parseRate));
 /** An integer in [min, max]; the message names both bounds. */
-const intIn = (min: number, max: number) =>
+export const intIn = (min: number, max: number) =>
   num(`an integer from ${min} to ${max}`, (n) => Number.isInteger(n) && n >= min && n <= max);
 const positive = (max: number) => num(`a number > 0 and at most ${max}`, (n) => n > 0 && n <= max);
 const nonNegative = (max: number) => num(`a number from 0 to ${max}`, (n) => n >= 0 && n <= max);
 const fraction = num('a number from 0 to 1', (n) => n >= 0 && n <= 1);
-const seed = num(SEED_RANGE_TEXT, isExactSeed);
+export const seed = num(SEED_RANGE_TEXT, isExactSeed);
 /** A vertex's parallelism, or a subtask index below it. */
 const parallelismInt = intIn(1, MAX_PARALLELISM);
 
@@ -63,7 +63,7 @@ function oneOf<T extends string>(values: readonly T[]) {
   );
 }
 
-const text = parsed<string>((v) => (typeof v === 'string' && v.length > 0 ? v : new Bad(`Expected a non-empty string, got ${describe(v)}`)));
+export const text = parsed<string>((v) => (typeof v === 'string' && v.length > 0 ? v : new Bad(`Expected a non-empty string, got ${describe(v)}`)));
 
 /** A TaskManager's disk or network bandwidth: a rate, `auto` (the default rule) or `unlimited`. */
 const bandwidth = parsed<number | 'auto'>((v) => {

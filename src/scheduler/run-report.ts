@@ -2,12 +2,13 @@
 
 import { LogNormalDraws, RandomStreams } from '../engine/rng.js';
 import { FaultInjector } from '../failure/fault-injector.js';
-import { restartBackoffFromConfig, type RestartBackoff } from '../failure/restart-backoff.js';
+import type { RestartBackoff } from '../failure/restart-backoff.js';
+import { restartBackoffFromConfig } from '../scenario/restart-strategy-config.js';
 import type { Cluster } from '../model/cluster/cluster.js';
 import { buildJobGraph, type JobGraph } from '../model/job/job-graph.js';
 import { Recorder } from '../model/recorder.js';
 import type { FailureResult, JobStatus, RunResult, VertexResult } from '../model/run-result.js';
-import type { SimulationSpec } from '../model/spec.js';
+import type { ClusterSpec, SimulationSpec } from '../model/spec.js';
 import type { ShuffleServiceUse } from './shuffle-service-use.js';
 
 /** How a job ended. */
@@ -93,11 +94,28 @@ function select(a: Float64Array, n: number, k: number): number {
   return a[k];
 }
 
+/** What the result says of the job's TaskManagers: how many, and what each one has. */
+export function taskManagerSummary(c: ClusterSpec, created: number, peak: number): RunResult['taskManagers'] {
+  return {
+    created,
+    peak,
+    slotsPerTaskManager: c.slotsPerTaskManager,
+    cpu: c.cpuPerSlot * c.slotsPerTaskManager,
+    memoryBytes: c.memoryPerSlot * c.slotsPerTaskManager,
+    diskBytes: c.diskBytes,
+    diskBandwidth: c.diskBandwidth === Infinity ? null : c.diskBandwidth,
+    networkBandwidth: c.networkBandwidth === Infinity ? null : c.networkBandwidth,
+    memory: c.memory,
+  };
+}
+
 /** Assembles the result document; costs add the JobManager's resources over the whole run. */
 export function buildRunResult(r: {
   spec: SimulationSpec;
   mode: RunResult['mode'];
   ended: JobEnd;
+  /** When the job's JobManager started, and now (its end), ms. */
+  startMs: number;
   nowMs: number;
   vertices: VertexResult[];
   cluster: Cluster;
@@ -111,7 +129,7 @@ export function buildRunResult(r: {
 }): RunResult {
   const { spec, cluster } = r;
   const c = spec.cluster;
-  const makespan = r.nowMs / 1000;
+  const makespan = (r.nowMs - r.startMs) / 1000;
   const tmCost = cluster.resourceSeconds();
   const service =
     r.shuffle === undefined
@@ -133,17 +151,7 @@ export function buildRunResult(r: {
     ...(r.ended.cause !== undefined && { failureCause: r.ended.cause }),
     makespan,
     vertices: r.vertices,
-    taskManagers: {
-      created: cluster.created,
-      peak: cluster.peakLiveTms,
-      slotsPerTaskManager: c.slotsPerTaskManager,
-      cpu: c.cpuPerSlot * c.slotsPerTaskManager,
-      memoryBytes: c.memoryPerSlot * c.slotsPerTaskManager,
-      diskBytes: c.diskBytes,
-      diskBandwidth: c.diskBandwidth === Infinity ? null : c.diskBandwidth,
-      networkBandwidth: c.networkBandwidth === Infinity ? null : c.networkBandwidth,
-      memory: c.memory,
-    },
+    taskManagers: taskManagerSummary(c, cluster.created, cluster.peakLiveTms),
     restarts: r.restarts,
     slotSeconds: r.slotMs / 1000,
     cost: {

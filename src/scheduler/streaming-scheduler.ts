@@ -3,14 +3,15 @@
 import type { LogNormalDraws } from '../engine/rng.js';
 import { NEVER_MS, Simulation, type EventHandler } from '../engine/simulation.js';
 import type { FaultInjector } from '../failure/fault-injector.js';
-import type { RestartBackoff } from '../failure/restart-backoff.js';
 import { Cluster, type ClusterListener } from '../model/cluster/cluster.js';
 import { drainFlows } from '../model/cluster/resource-shares.js';
 import { pointwiseConsumers, pointwiseProducers, type JobGraph } from '../model/job/job-graph.js';
 import type { Recorder } from '../model/recorder.js';
-import type { FailureResult, VertexResult } from '../model/run-result.js';
+import type { VertexResult } from '../model/run-result.js';
 import type { SimulationSpec } from '../model/spec.js';
-import type { RunOptions, RunOutput } from './batch-scheduler.js';
+import { FailureLog, TM_LOST } from '../runtime/failure-log.js';
+import { RestartCoordinator } from '../runtime/restart-coordinator.js';
+import { runAlone, timeLimitCause, type JobRun, type RunOptions, type RunOutput } from '../runtime/job-run.js';
 import { evenPart, outputBytes, splitByShares } from './integer-bytes.js';
 import { subpartitionWeights } from './parallelism-decider.js';
 import { buildRunResult, heldBack, runSetup, spread, type JobEnd } from './run-report.js';
@@ -31,7 +32,7 @@ const RESERVED = -2;
  * subtask it hosts ends. Nothing is written to local disk. Any failure cancels every
  * subtask, and after the restart strategy's delay the whole job is deployed again.
  */
-export class StreamingScheduler implements ClusterListener {
+export class StreamingScheduler implements ClusterListener, JobRun {
   // Event handlers: written once, not closures per run (see EventHandler).
   private static readonly onDeploymentEnd: EventHandler<StreamingScheduler> = (s, d) => s.deploymentEnded(d);
   private static readonly onSubtaskFailure: EventHandler<StreamingScheduler> = (s, d, v, j) => s.subtaskFailed(d, v, j);
@@ -39,13 +40,17 @@ export class StreamingScheduler implements ClusterListener {
   private static readonly onTaskManagerFault: EventHandler<StreamingScheduler> = (s, i) => s.taskManagerFault(i);
   private static readonly onSlotTimeout: EventHandler<StreamingScheduler> = (s, since) => s.slotTimeout(since);
 
-  private readonly sim = new Simulation();
+  private readonly sim: Simulation;
+  /** Told when the job ends, in place of stopping the loop (several jobs share it); null when alone. */
+  private readonly onEnd: (() => void) | null;
+  /** When its JobManager started, ms. */
+  private readonly startMs: number;
   private readonly jitter: LogNormalDraws;
   private readonly faults: FaultInjector;
   private readonly graph: JobGraph;
   private readonly cluster: Cluster;
   private readonly recorder: Recorder | null;
-  private readonly backoff: RestartBackoff;
+  private readonly restarter: RestartCoordinator;
   private readonly p: number[];
   private readonly slotsNeeded: number;
   private readonly inputBytes: Float64Array[];
@@ -74,11 +79,9 @@ export class StreamingScheduler implements ClusterListener {
   private reserved: number[] = [];
   private ends: Float64Array[] = [];
   private deployedAt = 0;
-  private restarts = 0;
-  private failedInARow = 0;
   private slotMs = 0;
   private firstStart = NaN;
-  private readonly failures: FailureResult[] = [];
+  private readonly failures = new FailureLog();
   private ended: JobEnd | null = null;
   /** Why the deployment's first failure happens. */
   private failureCause = '';
@@ -88,12 +91,16 @@ export class StreamingScheduler implements ClusterListener {
     options: RunOptions = {},
   ) {
     const setup = runSetup(spec, options.record === true);
+    const context = options.context;
+    this.sim = context?.sim ?? new Simulation();
+    this.onEnd = context?.onEnd ?? null;
+    this.startMs = context?.startMs ?? 0;
     this.jitter = setup.jitter;
     this.faults = setup.faults;
     this.graph = setup.graph;
     this.recorder = setup.recorder;
-    this.backoff = setup.backoff;
-    this.cluster = new Cluster(this.sim, spec.cluster, this, this.recorder, false);
+    this.restarter = new RestartCoordinator(setup.backoff, spec.guards.maxRestartsWithoutProgress, 'full restarts in a row');
+    this.cluster = new Cluster(this.sim, spec.cluster, this, this.recorder, false, context?.gate ?? null);
     const global = spec.parallelism.globalDefault ?? 1;
     this.p = spec.vertices.map((v) => v.parallelism ?? global);
     this.slotsNeeded = this.p.reduce((a, b) => Math.max(a, b), 0);
@@ -117,20 +124,31 @@ export class StreamingScheduler implements ClusterListener {
     this.evTimeout = this.sim.register(this, StreamingScheduler.onSlotTimeout);
   }
 
-  /** Runs the job to its end and reports. */
+  /** Runs the job alone to its end and reports. */
   run(): RunOutput {
+    return runAlone(this, this.sim, this.spec.guards.maxSimulatedMs);
+  }
+
+  start(): void {
     this.spec.faults.forEach((f, i) => {
-      if (f.type === 'taskmanager') this.sim.at(f.atMs, this.evTmFault, i);
+      if (f.type === 'taskmanager') this.sim.at(this.startMs + f.atMs, this.evTmFault, i);
     });
     this.waitForSlots();
-    const limit = this.spec.guards.maxSimulatedMs;
     this.sample();
-    // Events past the limit stay queued: an empty queue means "stuck", a non-empty one the limit.
-    while (this.sim.step(limit)) this.sample();
-    if (this.ended === null && this.sim.pending > 0) this.endJob('FAILED', `simulated time limit reached (batchsim.max-simulated-time = ${limit / 1000} s)`);
-    if (this.ended === null) this.endJob('FAILED', 'the job cannot make progress');
+  }
+
+  afterEvent(): void {
     this.sample();
-    return this.report();
+  }
+
+  get hasEnded(): boolean {
+    return this.ended !== null;
+  }
+
+  endUnfinished(timeLimitMs: number | null): void {
+    if (this.ended !== null) return;
+    this.endJob('FAILED', timeLimitMs !== null ? timeLimitCause(timeLimitMs) : 'the job cannot make progress');
+    this.sample();
   }
 
   /** A metrics sample after each event (only when recording). */
@@ -211,11 +229,7 @@ export class StreamingScheduler implements ClusterListener {
 
   private requestSlots(): void {
     const c = this.cluster;
-    const shortfall = this.slotsNeeded - this.reserved.length - c.freeSlotCount - c.startingSlots;
-    if (shortfall > 0) {
-      const n = Math.min(Math.ceil(shortfall / c.slotsPerTm), c.headroomTms);
-      if (n > 0) c.requestTaskManagers(n);
-    }
+    c.declareShortfall(this.slotsNeeded - this.reserved.length - c.freeSlotCount - c.requestedSlots);
   }
 
   onTaskManagerReady(): void {
@@ -280,14 +294,14 @@ export class StreamingScheduler implements ClusterListener {
           }
         }
         this.ends[v][j] = end;
-        const failAt = this.faults.failAt(v, j, d - 1);
-        if (failAt >= 0) {
-          const t = now + Math.round(failAt * (end - now));
+        const failure = this.faults.failureOf(v, j, d - 1);
+        if (failure !== null) {
+          const t = now + Math.round(failure.at * (end - now));
           if (t < firstFailure) {
             firstFailure = t;
             failV = v;
             failJ = j;
-            this.failureCause = this.faults.cause as string;
+            this.failureCause = failure.cause;
           }
         }
       }
@@ -438,32 +452,27 @@ export class StreamingScheduler implements ClusterListener {
       }
     }
     if (!this.cluster.isActive(tm)) {
-      this.failures.push({ time: this.sim.now / 1000, subtask: null, attempt: null, taskManager: tm >= 0 ? tm : null, cause: 'TaskManager lost: it is not live at this time, nothing lost', action: 'ignored', restarted: [], restartedCount: 0, delay: 0 });
+      this.failures.ignoredTaskManagerLoss(this.sim.now, tm >= 0 ? tm : null, ': it is not live at this time, nothing lost');
       return;
     }
     const hit = this.deployed && this.slots.some((s) => s >= 0 && this.cluster.tmOfSlot(s) === tm);
     this.unreserve((s) => this.cluster.tmOfSlot(s) === tm, false);
     if (hit) this.releaseDeployment(this.sim.now);
     this.cluster.lose(tm);
-    if (hit) this.fullRestart(null, null, tm, 'TaskManager lost');
+    if (hit) this.fullRestart(null, null, tm, TM_LOST);
     else if (this.waiting) this.requestSlots();
   }
 
   private fullRestart(subtask: string | null, attempt: number | null, tm: number | null, cause: string): void {
-    const isNew = this.backoff.notifyFailure(this.sim.now);
     const total = this.p.reduce((a, b) => a + b, 0);
-    if (!this.backoff.canRestart()) {
-      this.failures.push({ time: this.sim.now / 1000, subtask, attempt, taskManager: tm, cause, action: 'job-failed', restarted: [], restartedCount: 0, delay: 0 });
-      this.endJob('FAILED', `${cause}${subtask !== null ? ` (${subtask})` : ''}; restart strategy exhausted: ${this.backoff.describeExhausted()}`);
+    const decision = this.restarter.decide(this.sim.now, cause, subtask);
+    if (!decision.restart) {
+      if (decision.exhausted) this.failures.jobFailed(this.sim.now, subtask, attempt, tm, cause);
+      this.endJob('FAILED', decision.jobCause);
       return;
     }
-    if (++this.failedInARow > this.spec.guards.maxRestartsWithoutProgress) {
-      this.endJob('FAILED', `no progress: ${this.failedInARow - 1} full restarts in a row (batchsim.max-restarts-without-progress); last cause: ${cause}`);
-      return;
-    }
-    if (isNew) this.restarts++;
-    const delay = Math.max(0, Math.round(this.backoff.backoffMs()));
-    this.failures.push({ time: this.sim.now / 1000, subtask, attempt, taskManager: tm, cause, action: 'restart', restarted: ['all subtasks'], restartedCount: total, delay: delay / 1000 });
+    const delay = decision.delayMs;
+    this.failures.restarted(this.sim.now, { subtask, attempt, taskManager: tm, cause, restarted: ['all subtasks'], restartedCount: total }, delay);
     this.recorder?.event(this.sim.now, 'failure', `${subtask ?? `TaskManager ${tm}`}: ${cause}`);
     this.sim.schedule(delay, this.evTimeout, -1);
   }
@@ -506,7 +515,8 @@ export class StreamingScheduler implements ClusterListener {
     if (this.deployed) this.releaseDeployment(this.sim.now);
     this.cluster.releaseAll();
     this.recorder?.event(this.sim.now, 'job-end', status === 'FINISHED' ? 'job finished' : `job failed: ${cause}`);
-    this.sim.stop();
+    if (this.onEnd !== null) this.onEnd();
+    else this.sim.stop();
   }
 
   /** STREAMING keeps no memory model yet: nothing spills, collects garbage or runs out of heap. */
@@ -514,7 +524,7 @@ export class StreamingScheduler implements ClusterListener {
     return { spilledBytes: 0, gcSeconds: 0, cpuSeconds: 0, heapOccupancy: 0 };
   }
 
-  private report(): RunOutput {
+  report(): RunOutput {
     const spec = this.spec;
     const ended = this.ended as JobEnd;
     const finished = ended.status === 'FINISHED';
@@ -541,12 +551,13 @@ export class StreamingScheduler implements ClusterListener {
       spec,
       mode: 'STREAMING',
       ended,
+      startMs: this.startMs,
       nowMs: this.sim.now,
       vertices,
       cluster: this.cluster,
-      restarts: this.restarts,
+      restarts: this.restarter.restarts,
       slotMs: this.slotMs,
-      failures: this.failures,
+      failures: this.failures.entries,
       events: this.sim.processed,
     });
     return this.recorder === null ? { result } : { result, timeline: this.recorder };

@@ -3,10 +3,15 @@
 import { unfiredFaultWarnings } from '../failure/unfired-faults.js';
 import type { SimulationSpec } from '../model/spec.js';
 import { diagnose } from '../report/diagnosis.js';
-import { BatchScheduler, type RunOutput } from '../scheduler/batch-scheduler.js';
+import type { RunOutput } from '../runtime/job-run.js';
+import { BatchScheduler } from '../scheduler/batch-scheduler.js';
 import { StreamingScheduler } from '../scheduler/streaming-scheduler.js';
+import type { WorkloadSpec } from '../model/workload-spec.js';
+import { expandJobs } from '../scenario/expand-jobs.js';
+import { WorkloadRun, type WorkloadOutput } from '../dispatcher/workload-run.js';
 
-export type { RunOutput } from '../scheduler/batch-scheduler.js';
+export type { RunOutput } from '../runtime/job-run.js';
+export type { WorkloadOutput } from '../dispatcher/workload-run.js';
 
 /** Options of {@link simulate}. */
 export interface SimulateOptions {
@@ -38,6 +43,19 @@ export function simulate(input: SimulationSpec | { spec: SimulationSpec }, optio
   if (unfired.length > 0) out.result.warnings = [...out.result.warnings, ...unfired];
   out.result.diagnosis = diagnose(s, out.result);
   return out;
+}
+
+/**
+ * Simulates several jobs sharing one cluster through resource queues: arrivals drawn from
+ * the seed, each job run as {@link simulate} runs it alone, beside the others.
+ * Deterministic: the same spec and seed give the same result, byte for byte.
+ */
+export function simulateWorkload(spec: WorkloadSpec, options: Omit<SimulateOptions, 'checkInvariants'> = {}): WorkloadOutput {
+  const seed = options.seed ?? spec.seed;
+  const input = { name: spec.name, seed, queues: spec.queues, jobs: expandJobs(spec, seed), guards: spec.guards, warnings: spec.warnings };
+  const run = new WorkloadRun(input, { record: options.recordTimeline === true });
+  retained.previousRun = run;
+  return run.run();
 }
 
 /**

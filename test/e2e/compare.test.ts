@@ -63,7 +63,7 @@ let dist: { register: Register; runGrid: typeof import('../../src/compare/run-gr
 
 beforeAll(async () => {
   try {
-    execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'pipe' });
+    execFileSync('npm', ['run', '--silent', 'build'], { cwd: root, stdio: 'pipe' });
   } catch (err) {
     // Type errors elsewhere in the tree still emit JavaScript; only a missing output is fatal.
     if (!existsSync(join(root, 'dist/compare/worker.js'))) throw err;
@@ -136,7 +136,7 @@ describe('worker threads', () => {
   it('really runs on threads from dist/, with the inline results, in run order', async () => {
     const text = readFileSync(scenarioFile, 'utf8');
     const g = dist.grid;
-    const spec = (await import('../../src/scenario/load.js')).loadScenario(text, scenarioFile).spec;
+    const spec = (await import('../../src/scenario/load.js')).loadJobScenario(text, scenarioFile).spec;
     const choices = g.buildGrid(g.baseSettings(spec), { slots: [1, 2, 4], shuffle: ['local'] });
     const runs = g.buildRuns(choices, g.seedList(spec.seed, 5));
     const job = { text, file: scenarioFile, overrides: choices.map((c) => c.overrides), runs };

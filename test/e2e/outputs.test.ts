@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { metricsCsv, verticesCsv } from '../../src/report/metrics-csv.js';
 import { toChromeTrace } from '../../src/report/trace.js';
-import { loadScenario } from '../../src/scenario/load.js';
+import { loadJobScenario } from '../../src/scenario/load.js';
 import { simulate } from '../../src/sim/simulate.js';
 
 /** Real runs, not fixtures: failure-free jobs, a lost TaskManager, and streaming mode with a failure. */
@@ -13,7 +13,7 @@ function runExample(name: string) {
   const streaming = name.startsWith('streaming:');
   const base = name.replace(/^streaming:/, '');
   const file = resolve(import.meta.dirname, '../../sim-scenarios', base);
-  const spec = loadScenario(readFileSync(file, 'utf8'), base).spec;
+  const spec = loadJobScenario(readFileSync(file, 'utf8'), base).spec;
   const out = simulate(streaming ? { ...spec, mode: 'STREAMING' } : spec, { recordTimeline: true });
   if (out.timeline === undefined) throw new Error('no timeline');
   return { result: out.result, timeline: out.timeline };

@@ -1,14 +1,17 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadScenario } from '../../src/scenario/load.js';
+import { loadJobScenario, loadScenario } from '../../src/scenario/load.js';
 import { simulate } from '../../src/sim/simulate.js';
 
 const dir = resolve(import.meta.dirname, '../../sim-scenarios');
-const files = readdirSync(dir).filter((f) => /\.(ya?ml|json)$/.test(f)).sort();
+const allFiles = readdirSync(dir).filter((f) => /\.(ya?ml|json)$/.test(f)).sort();
+// Multi-job scenarios (`jobs:`) need the multi-job run, which is not there yet; until it is,
+// test/unit/workload-examples.test.ts only checks that they load.
+const files = allFiles.filter((f) => loadScenario(readFileSync(join(dir, f), 'utf8'), join(dir, f)).kind === 'job');
 
 function runFile(name: string) {
-  const spec = loadScenario(readFileSync(join(dir, name), 'utf8'), name).spec;
+  const spec = loadJobScenario(readFileSync(join(dir, name), 'utf8'), name).spec;
   return { spec, ...simulate(spec, { recordTimeline: true }) };
 }
 

@@ -9,7 +9,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { ScenarioError } from '../../src/scenario/issues.js';
-import { loadScenario, type Scenario } from '../../src/scenario/load.js';
+import { loadJobScenario, type JobScenario } from '../../src/scenario/load.js';
 import { simulate } from '../../src/sim/simulate.js';
 import {
   applyMutations,
@@ -56,10 +56,10 @@ describe('fuzz: mutated scenarios', () => {
     fc.assert(
       fc.property(mutatedArb, ({ text, file }) => {
         libraryStats.begin(text);
-        let scenario: Scenario;
+        let scenario: JobScenario;
         const t0 = performance.now();
         try {
-          scenario = loadScenario(text, file);
+          scenario = loadJobScenario(text, file);
         } catch (err) {
           libraryStats.note(performance.now() - t0, () => text);
           if (!(err instanceof ScenarioError)) throw err;

@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { ScenarioError } from '../../src/scenario/issues.js';
-import { loadScenario } from '../../src/scenario/load.js';
+import { loadJobScenario } from '../../src/scenario/load.js';
 import { simulate } from '../../src/sim/simulate.js';
 import { checkRunInvariants, FamilyStats, fuzzParameters, fuzzRuns, MAX_RSS_BYTES, MAX_RUN_WALL_MS, validScenarioArb } from './support.js';
 
@@ -20,7 +20,7 @@ describe('fuzz: valid random scenarios', () => {
         stats.begin(text);
         let spec;
         try {
-          spec = loadScenario(text, 'fuzz.yaml').spec;
+          spec = loadJobScenario(text, 'fuzz.yaml').spec;
         } catch (err) {
           // The generator does not bound the bytes a chain of selectivities and broadcasts can
           // reach; validation rejects those (2^53 - 1 at most), and only those.
@@ -35,7 +35,7 @@ describe('fuzz: valid random scenarios', () => {
         expect(ms, `one run took ${Math.round(ms)} ms`).toBeLessThan(MAX_RUN_WALL_MS);
         expect(process.memoryUsage().rss).toBeLessThan(MAX_RSS_BYTES);
         checkRunInvariants(spec, first);
-        const again = simulate(loadScenario(text, 'fuzz.yaml').spec).result;
+        const again = simulate(loadJobScenario(text, 'fuzz.yaml').spec).result;
         expect(JSON.stringify(again)).toBe(JSON.stringify(first));
       }),
       fuzzParameters(fuzzRuns(100)),

@@ -1,13 +1,13 @@
 //! Test helpers: build scenarios from YAML or objects and run them.
 
 import { parse, stringify } from 'yaml';
-import { loadScenario } from '../../src/scenario/load.js';
+import { loadJobScenario } from '../../src/scenario/load.js';
 import { simulate, type RunOutput } from '../../src/sim/simulate.js';
 
 /** Loads a scenario from YAML text or a plain object. */
 export function scenario(doc: string | object) {
   const text = typeof doc === 'string' ? doc : stringify(doc);
-  return loadScenario(text, 'test.yaml').spec;
+  return loadJobScenario(text, 'test.yaml').spec;
 }
 
 /** Loads and runs a scenario, recording the timeline. */

@@ -10,7 +10,7 @@ import { adviceJson } from '../../src/advise/render-json.js';
 import { search } from '../../src/advise/search.js';
 import { buildSpace, gridCount, type Candidate, type Space, type SpaceRequest } from '../../src/advise/space.js';
 import type { RunResult } from '../../src/model/run-result.js';
-import { loadScenario } from '../../src/scenario/load.js';
+import { loadJobScenario as loadScenario } from '../../src/scenario/load.js';
 
 const GIB = 2 ** 30;
 const MIB = 2 ** 20;

@@ -236,12 +236,12 @@ describe('every run ends', () => {
 
 describe('deep and wide graphs', () => {
   it('runs a chain of 10,000 vertices without exhausting the call stack', async () => {
-    const { loadScenario } = await import('../../src/scenario/load.js');
+    const { loadJobScenario } = await import('../../src/scenario/load.js');
     const { simulate } = await import('../../src/sim/simulate.js');
     const vertices = Array.from({ length: 10_000 }, (_, i) =>
       i === 0 ? { id: 'v0', parallelism: 1, source: { bytes: 1 }, fixed: 1 } : { id: `v${i}`, parallelism: 1, inputs: [{ from: `v${i - 1}` }], fixed: 1 },
     );
-    const spec = loadScenario(JSON.stringify({ cluster: { taskmanager: { startup: 0 } }, job: { vertices } }), 'chain.json').spec;
+    const spec = loadJobScenario(JSON.stringify({ cluster: { taskmanager: { startup: 0 } }, job: { vertices } }), 'chain.json').spec;
     const { result } = simulate(spec);
     expect(result.status).toBe('FINISHED');
     expect(result.makespan).toBe(10_000);

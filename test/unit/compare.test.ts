@@ -15,7 +15,7 @@ import {
 import { baseSettings, buildGrid, buildRuns, scenarioForChoice, seedList, sweptDimensions, type ChoiceSettings } from '../../src/compare/grid.js';
 import { parseAvgVolumeList, parseMaxSlotsList, parseMemoryPerSlotList, parseModeList, parseSeedCount, parseShuffleList, parseSlotsList, parseWorkers } from '../../src/cli/commands/compare.js';
 import { COMPARE_CSV_HEADER, compareCsv, compareJson, formatCompareTable } from '../../src/report/compare-report.js';
-import { loadScenario } from '../../src/scenario/load.js';
+import { loadJobScenario } from '../../src/scenario/load.js';
 
 const GIB = 2 ** 30;
 const MIB = 2 ** 20;
@@ -123,7 +123,7 @@ job:
 
   it('recomputes the auto disk from the new number of cores', () => {
     const text = `cluster:\n  taskmanager:\n    slots: 1\n    disk: auto\n    cpuPerSlot: 2\n${job}`;
-    const before = loadScenario(text, 'a.yaml').spec.cluster;
+    const before = loadJobScenario(text, 'a.yaml').spec.cluster;
     expect(before.diskBytes).toBe(40 * GIB);
     const after = scenarioForChoice(text, 'a.yaml', { slots: 4 }).spec.cluster;
     expect(after.slotsPerTaskManager).toBe(4);
@@ -163,7 +163,7 @@ job:
 
   it('sets the memory per slot, over taskmanager.memory.process.size, and recomputes the memory layout', () => {
     const text = `cluster:\n  taskmanager: { slots: 2, memoryPerSlot: 4GiB }\nconfig:\n  taskmanager.memory.process.size: 16g\n${job}`;
-    expect(loadScenario(text, 'm.yaml').spec.cluster.memoryPerSlot).toBe(8 * GIB);
+    expect(loadJobScenario(text, 'm.yaml').spec.cluster.memoryPerSlot).toBe(8 * GIB);
     const two = scenarioForChoice(text, 'm.yaml', { memoryPerSlot: 2 * GIB }).spec.cluster;
     expect(two.memoryPerSlot).toBe(2 * GIB);
     // A 4 GiB process with two slots: managed 1438814063 bytes, task heap 1530082070.
@@ -174,7 +174,7 @@ job:
 
   it('reads JSON scenarios too, and is the plain scenario with no overrides', () => {
     const json = JSON.stringify({ job: { vertices: [{ id: 'A', parallelism: 1, source: { bytes: '1GiB' }, rate: '100MiB/s' }] } });
-    expect(scenarioForChoice(json, 'j.json', {}).spec).toEqual(loadScenario(json, 'j.json').spec);
+    expect(scenarioForChoice(json, 'j.json', {}).spec).toEqual(loadJobScenario(json, 'j.json').spec);
     expect(scenarioForChoice(json, 'j.json', { slots: 2 }).spec.cluster.slotsPerTaskManager).toBe(2);
   });
 });

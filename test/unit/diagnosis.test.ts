@@ -2,14 +2,14 @@
 
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { loadScenario } from '../../src/scenario/load.js';
+import { loadJobScenario } from '../../src/scenario/load.js';
 import { simulate } from '../../src/sim/simulate.js';
 import { formatSummary } from '../../src/report/summary.js';
 import { run } from '../support/run.js';
 
 const example = (name: string) => {
   const file = `sim-scenarios/${name}`;
-  return simulate(loadScenario(readFileSync(file, 'utf8'), file).spec).result;
+  return simulate(loadJobScenario(readFileSync(file, 'utf8'), file).spec).result;
 };
 const kinds = (r: { diagnosis: { kind: string }[] }) => r.diagnosis.map((d) => d.kind);
 

@@ -78,6 +78,29 @@ describe('Simulation', () => {
   });
 });
 
+describe('Simulation.retire', () => {
+  it('runs the queued events of retired kinds as no-ops and keeps the others', () => {
+    const sim = new Simulation();
+    const seen: string[] = [];
+    const handler = (target: { name: string }, a: number) => seen.push(`${target.name}:${a}`);
+    const keep = sim.register({ name: 'keep' }, handler);
+    const from = sim.kindCount;
+    const gone1 = sim.register({ name: 'gone1' }, handler);
+    const gone2 = sim.register({ name: 'gone2' }, handler);
+    const to = sim.kindCount;
+    expect([from, to]).toEqual([1, 3]);
+    sim.schedule(1, gone1, 1);
+    sim.schedule(2, keep, 2);
+    sim.schedule(3, gone2, 3);
+    sim.retire(from, to);
+    sim.run();
+    expect(seen).toEqual(['keep:2']);
+    // The retired events still count as processed: the clock went through them.
+    expect(sim.processed).toBe(3);
+    expect(sim.now).toBe(3);
+  });
+});
+
 describe('RandomStreams', () => {
   it('gives the same numbers for the same seed and name', () => {
     const a = new RandomStreams(42).stream('x');

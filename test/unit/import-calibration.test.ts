@@ -14,7 +14,7 @@ import { ioSeconds } from '../../src/import/io-time.js';
 import type { ImportedVertex } from '../../src/import/to-scenario.js';
 import type { RunResult, Timeline } from '../../src/model/run-result.js';
 import { ScenarioError } from '../../src/scenario/issues.js';
-import { loadScenario } from '../../src/scenario/load.js';
+import { loadJobScenario } from '../../src/scenario/load.js';
 import { parseDuration, parseRate, parseSize } from '../../src/scenario/units.js';
 import { simulate } from '../../src/sim/simulate.js';
 
@@ -49,7 +49,7 @@ const seconds = (v: unknown) => num(parseDuration(v)) / 1000;
 const bytesPerSecond = (v: unknown) => num(parseRate(v));
 
 function simulateYaml(yaml: string): RunResult {
-  return simulate(loadScenario(yaml, 'check.yaml'), { seed: 0 }).result;
+  return simulate(loadJobScenario(yaml, 'check.yaml'), { seed: 0 }).result;
 }
 
 /** Measured beside simulated, as `--check` compares them. */
@@ -231,7 +231,7 @@ job:
 
   function runs() {
     return sizes.map((gib, i) => {
-      const spec = loadScenario(scenario(gib), `synthetic-${gib}.yaml`);
+      const spec = loadJobScenario(scenario(gib), `synthetic-${gib}.yaml`);
       const out = simulate(spec, { seed: 11 + i, recordTimeline: true });
       return { file: `synthetic-${gib}gib.json`, text: JSON.stringify(restJobDetails(out.result, out.timeline!, spec.spec.vertices)) };
     });

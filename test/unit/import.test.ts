@@ -19,7 +19,7 @@ import { patternOf } from '../../src/import/ship-strategy.js';
 import { assignIds, checkGraph, decodeEntities, flattenName, slugify, type ImportedVertex, type ImportVertex } from '../../src/import/to-scenario.js';
 import type { RunResult, VertexResult } from '../../src/model/run-result.js';
 import { ScenarioError } from '../../src/scenario/issues.js';
-import { loadScenario } from '../../src/scenario/load.js';
+import { loadJobScenario } from '../../src/scenario/load.js';
 import { parseDuration, parseRate, parseSize } from '../../src/scenario/units.js';
 import { simulate } from '../../src/sim/simulate.js';
 
@@ -69,7 +69,7 @@ function size(value: unknown): number {
 /** The YAML parses back to the object, and the project's loader and simulator accept it. */
 function expectRunnable(result: ImportResult): RunResult {
   expect(parseYaml(result.yaml)).toEqual(result.scenario);
-  const run = simulate(loadScenario(result.yaml, 'imported.yaml'), { seed: 0 }).result;
+  const run = simulate(loadJobScenario(result.yaml, 'imported.yaml'), { seed: 0 }).result;
   expect(run.status).toBe('FINISHED');
   return run;
 }
@@ -508,7 +508,7 @@ job:
       inputs: [ { from: agg, pattern: pointwise } ]
       rate: 20MiB/s
 `;
-    const scenario = loadScenario(original, 'roundtrip.yaml');
+    const scenario = loadJobScenario(original, 'roundtrip.yaml');
     const first = simulate(scenario, { seed: 0 }).result;
     expect(first.status).toBe('FINISHED');
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseSeed } from '../../src/cli/io.js';
 import { ScenarioError } from '../../src/scenario/issues.js';
 import { MAX_INPUT_BYTES, MAX_NESTING_DEPTH } from '../../src/scenario/limits.js';
-import { loadScenario } from '../../src/scenario/load.js';
+import { loadJobScenario } from '../../src/scenario/load.js';
 import { findExcessNesting } from '../../src/scenario/nesting.js';
 
 const job = 'job:\n  vertices:\n    - { id: A, parallelism: 2, source: { bytes: 1GiB } }\n';
@@ -58,7 +58,7 @@ describe('nesting depth, before parsing', () => {
       ['deep-block.yaml', `${'- '.repeat(64 * 1024)}x\n`],
     ]) {
       const t0 = performance.now();
-      const msgs = issues(() => loadScenario(text, file));
+      const msgs = issues(() => loadJobScenario(text, file));
       expect(performance.now() - t0).toBeLessThan(500);
       expect(msgs).toHaveLength(1);
       expect(msgs[0]).toMatch(new RegExp(`^${file.replace('.', '\\.')}: maps and lists nested more than 64 deep \\(line 1, column \\d+\\); batchsim reads at most 64 levels$`));
@@ -67,7 +67,7 @@ describe('nesting depth, before parsing', () => {
 
   it('rejects a scenario text larger than the input limit', () => {
     const text = `${job}description: "${'x'.repeat(MAX_INPUT_BYTES)}"\n`;
-    expect(issues(() => loadScenario(text, 'big.yaml'))).toEqual([
+    expect(issues(() => loadJobScenario(text, 'big.yaml'))).toEqual([
       'big.yaml: more than 64 MiB: batchsim reads scenarios of at most 64 MiB (67108864 bytes)',
     ]);
   });
@@ -84,7 +84,7 @@ describe('a dotted key and its nested twin', () => {
       '    - { id: A, source: 7, source.bytes: 1GiB, parallelism: 2 }',
       '    - { id: B, inputs: [{ from: A }], jitter.sigma: 0.1, jitter: { sigma: 0.2 } }',
     ].join('\n');
-    expect(issues(() => loadScenario(text, 't.yaml'))).toEqual([
+    expect(issues(() => loadJobScenario(text, 't.yaml'))).toEqual([
       't.yaml: cluster.taskmanager.slots: set twice, as `taskmanager: { slots }` and as `taskmanager.slots`; keep one of the two spellings',
       't.yaml: job.vertices[0].source: set twice, as `source` and as `source.bytes`; keep one of the two spellings',
       't.yaml: job.vertices[1].jitter.sigma: set twice, as `jitter: { sigma }` and as `jitter.sigma`; keep one of the two spellings',
@@ -93,7 +93,7 @@ describe('a dotted key and its nested twin', () => {
 
   it('different keys of one map may still be split between the two spellings', () => {
     const text = `cluster:\n  taskmanager: { startup: 1s }\n  taskmanager.slots: 3\n${job}`;
-    const cluster = loadScenario(text, 'ok.yaml').spec.cluster;
+    const cluster = loadJobScenario(text, 'ok.yaml').spec.cluster;
     expect(cluster.slotsPerTaskManager).toBe(3);
     expect(cluster.startupMs).toBe(1000);
   });
@@ -109,11 +109,11 @@ describe('seeds are integers a double holds exactly', () => {
   });
 
   it('in the scenario too', () => {
-    expect(loadScenario(`seed: 9007199254740991\n${job}`, 's.yaml').spec.seed).toBe(9007199254740991);
+    expect(loadJobScenario(`seed: 9007199254740991\n${job}`, 's.yaml').spec.seed).toBe(9007199254740991);
     // 2^53 + 1 is read as 2^53, which is the seed of 2^53 as well: not exact.
-    expect(issues(() => loadScenario(`seed: 9007199254740993\n${job}`, 's.yaml'))).toEqual([
+    expect(issues(() => loadJobScenario(`seed: 9007199254740993\n${job}`, 's.yaml'))).toEqual([
       's.yaml: seed: Expected an integer from -9007199254740991 to 9007199254740991 (-(2^53-1) to 2^53-1, exact in a double), got `9007199254740992` (number)',
     ]);
-    expect(issues(() => loadScenario(`seed: 1e300\n${job}`, 's.yaml'))[0]).toMatch(/seed: Expected an integer from/);
+    expect(issues(() => loadJobScenario(`seed: 1e300\n${job}`, 's.yaml'))[0]).toMatch(/seed: Expected an integer from/);
   });
 });

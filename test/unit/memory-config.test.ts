@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ScenarioError } from '../../src/scenario/issues.js';
-import { loadScenario } from '../../src/scenario/load.js';
+import { loadJobScenario } from '../../src/scenario/load.js';
 
 const GIB = 2 ** 30;
 const MIB = 2 ** 20;
@@ -13,7 +13,7 @@ job:
 `;
 
 function load(head: string) {
-  return loadScenario(`${head}\n${job}`, 'm.yaml').spec;
+  return loadJobScenario(`${head}\n${job}`, 'm.yaml').spec;
 }
 
 /** The issues of a scenario that must not load, as `path: message` lines. */

@@ -3,11 +3,11 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { formatDuration, renderHtmlReport } from '../../src/report/html-report.js';
+import { renderHtmlReport } from '../../src/report/html-report.js';
 import { formatSummary } from '../../src/report/summary.js';
-import { formatSeconds } from '../../src/scenario/units.js';
-import { loadScenario } from '../../src/scenario/load.js';
+import { loadJobScenario } from '../../src/scenario/load.js';
 import { simulate } from '../../src/sim/simulate.js';
+import { formatDuration, formatSeconds } from '../../src/util/format.js';
 import { run } from '../support/run.js';
 
 describe('durations', () => {
@@ -56,7 +56,7 @@ describe('the Gantt chart of the run report', () => {
 
   it('marks a lost TaskManager with a bold line and the word, and a legend entry', () => {
     const file = resolve(import.meta.dirname, '../../sim-scenarios/lost-taskmanager-local.yaml');
-    const { result, timeline } = simulate(loadScenario(readFileSync(file, 'utf8'), file).spec, { recordTimeline: true });
+    const { result, timeline } = simulate(loadJobScenario(readFileSync(file, 'utf8'), file).spec, { recordTimeline: true });
     const html = renderHtmlReport(result, timeline!);
     expect(html.match(/<line class="tm-lost"/g)).toHaveLength(1);
     expect(html).toMatch(/<text class="tm-lost-label"[^>]*>✕ lost<title>TaskManager 1 lost at 1 min 10 s<\/title><\/text>/);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Bound, drainFlows, fillShares } from '../../src/model/cluster/resource-shares.js';
 import { autoDiskBandwidth, autoNetworkBandwidth } from '../../src/model/cluster/resources.js';
 import { ScenarioError } from '../../src/scenario/issues.js';
-import { loadScenario } from '../../src/scenario/load.js';
+import { loadJobScenario } from '../../src/scenario/load.js';
 import { run, vertex } from '../support/run.js';
 
 const MiB = 2 ** 20;
@@ -148,7 +148,7 @@ describe('auto bandwidths', () => {
   ])('%i core(s): a %i GiB disk gives %d B/s, the network %d B/s', (cores, diskGiB, disk, net) => {
     expect(autoDiskBandwidth(diskGiB * GiB)).toBe(disk);
     expect(autoNetworkBandwidth(cores)).toBe(net);
-    const spec = loadScenario(`cluster: { taskmanager: { slots: ${cores} } }\njob: { vertices: [{ id: a, source: { bytes: 1 } }] }\n`, 'x.yaml').spec;
+    const spec = loadJobScenario(`cluster: { taskmanager: { slots: ${cores} } }\njob: { vertices: [{ id: a, source: { bytes: 1 } }] }\n`, 'x.yaml').spec;
     expect(spec.cluster.diskBandwidth).toBe(disk);
     expect(spec.cluster.networkBandwidth).toBe(net);
   });
@@ -160,16 +160,16 @@ describe('auto bandwidths', () => {
   });
 
   it('reads bits per second and `unlimited`', () => {
-    const spec = loadScenario('cluster: { taskmanager: { diskBandwidth: unlimited, networkBandwidth: 10Gbit/s } }\njob: { vertices: [{ id: a, source: { bytes: 1 } }] }\n', 'x.yaml').spec;
+    const spec = loadJobScenario('cluster: { taskmanager: { diskBandwidth: unlimited, networkBandwidth: 10Gbit/s } }\njob: { vertices: [{ id: a, source: { bytes: 1 } }] }\n', 'x.yaml').spec;
     expect(spec.cluster.diskBandwidth).toBe(Infinity);
     expect(spec.cluster.networkBandwidth).toBe(1.25e9);
   });
 
   it.each(['fast', '-1MiB/s', 0, '0', '0MiB/s'])('a bandwidth of %j is exit 2 with the field path', (bad) => {
     const text = `cluster: { taskmanager: { diskBandwidth: ${JSON.stringify(bad)} } }\njob: { vertices: [{ id: a, source: { bytes: 1 } }] }\n`;
-    expect(() => loadScenario(text, 'x.yaml')).toThrow(ScenarioError);
+    expect(() => loadJobScenario(text, 'x.yaml')).toThrow(ScenarioError);
     try {
-      loadScenario(text, 'x.yaml');
+      loadJobScenario(text, 'x.yaml');
     } catch (e) {
       expect(String((e as Error).message)).toMatch(/cluster\.taskmanager\.diskBandwidth/);
       expect(String((e as Error).message)).toMatch(/unlimited/);

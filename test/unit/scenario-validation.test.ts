@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { loadScenario } from '../../src/scenario/load.js';
+import { loadJobScenario } from '../../src/scenario/load.js';
 import { ScenarioError } from '../../src/scenario/issues.js';
 
 /** The message of the ScenarioError that loading `text` throws. */
 function problems(text: string): string {
   try {
-    loadScenario(text, 's.yaml');
+    loadJobScenario(text, 's.yaml');
   } catch (err) {
     expect(err).toBeInstanceOf(ScenarioError);
     return (err as ScenarioError).message;
@@ -49,7 +49,7 @@ describe('numbers past Flink\'s or the documented bounds, non-finite numbers, re
 
 describe('values at the bounds are accepted', () => {
   it('parallelism 32768, 8 PiB - 1 source bytes, 10 jitter sigma, 1e6 skew keys', () => {
-    const s = loadScenario(
+    const s = loadJobScenario(
       'job:\n  vertices:\n    - { id: A, parallelism: 32768, source: { bytes: 9007199254740991 }, jitter: { sigma: 10 }, skew: { zipf: 1, keys: 1000000 }, selectivity: 0 }\n',
       's.yaml',
     ).spec;
@@ -58,26 +58,26 @@ describe('values at the bounds are accepted', () => {
   });
 
   it('sizes are rounded to whole bytes', () => {
-    const s = loadScenario('job:\n  vertices:\n    - { id: A, source: { bytes: 1.6 kb } }\n', 's.yaml').spec;
+    const s = loadJobScenario('job:\n  vertices:\n    - { id: A, source: { bytes: 1.6 kb } }\n', 's.yaml').spec;
     expect(s.vertices[0].sourceBytes).toBe(1638); // 1.6 * 1024 = 1638.4
   });
 
   it('a 1.15 range holding a power of two passes', () => {
-    const s = loadScenario(`config:\n  batchsim.parallelism-decider: '1.15'\n  execution.batch.adaptive.auto-parallelism.min-parallelism: 5\n  execution.batch.adaptive.auto-parallelism.max-parallelism: 8\n${V}`, 's.yaml').spec;
+    const s = loadJobScenario(`config:\n  batchsim.parallelism-decider: '1.15'\n  execution.batch.adaptive.auto-parallelism.min-parallelism: 5\n  execution.batch.adaptive.auto-parallelism.max-parallelism: 8\n${V}`, 's.yaml').spec;
     expect(s.parallelism.deciderVersion).toBe('1.15');
   });
 });
 
 describe('__proto__ never becomes a prototype', () => {
   it('leaves Object.prototype and the parsed spec untouched', () => {
-    expect(() => loadScenario('job:\n  vertices:\n    - { id: A, source: { bytes: 1 }, __proto__: { parallelism: 3 } }\n', 's.yaml')).toThrow(ScenarioError);
+    expect(() => loadJobScenario('job:\n  vertices:\n    - { id: A, source: { bytes: 1 }, __proto__: { parallelism: 3 } }\n', 's.yaml')).toThrow(ScenarioError);
     expect(({} as Record<string, unknown>).parallelism).toBeUndefined();
   });
 });
 
 describe('two subtask faults on one attempt', () => {
   it('warns that the one at the larger fraction applies to nothing', () => {
-    const s = loadScenario(
+    const s = loadJobScenario(
       `job:\n  vertices:\n    - { id: A, parallelism: 2, source: { bytes: 1 } }\nfaults:\n  - { type: subtask, vertex: A, subtask: 1, at: 0.7 }\n  - { type: subtask, vertex: A, subtask: 1, at: 0.3 }\n  - { type: subtask, vertex: A, subtask: 1, attempt: 1, at: 0.9 }\n`,
       's.yaml',
     ).spec;

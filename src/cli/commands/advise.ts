@@ -9,6 +9,7 @@ import { SETTING_KEYS, SETTINGS, type Setting, type SettingValue, type SpaceRequ
 import { seedList } from '../../compare/grid.js';
 import { defaultWorkers } from '../../compare/run-grid.js';
 import { MAX_PARALLELISM, MAX_SEED } from '../../scenario/limits.js';
+import { requireJob } from '../../scenario/load.js';
 import { parseDuration } from '../../scenario/units.js';
 import { checkOutputPaths, parseSeed, readScenarioInput, STDIO, writeOutput } from '../io.js';
 import { printWarnings } from '../outputs.js';
@@ -161,7 +162,8 @@ export function registerAdviseCommand(program: Command, io: AdviseIo = {}): void
       const json = jsonTarget(flags.json);
       const outputs = { '--json': json, '--report': flags.report };
       checkOutputPaths(outputs, file);
-      const { label, text, scenario } = readScenarioInput(file);
+      const { label, text, scenario: loaded } = readScenarioInput(file);
+      const scenario = requireJob(loaded, 'advise');
       const firstSeed = flags.seed ?? scenario.spec.seed;
       const seedCount = flags.seeds ?? DEFAULT_ADVISE_SEEDS;
       if (firstSeed > MAX_SEED - (seedCount - 1)) usage(`--seeds ${seedCount} from seed ${firstSeed} goes past ${MAX_SEED} (2^53-1), the largest seed; start lower with --seed`);

@@ -8,6 +8,7 @@ import { defaultWorkers, runGrid } from '../../compare/run-grid.js';
 import { compareCsv, compareJson, formatCompareTable, renderCompareHtml } from '../../report/compare-report.js';
 import { MAX_SEED } from '../../scenario/limits.js';
 import { parseBandwidth, parseSize } from '../../scenario/units.js';
+import { requireJob } from '../../scenario/load.js';
 import { checkOutputPaths, parseSeed, readScenarioInput, STDIO, writeOutput } from '../io.js';
 import { printWarnings } from '../outputs.js';
 import { jsonTarget } from './run.js';
@@ -191,7 +192,8 @@ export function registerCompareCommand(program: Command, io: CompareIo = {}): vo
       const json = jsonTarget(flags.json);
       const outputs = { '--json': json, '--csv': flags.csv, '--report': flags.report };
       checkOutputPaths(outputs, file);
-      const { label, text, scenario } = readScenarioInput(file);
+      const { label, text, scenario: loaded } = readScenarioInput(file);
+      const scenario = requireJob(loaded, 'compare');
       const axes: GridAxes = {
         ...(flags.slots !== undefined && { slots: flags.slots }),
         ...(flags.cpuPerSlot !== undefined && { cpuPerSlot: flags.cpuPerSlot }),

@@ -4,11 +4,13 @@
 import { InvalidArgumentError, type Command } from 'commander';
 
 import { importRuns, type FitReport, type ImportResult, type Measured } from '../../import/index.js';
-import { formatDuration, formatRate } from '../../import/to-scenario.js';
 import type { RunResult } from '../../model/run-result.js';
 import { ScenarioError } from '../../scenario/issues.js';
 import { parseRate, parseSize } from '../../scenario/units.js';
-import { checkOutputPaths, readInput, STDIO, writeOutput } from '../io.js';
+import { formatFlinkDuration, formatFlinkRate } from '../../util/format.js';
+import { checkOutputPaths, inputLabel, readInput, STDIO, writeOutput } from '../io.js';
+import { importBatchTasks } from '../../import/alibaba-batch-task.js';
+import { detectInputKind } from '../../import/detect.js';
 
 /** Options of the command, as commander hands them over. */
 export interface ImportCommandOptions {
@@ -38,9 +40,10 @@ export function registerImportCommand(program: Command, io: ImportIo = processIo
     .description(
       'turn Flink plan JSON into a runnable scenario: an execution plan (env.getExecutionPlan(), ' +
         'EXPLAIN JSON_EXECUTION_PLAN), a REST job plan (/jobs/:jobid/plan) or REST job details ' +
-        '(/jobs/:jobid, calibrated from the measured run)',
+        '(/jobs/:jobid, calibrated from the measured run); or the Alibaba cluster-trace-v2018 batch_task table (CSV) ' +
+        'into a multi-job scenario',
     )
-    .argument('<files...>', 'the JSON file (`-` for standard input); several REST job details of one job are runs fitted together')
+    .argument('<files...>', 'the JSON or CSV file (`-` for standard input); several REST job details of one job are runs fitted together')
     .option('-o, --output <file>', 'write the scenario to this file instead of standard output (`-`: standard output)')
     .option('--source-bytes <size>', 'bytes every source reads where the plan has no numbers (default 1GiB)', sizeOption)
     .option('--rate <rate>', 'bytes per second of every subtask where the plan has no numbers (default 100MiB/s)', rateOption)
@@ -80,7 +83,7 @@ export async function runImport(
   fileOrFiles: string | readonly string[],
   options: ImportCommandOptions,
   io: ImportIo = processIo,
-): Promise<ImportResult> {
+): Promise<ImportResult | undefined> {
   const files = typeof fileOrFiles === 'string' ? [fileOrFiles] : fileOrFiles;
   if (files.filter((f) => f === STDIO).length > 1) {
     throw new ScenarioError(STDIO, [{ path: '', message: 'standard input can be read only once' }]);
@@ -89,6 +92,11 @@ export async function runImport(
   if (toFile !== undefined) for (const f of files) checkOutputPaths({ '--output': toFile }, f);
   // The importer names standard input itself (`-`, and `standard input` in the YAML).
   const inputs = files.map((file) => ({ file, text: readInput(file, 'plan') }));
+  const csv = inputs.find((i) => detectInputKind(i.text) === 'batch-task-csv');
+  if (csv !== undefined) {
+    importTrace(csv.file, csv.text, files, options, toFile, io);
+    return undefined;
+  }
   const result = importRuns(inputs, {
     sourceBytes: options.sourceBytes,
     rate: options.rate,
@@ -111,10 +119,39 @@ export async function runImport(
   return result;
 }
 
+/**
+ * Imports the Alibaba trace's batch_task table into a multi-job scenario. The options that
+ * shape a Flink plan's sizes do not apply to it, nor does `--check`, which needs the multi-job run.
+ * @throws ScenarioError for another file beside it, an option that does not apply, or a bad row
+ */
+function importTrace(file: string, text: string, files: readonly string[], options: ImportCommandOptions, toFile: string | undefined, io: ImportIo): void {
+  if (files.length > 1) {
+    throw new ScenarioError(inputLabel(file), [{ path: '', message: 'is a trace table (batch_task CSV): import it alone, not with other files' }]);
+  }
+  const unusable = ([
+    ['--source-bytes', options.sourceBytes],
+    ['--rate', options.rate],
+    ['--adaptive', options.adaptive],
+    ['--scale-sources', options.scaleSources],
+  ] as const).filter(([, v]) => v !== undefined && v !== false);
+  if (unusable.length > 0) {
+    throw new ScenarioError(inputLabel(file), [
+      { path: '', message: `${unusable.map(([o]) => o).join(', ')} shape the sizes of a Flink plan; a trace table gives each task's time, so they do not apply` },
+    ]);
+  }
+  if (options.check === true) {
+    throw new ScenarioError(inputLabel(file), [{ path: '', message: '`--check` of a trace table needs the multi-job run, which this version does not have yet' }]);
+  }
+  const result = importBatchTasks(text, inputLabel(file));
+  for (const w of result.warnings) io.stderr(`${inputLabel(file)}: warning: ${w}\n`);
+  if (toFile !== undefined) writeOutput(toFile, result.yaml);
+  else io.stdout(result.yaml);
+}
+
 /** Loads scenario YAML through the scenario loader and simulates it once (seed 0). */
 async function simulateYaml(yaml: string, scenarioFile: string): Promise<RunResult> {
-  const [{ loadScenario }, { simulate }] = await Promise.all([import('../../scenario/load.js'), import('../../sim/simulate.js')]);
-  return simulate(loadScenario(yaml, scenarioFile), { seed: 0 }).result;
+  const [{ loadJobScenario }, { simulate }] = await Promise.all([import('../../scenario/load.js'), import('../../sim/simulate.js')]);
+  return simulate(loadJobScenario(yaml, scenarioFile), { seed: 0 }).result;
 }
 
 /** One run's comparison: measured beside simulated, per row. */
@@ -221,10 +258,10 @@ export function formatFitReport(fits: readonly FitReport[]): string[] {
     f.id,
     f.method,
     String(f.points),
-    f.fixedSeconds > 0 ? formatDuration(f.fixedSeconds) : '0',
-    f.rate === undefined ? '-' : f.rate === Infinity ? 'unlimited' : formatRate(f.rate),
+    f.fixedSeconds > 0 ? formatFlinkDuration(f.fixedSeconds) : '0',
+    f.rate === undefined ? '-' : f.rate === Infinity ? 'unlimited' : formatFlinkRate(f.rate),
     f.sigma === undefined ? '-' : f.sigma.toFixed(3),
-    f.rmsSeconds === undefined || f.points < 2 ? '-' : `${formatDuration(f.rmsSeconds)} (${percent(f.rmsSeconds / f.meanSeconds!)})`,
+    f.rmsSeconds === undefined || f.points < 2 ? '-' : `${formatFlinkDuration(f.rmsSeconds)} (${percent(f.rmsSeconds / f.meanSeconds!)})`,
   ]);
   const head = ['vertex', 'fit', 'points', 'fixed', 'rate', 'jitter', 'residual rms'];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));

@@ -5,6 +5,9 @@ import { performance } from 'node:perf_hooks';
 import { simulate } from '../../sim/simulate.js';
 import { formatSummary } from '../../report/summary.js';
 import { needsTimeline, outputOptions, printWarnings, writeOutputs, type OutputFiles } from '../outputs.js';
+import { ScenarioError } from '../../scenario/issues.js';
+import { requireJob } from '../../scenario/load.js';
+import { workloadJobCount } from '../../scenario/expand-jobs.js';
 import { checkOutputPaths, parseSeed, readScenarioInput, STDIO, writeOutput } from '../io.js';
 
 interface RunFlags extends OutputFiles {
@@ -41,7 +44,11 @@ export function registerRunCommands(program: Command): void {
       const json = jsonTarget(flags.json);
       const outputs = { '--json': json, ...outputOptions(flags) };
       checkOutputPaths(outputs, file);
-      const { label, scenario } = readScenarioInput(file);
+      const { label, scenario: loaded } = readScenarioInput(file);
+      if (loaded.kind === 'workload') {
+        throw new ScenarioError(label, [{ path: 'jobs', message: 'multi-job scenarios cannot be run yet (`batchsim validate` checks them)' }]);
+      }
+      const scenario = loaded;
       const record = needsTimeline(flags);
       const t0 = performance.now();
       const { result, timeline } = simulate(scenario.spec, { ...(flags.seed !== undefined && { seed: flags.seed }), recordTimeline: record });
@@ -70,7 +77,8 @@ export function registerRunCommands(program: Command): void {
     .option('--seed <n>', "override the scenario's seed", parseSeed)
     .action((file: string, flags: { output: string; seed?: number }) => {
       checkOutputPaths({ '--output': flags.output }, file);
-      const { label, scenario } = readScenarioInput(file);
+      const { label, scenario: loaded } = readScenarioInput(file);
+      const scenario = requireJob(loaded, 'report');
       const { result, timeline } = simulate(scenario.spec, { ...(flags.seed !== undefined && { seed: flags.seed }), recordTimeline: true });
       printWarnings(label, result.warnings);
       writeOutputs({ report: flags.output }, result, timeline);
@@ -84,6 +92,14 @@ export function registerRunCommands(program: Command): void {
     .argument('<file>', 'scenario file (`-` for standard input)')
     .action((file: string) => {
       const { label, scenario } = readScenarioInput(file);
+      if (scenario.kind === 'workload') {
+        const { workload } = scenario;
+        printWarnings(label, workload.warnings);
+        const jobs = workloadJobCount(workload);
+        const queues = workload.queues.length;
+        process.stdout.write(`${label}: OK (${jobs} job${jobs === 1 ? '' : 's'}, ${queues} queue${queues === 1 ? '' : 's'})\n`);
+        return;
+      }
       printWarnings(label, scenario.spec.warnings);
       process.stdout.write(`${label}: OK (${scenario.spec.vertices.length} vertices)\n`);
     });

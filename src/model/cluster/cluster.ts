@@ -30,6 +30,21 @@ export interface ClusterListener {
 }
 
 /**
+ * Capacity a TaskManager must be granted before it is created: a resource queue shared by
+ * several jobs. Without one (a job alone) every request is granted at once.
+ */
+export interface TaskManagerGate {
+  /** Where the gate sends each grant (the cluster calls this once, when it is built). */
+  connect(grant: () => void): void;
+  /** Asks for capacity for one TaskManager; the gate calls {@link Cluster.grantTaskManager} now or later. */
+  request(): void;
+  /** Takes back up to `n` requests still waiting; returns how many it took back. */
+  withdraw(n: number): number;
+  /** A TaskManager gave its resources back. */
+  released(): void;
+}
+
+/**
  * Fields of the work record of a slot in `Cluster.work` (see {@link Cluster.startWork}).
  * Work waits out its fixed time, then moves its bytes at a speed the TaskManager's shares
  * set; it is on its TaskManager's list of moving work (NEXT, PREV) while it moves.
@@ -190,6 +205,8 @@ export class Cluster {
   liveSlots = 0;
   /** Slots of TaskManagers still starting. */
   startingSlots = 0;
+  /** TaskManagers asked for that wait for capacity in a queue (not created yet). */
+  waitingTms = 0;
   liveTms = 0;
   peakLiveTms = 0;
   busySlots = 0;
@@ -282,6 +299,8 @@ export class Cluster {
     private readonly recorder: Recorder | null,
     /** Whether intermediate files live on the TaskManagers (they keep a TaskManager alive). */
     private readonly localFiles: boolean,
+    /** The queue whose capacity TaskManagers need, or null when a job runs alone. */
+    private readonly gate: TaskManagerGate | null = null,
   ) {
     this.slotsPerTm = spec.slotsPerTaskManager;
     const slots = 16 * this.slotsPerTm;
@@ -292,6 +311,7 @@ export class Cluster {
     this.diskBandwidthMs = spec.diskBandwidth / 1000;
     this.netBandwidthMs = spec.networkBandwidth / 1000;
     this.neverShort = spec.cpuPerSlot >= 1 && spec.diskBandwidth === Infinity && spec.networkBandwidth === Infinity;
+    gate?.connect(() => this.grantTaskManager());
     this.evReady = sim.register(this, Cluster.onReady);
     this.evIdle = sim.register(this, Cluster.onIdleTimeout);
     this.evGone = sim.register(this, Cluster.onGone);
@@ -300,29 +320,72 @@ export class Cluster {
     this.evWorkEnd = sim.register(this, Cluster.onWorkEnd);
   }
 
-  /** How many more TaskManagers the slot cap allows right now. */
+  /** How many more TaskManagers the slot cap allows right now (those waiting for queue capacity count). */
   get headroomTms(): number {
     const cap = this.spec.maxSlots;
-    return cap === Infinity ? Infinity : Math.max(0, Math.floor((cap - this.liveSlots) / this.slotsPerTm));
+    return cap === Infinity ? Infinity : Math.max(0, Math.floor((cap - this.liveSlots) / this.slotsPerTm) - this.waitingTms);
   }
 
-  /** Asks for `n` TaskManagers (the caller respects {@link headroomTms}). */
-  requestTaskManagers(n: number): void {
+  /** Slots asked for that are not usable yet: of TaskManagers starting or waiting for queue capacity. */
+  get requestedSlots(): number {
+    return this.startingSlots + this.waitingTms * this.slotsPerTm;
+  }
+
+  /**
+   * A job declares how many more slots it needs than it has and has asked for: TaskManagers
+   * are asked for to cover a shortfall (within the slot cap), and requests still waiting
+   * for queue capacity are taken back when there is a surplus (as Flink's declarative
+   * resource management does with pending TaskManagers no longer needed).
+   */
+  declareShortfall(slots: number): void {
     const spt = this.slotsPerTm;
-    for (let i = 0; i < n; i++) {
-      const tm = this.created++;
-      this.ensureTm(tm + 1);
-      this.state[tm] = TmState.Starting;
-      this.requestedAt[tm] = this.sim.now;
-      this.liveSlots += spt;
-      this.startingSlots += spt;
-      this.liveTms++;
-      this.activeAt[tm] = this.activeCount;
-      this.active[this.activeCount++] = tm;
-      if (this.liveTms > this.peakLiveTms) this.peakLiveTms = this.liveTms;
-      this.recorder?.event(this.sim.now, 'tm-requested', `TaskManager ${tm} requested`, tm);
-      this.sim.schedule(this.spec.startupMs, this.evReady, tm);
+    if (slots > 0) {
+      const n = Math.min(Math.ceil(slots / spt), this.headroomTms);
+      if (n > 0) this.requestTaskManagers(n);
+    } else if (this.waitingTms > 0) {
+      this.withdrawWaiting(Math.floor(-slots / spt));
     }
+  }
+
+  /** Asks for `n` TaskManagers, within {@link headroomTms}. */
+  private requestTaskManagers(n: number): void {
+    const gate = this.gate;
+    if (gate === null) {
+      for (let i = 0; i < n; i++) this.createTaskManager();
+      return;
+    }
+    for (let i = 0; i < n; i++) {
+      this.waitingTms++;
+      gate.request();
+    }
+  }
+
+  /** Takes back up to `n` of the requests that wait for queue capacity. */
+  private withdrawWaiting(n: number): void {
+    if (this.gate === null || n <= 0) return;
+    this.waitingTms -= this.gate.withdraw(Math.min(n, this.waitingTms));
+  }
+
+  /** The queue granted capacity for one TaskManager asked for with {@link requestTaskManagers}. */
+  private grantTaskManager(): void {
+    this.waitingTms--;
+    this.createTaskManager();
+  }
+
+  private createTaskManager(): void {
+    const spt = this.slotsPerTm;
+    const tm = this.created++;
+    this.ensureTm(tm + 1);
+    this.state[tm] = TmState.Starting;
+    this.requestedAt[tm] = this.sim.now;
+    this.liveSlots += spt;
+    this.startingSlots += spt;
+    this.liveTms++;
+    this.activeAt[tm] = this.activeCount;
+    this.active[this.activeCount++] = tm;
+    if (this.liveTms > this.peakLiveTms) this.peakLiveTms = this.liveTms;
+    this.recorder?.event(this.sim.now, 'tm-requested', `TaskManager ${tm} requested`, tm);
+    this.sim.schedule(this.spec.startupMs, this.evReady, tm);
   }
 
   /** Takes the free slot of the lowest TaskManager, or returns -1. */
@@ -755,8 +818,9 @@ export class Cluster {
     this.endTm(tm, 'lost');
   }
 
-  /** Releases every live TaskManager at once (the job ended). */
+  /** Releases every live TaskManager at once, and withdraws the requests still waiting (the job ended). */
   releaseAll(): void {
+    this.withdrawWaiting(this.waitingTms);
     for (let tm = 0; tm < this.created; tm++) {
       if (this.state[tm] !== TmState.Gone) this.endTm(tm, 'job-end');
     }
@@ -868,6 +932,7 @@ export class Cluster {
     this.liveTms--;
     const rec = this.recorder?.taskManagers[tm];
     if (rec !== undefined) rec.goneAt = this.sim.now / 1000;
+    this.gate?.released();
     this.listener.onTaskManagerGone(tm);
   }
 
