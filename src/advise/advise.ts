@@ -11,7 +11,7 @@ import type { Diagnosis } from '../model/run-result.js';
 import { simulate } from '../sim/simulate.js';
 import { summarizeRun } from '../compare/aggregate.js';
 import { scenarioForChoice } from '../compare/grid.js';
-import { runDetail } from './run-detail.js';
+import { runDetail } from '../compare/run-detail.js';
 
 /** What to ask. */
 export interface AdviseRequest {

@@ -1,6 +1,6 @@
 //! Per-choice statistics of a comparison over seeds, and which choice is fastest and which cheapest.
 
-import type { RunDetail } from '../advise/run-detail.js';
+import type { RunDetail } from './run-detail.js';
 import type { RunResult } from '../model/run-result.js';
 import type { Choice, Dimension, ChoiceSettings } from './grid.js';
 

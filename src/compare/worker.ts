@@ -4,7 +4,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { SimulationSpec } from '../model/spec.js';
 import { simulate } from '../sim/simulate.js';
 import { summarizeRun, type RunSummary } from './aggregate.js';
-import { runDetail } from '../advise/run-detail.js';
+import { runDetail } from './run-detail.js';
 import { scenarioForChoice, type ChoiceOverrides } from './grid.js';
 
 /** Marks `workerData` as ours, so that importing this module in some other thread does nothing. */

@@ -5,7 +5,7 @@ import { advise } from '../../src/advise/advise.js';
 import { Evaluator, type Evaluated } from '../../src/advise/evaluate.js';
 import { compareCandidates, score, type Goal } from '../../src/advise/goal.js';
 import { EvaluationPool } from '../../src/advise/pool.js';
-import { cuSeconds } from '../../src/advise/run-detail.js';
+import { cuSeconds } from '../../src/compare/run-detail.js';
 import { adviceJson } from '../../src/advise/render-json.js';
 import { search } from '../../src/advise/search.js';
 import { buildSpace, gridCount, type Candidate, type Space, type SpaceRequest } from '../../src/advise/space.js';

@@ -1,11 +1,10 @@
-//! The numbers of a run that `batchsim advise` weighs beyond what `compare` keeps: the cost in CU and how close memory came to running out.
+//! The numbers of a run that `batchsim advise` weighs beyond what `compare` shows (a worker adds them when asked): the cost in CU and how close memory came to running out.
 
+import { GIB_PER_CU, jobManagerCu } from '../model/capacity-units.js';
 import type { RunResult } from '../model/run-result.js';
 import type { SimulationSpec } from '../model/spec.js';
 
 const GIB = 2 ** 30;
-/** A TaskManager or JobManager takes `max(cores, memory GiB / 4)` CU (the managed service's unit). */
-const GIB_PER_CU = 4;
 
 /** What a worker adds to a run's summary when `advise` asks for it. */
 export interface RunDetail {
@@ -15,13 +14,8 @@ export interface RunDetail {
   heapOccupancy: number;
 }
 
-/** CU of one process with `cores` cores and `memoryBytes` of memory. */
-export function processCu(cores: number, memoryBytes: number): number {
-  return Math.max(cores, memoryBytes / GIB / GIB_PER_CU);
-}
-
 /**
- * A run's cost in CU-seconds. The TaskManagers of one run are all alike, so their
+ * A run's cost in CU-seconds (`model/capacity-units`: a process takes `max(cores, memory GiB / 4)` CU). The TaskManagers of one run are all alike, so their
  * core-seconds and GiB-seconds are the same live time times their cores and memory, and
  * `max` of the two products is their CU-seconds; the JobManager lives for the whole run.
  */
@@ -29,7 +23,7 @@ export function cuSeconds(spec: SimulationSpec, r: RunResult): number {
   const jmCoreSeconds = spec.cluster.jobManagerCpu * r.makespan;
   const jmGibSeconds = (spec.cluster.jobManagerMemory / GIB) * r.makespan;
   const tmCu = Math.max(r.cost.coreSeconds - jmCoreSeconds, (r.cost.gibSeconds - jmGibSeconds) / GIB_PER_CU, 0);
-  return tmCu + processCu(spec.cluster.jobManagerCpu, spec.cluster.jobManagerMemory) * r.makespan + r.cost.shuffleServiceCuSeconds;
+  return tmCu + jobManagerCu(spec.cluster) * r.makespan + r.cost.shuffleServiceCuSeconds;
 }
 
 /** The detail of one run. */
