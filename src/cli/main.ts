@@ -3,6 +3,7 @@
 
 import { Command, CommanderError } from 'commander';
 import { ScenarioError } from '../scenario/issues.js';
+import { registerAdviseCommand } from './commands/advise.js';
 import { registerCompareCommand } from './commands/compare.js';
 import { registerImportCommand } from './commands/import.js';
 import { registerMergeCommand } from './commands/merge.js';
@@ -24,6 +25,7 @@ registerRunCommands(program);
 registerImportCommand(program);
 registerCompareCommand(program);
 registerMergeCommand(program);
+registerAdviseCommand(program);
 registerSchemaCommand(program);
 
 try {
