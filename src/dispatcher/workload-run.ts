@@ -3,7 +3,7 @@
 import { Simulation, type EventHandler } from '../engine/simulation.js';
 import { unfiredFaultWarnings } from '../failure/unfired-faults.js';
 import { jobManagerCu, taskManagerCu } from '../model/capacity-units.js';
-import { ResourceQueue, type QueueMember, type QueueSample } from '../model/cluster/resource-queue.js';
+import { ResourceQueue, type QueueMember, type QueueMemberKey, type QueueSample } from '../model/cluster/resource-queue.js';
 import type { JobStatus, RunResult, Timeline, WorkloadJobResult, WorkloadResult } from '../model/run-result.js';
 import type { GuardSpec, SimulationSpec } from '../model/spec.js';
 import type { QueueSpec, WorkloadJobSpec } from '../model/workload-spec.js';
@@ -69,8 +69,9 @@ class JobSlot {
     this.waitingFor = spec.after.length;
   }
 
-  get submitKey(): { name: string; priority: number; submittedMs: number } {
-    return { name: this.spec.name, priority: this.spec.priority, submittedMs: this.submittedMs };
+  /** Its place in its queue's order; `nameRank` is its name's place among all jobs' names. */
+  submitKey(nameRank: number): QueueMemberKey {
+    return { name: this.spec.name, priority: this.spec.priority, submittedMs: this.submittedMs, nameRank };
   }
 }
 
@@ -87,6 +88,7 @@ export class WorkloadRun {
   private readonly queues: ResourceQueue[];
   private readonly jobs: JobSlot[];
   private readonly evSubmit: number;
+  private readonly nameRank: Int32Array;
   private ended = 0;
   private readonly record: boolean;
 
@@ -110,6 +112,10 @@ export class WorkloadRun {
         this.jobs[before].dependents.push(job.index);
       }
     }
+    // Names in string order, as the queues break ties: compared as numbers from here on.
+    const order = input.jobs.map((_, i) => i).sort((a, b) => (input.jobs[a].name < input.jobs[b].name ? -1 : input.jobs[a].name > input.jobs[b].name ? 1 : 0));
+    this.nameRank = new Int32Array(input.jobs.length);
+    order.forEach((jobIndex, rank) => (this.nameRank[jobIndex] = rank));
     this.evSubmit = this.sim.register(this, WorkloadRun.onSubmit);
   }
 
@@ -138,7 +144,7 @@ export class WorkloadRun {
     job.phase = Phase.Submitted;
     job.submittedMs = this.sim.now;
     const cluster = job.spec.spec.cluster;
-    const member = job.queue.member(job.submitKey, taskManagerCu(cluster));
+    const member = job.queue.member(job.submitKey(this.nameRank[i]), taskManagerCu(cluster));
     job.member = member;
     member.admit(jobManagerCu(cluster), () => this.admitted(job));
   }

@@ -12,6 +12,8 @@ export interface QueueMemberKey {
   readonly name: string;
   readonly priority: number;
   readonly submittedMs: number;
+  /** The name's place among all members' names in string order (compared instead of the names). */
+  readonly nameRank: number;
 }
 
 const enum RequestKind {
@@ -20,9 +22,12 @@ const enum RequestKind {
   Admission = 1,
 }
 
-/** One request waiting for capacity. */
+/** One request waiting for capacity; its member's key is copied in, so the heap compares numbers only. */
 interface Waiting {
   kind: RequestKind;
+  priority: number;
+  submittedMs: number;
+  nameRank: number;
   member: QueueMember;
   /** CU it holds once granted. */
   cu: number;
@@ -35,11 +40,9 @@ interface Waiting {
 
 function servedFirst(a: Waiting, b: Waiting): boolean {
   if (a.kind !== b.kind) return a.kind < b.kind;
-  const x = a.member.key;
-  const y = b.member.key;
-  if (x.priority !== y.priority) return x.priority > y.priority;
-  if (x.submittedMs !== y.submittedMs) return x.submittedMs < y.submittedMs;
-  if (x.name !== y.name) return x.name < y.name;
+  if (a.priority !== b.priority) return a.priority > b.priority;
+  if (a.submittedMs !== b.submittedMs) return a.submittedMs < b.submittedMs;
+  if (a.nameRank !== b.nameRank) return a.nameRank < b.nameRank;
   return a.seq < b.seq;
 }
 
@@ -101,7 +104,8 @@ export class ResourceQueue {
   }
 
   enqueue(kind: RequestKind, member: QueueMember, cu: number, needs: number): Waiting {
-    const w: Waiting = { kind, member, cu, needs, since: this.sim.now, seq: this.seq++, withdrawn: false };
+    const k = member.key;
+    const w: Waiting = { kind, priority: k.priority, submittedMs: k.submittedMs, nameRank: k.nameRank, member, cu, needs, since: this.sim.now, seq: this.seq++, withdrawn: false };
     this.waiting.add(w);
     this.waitingCount++;
     this.noteChange();
@@ -117,6 +121,9 @@ export class ResourceQueue {
     this.waitingCount--;
     w.member.waitedMs += this.sim.now - w.since;
     this.noteChange();
+    // Withdrawn requests stay in the heap until they reach its head; once they are most of it, drop them.
+    const q = this.waiting;
+    if (q.size > 64 && 2 * this.waitingCount < q.size) q.removeMany((x) => x.withdrawn);
   }
 
   /** Gives back `cu`, and serves whoever waits for it. */
