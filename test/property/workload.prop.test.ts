@@ -7,7 +7,7 @@ import { simulate } from '../../src/sim/simulate.js';
 import { checkBlockingEdges, checkSlotsNotShared, clusterArb, jobArb } from '../support/arbitraries.js';
 import { scenario } from '../support/run.js';
 
-const runs = { numRuns: Number(process.env.PROP_RUNS ?? 40) };
+const runs = { numRuns: Number(process.env.PROP_RUNS ?? 40), ...(process.env.PROP_SEED !== undefined && { seed: Number(process.env.PROP_SEED) }) };
 
 /** Up to 6 generated jobs in up to 2 queues, submitted within a minute, some after earlier ones. */
 const workloadArb = fc

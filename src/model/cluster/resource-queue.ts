@@ -103,8 +103,15 @@ export class ResourceQueue {
     return cu <= this.capacity + CU_EPSILON;
   }
 
-  enqueue(kind: RequestKind, member: QueueMember, cu: number, needs: number): Waiting {
+  /** Queues a request; returns it, or null when it was granted at once (an unlimited queue). */
+  enqueue(kind: RequestKind, member: QueueMember, cu: number, needs: number): Waiting | null {
     const k = member.key;
+    if (this.capacity === Infinity) {
+      // Nothing ever waits, so the order of requests does not matter: granted at once, as a job
+      // alone gets its TaskManagers (same events, same order).
+      this.grant({ kind, priority: k.priority, submittedMs: k.submittedMs, nameRank: k.nameRank, member, cu, needs, since: this.sim.now, seq: this.seq++, withdrawn: false });
+      return null;
+    }
     const w: Waiting = { kind, priority: k.priority, submittedMs: k.submittedMs, nameRank: k.nameRank, member, cu, needs, since: this.sim.now, seq: this.seq++, withdrawn: false };
     this.waiting.add(w);
     this.waitingCount++;
@@ -150,13 +157,17 @@ export class ResourceQueue {
       if (this.inUse + w.needs > this.capacity + CU_EPSILON) break;
       q.poll();
       this.waitingCount--;
-      this.account();
-      this.inUse += w.cu;
-      if (this.inUse > this.peak) this.peak = this.inUse;
-      this.noteChange();
-      w.member.waitedMs += this.sim.now - w.since;
-      w.member.granted(w);
+      this.grant(w);
     }
+  }
+
+  private grant(w: Waiting): void {
+    this.account();
+    this.inUse += w.cu;
+    if (this.inUse > this.peak) this.peak = this.inUse;
+    this.noteChange();
+    w.member.waitedMs += this.sim.now - w.since;
+    w.member.granted(w);
   }
 
   private account(): void {
@@ -204,7 +215,8 @@ export class QueueMember implements TaskManagerGate {
   }
 
   request(): void {
-    this.tmWaiting.push(this.queue.enqueue(RequestKind.TaskManager, this, this.tmCu, this.tmCu));
+    const w = this.queue.enqueue(RequestKind.TaskManager, this, this.tmCu, this.tmCu);
+    if (w !== null) this.tmWaiting.push(w);
   }
 
   withdraw(n: number): number {
