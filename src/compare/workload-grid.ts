@@ -105,7 +105,7 @@ export function workloadGridSize(axes: WorkloadAxes): number {
 export function describeAxisValue(axis: SweptAxis, value: number, queueCount: number): string {
   if (axis.kind === 'maxSlots') return `max slots ${formatMaxSlots(value)}`;
   const who = axis.everyQueue ? (axis.queues.length === queueCount ? (queueCount === 1 ? `${axis.queues[0]}` : 'every queue') : 'other queues') : axis.queues[0];
-  return `${who} ${formatCapacity(value)} CU`;
+  return `${who} ${formatCapacity(value)}${Number.isFinite(value) ? ' CU' : ''}`;
 }
 
 /**
@@ -148,8 +148,11 @@ export function entryName(e: WorkloadEntry): string {
 export function applyWorkloadChoice(workload: WorkloadSpec, overrides: WorkloadOverrides): WorkloadSpec {
   const queues = workload.queues.map((q) => ({ name: q.name, capacityCu: overrides.capacity?.[q.name] ?? q.capacityCu }));
   const cap = overrides.maxSlots;
-  const patch = (j: WorkloadJobSpec): WorkloadJobSpec => (cap === undefined ? j : { ...j, spec: { ...j.spec, cluster: { ...j.spec.cluster, maxSlots: cap } } });
-  const entries = workload.entries.map((e): WorkloadEntry => (e.kind === 'poisson' ? { ...e, templates: e.templates.map(patch) } : { ...e, job: patch(e.job) }));
+  const patch = (j: WorkloadJobSpec): WorkloadJobSpec => ({ ...j, spec: { ...j.spec, cluster: { ...j.spec.cluster, maxSlots: cap as number } } });
+  const entries =
+    cap === undefined
+      ? workload.entries
+      : workload.entries.map((e): WorkloadEntry => (e.kind === 'poisson' ? { ...e, templates: e.templates.map(patch) } : { ...e, job: patch(e.job) }));
   if (overrides.capacity !== undefined) {
     for (const e of entries) {
       for (const j of entryJobs(e)) {
