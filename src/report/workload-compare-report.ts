@@ -21,8 +21,8 @@ export const PER_JOB_MAX_ENTRIES = 12;
 
 const oneDecimal = (n: number): string => n.toFixed(1);
 const seconds = (n: number | null): string => (n === null ? '-' : `${oneDecimal(n)} s`);
-/** CU with at most one decimal: `51`, `1.9`. */
-const cu = (n: number): string => String(Math.round(n * 10) / 10);
+/** A peak in CU with at most one decimal (`51`, `1.5`) and a mean with one (`3.0`): `51 / 3.0`. */
+const peakAndMean = (peak: number, mean: number): string => `${Math.round(peak * 10) / 10} / ${mean.toFixed(1)}`;
 
 /** A swept axis's column header. */
 function axisHeader(axis: SweptAxis, queueCount: number): string {
@@ -142,7 +142,7 @@ export function formatWorkloadCompareTable(c: WorkloadComparison, opts: Workload
       ...countCells(s.jobs),
       oneDecimal(s.coreSecondsMedian),
       oneDecimal(s.gibSecondsMedian),
-      ...s.queues.map((q) => `${cu(q.peakCuMax)} / ${cu(q.meanCuMean)}`),
+      ...s.queues.map((q) => peakAndMean(q.peakCuMax, q.meanCuMean)),
       marks(ch).join(', '),
     ]);
   }
@@ -330,7 +330,7 @@ function htmlTable(c: WorkloadComparison): string {
         num(`${s.jobs.finished} / ${s.jobs.failed} / ${s.jobs.skipped}`, s.jobs.failed + s.jobs.skipped > 0 ? 'num failed' : 'num') +
         num(oneDecimal(s.coreSecondsMedian)) +
         num(oneDecimal(s.gibSecondsMedian)) +
-        s.queues.map((q) => num(`${cu(q.peakCuMax)} / ${cu(q.meanCuMean)}`)).join('') +
+        s.queues.map((q) => num(peakAndMean(q.peakCuMax, q.meanCuMean))).join('') +
         `<td class="marks">${marks(ch)
           .map((m) => `<span class="mark">${m}</span>`)
           .join('')}</td></tr>`

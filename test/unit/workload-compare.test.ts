@@ -136,7 +136,7 @@ describe('queue capacity, hand-computed', () => {
     expect([two.cheapest, four.cheapest]).toEqual([true, false]);
     // The table: one row per choice, then the per-job rows.
     expect(stdout).toMatch(/^two-jobs: 2 choices x 3 seeds \(0\.\.2\), 2 jobs in 1 queue$/m);
-    expect(stdout).toMatch(/^\s*2 CU\s+140\.0 s\s+170\.0 s\s+55\.0 s\s+170\.0 s\s+6\s+0\s+0\s+340\.0\s+1360\.0\s+2 \/ 2\s+cheapest$/m);
+    expect(stdout).toMatch(/^\s*2 CU\s+140\.0 s\s+170\.0 s\s+55\.0 s\s+170\.0 s\s+6\s+0\s+0\s+340\.0\s+1360\.0\s+2 \/ 2\.0\s+cheapest$/m);
     expect(stdout).toMatch(/^\s*4 CU\s+85\.0 s\s+110\.0 s\s+0\.0 s\s+110\.0 s\s+6\s+0\s+0\s+340\.0\s+1360\.0\s+4 \/ 3\.1\s+fastest$/m);
     expect(stdout).toMatch(/^\s*2 CU\s+A\s+110\.0 s\s+110\.0 s\s+0\.0 s\s+3\s+0\s+0$/m);
     expect(stdout).toMatch(/^\s+B\s+170\.0 s\s+170\.0 s\s+110\.0 s\s+3\s+0\s+0$/m);
