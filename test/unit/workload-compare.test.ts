@@ -279,6 +279,14 @@ jobs:
     // The arrival process's jobs are one entry in the per-job rows.
     expect(a.choices[0].perJob.map((j) => j.name)).toEqual(['query']);
     expect(a.choices[0].jobs.finished).toBe(36);
+    // Queues never hold more than their capacity, whatever the arrivals.
+    for (const ch of a.choices) for (const q of ch.queues) expect(q.peakCu.max).toBeLessThanOrEqual(q.capacity ?? Infinity);
+    // At 3 CU with one slot a job holds 2 CU (its JobManager and one TaskManager) and another
+    // would need 2 more: never more than 2 in use. With two slots a job takes all 3.
+    expect(a.choices.slice(0, 2).map((ch) => [ch.label, ch.queues[0].peakCu.max])).toEqual([
+      ['q 3 CU, max slots 1', 2],
+      ['q 3 CU, max slots 2', 3],
+    ]);
   });
 });
 
