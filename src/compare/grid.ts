@@ -3,7 +3,7 @@
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import type { SimulationSpec } from '../model/spec.js';
 import { loadJobScenario, type JobScenario } from '../scenario/load.js';
-import { formatBytes } from '../scenario/units.js';
+import { formatBytes } from '../util/format.js';
 
 /** Where shuffle files live. */
 export type Shuffle = 'local' | 'remote';

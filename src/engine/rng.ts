@@ -41,10 +41,13 @@ const FN = new Float64Array(128);
 }
 
 class AleaStream implements RandomStream {
-  private readonly prng: seedrandom.PRNG;
+  private generator: seedrandom.PRNG | null = null;
 
-  constructor(seed: string) {
-    this.prng = seedrandom.alea(seed);
+  constructor(private readonly seed: string) {}
+
+  /** Seeded on the first draw: a run makes several streams and many never draw (no jitter, no random failures). */
+  private get prng(): seedrandom.PRNG {
+    return this.generator ?? (this.generator = seedrandom.alea(this.seed));
   }
 
   next(): number {
@@ -96,16 +99,14 @@ class AleaStream implements RandomStream {
  * more than twice as much as the same draw in a loop of its own.
  */
 export class LogNormalDraws {
-  private readonly block: Float64Array;
-  private next: number;
+  /** Empty until the first draw: most runs have no jitter. */
+  private block = new Float64Array(0);
+  private next = 0;
 
   constructor(
     private readonly stream: RandomStream,
-    blockSize = 256,
-  ) {
-    this.block = new Float64Array(blockSize);
-    this.next = blockSize;
-  }
+    private readonly blockSize = 256,
+  ) {}
 
   /** A log-normal draw with mean 1 whose logarithm has standard deviation `sigma`. */
   meanOne(sigma: number): number {
@@ -115,6 +116,7 @@ export class LogNormalDraws {
   }
 
   private refill(): void {
+    if (this.block.length === 0) this.block = new Float64Array(this.blockSize);
     const block = this.block;
     for (let i = 0; i < block.length; i++) block[i] = this.stream.normal();
     this.next = 0;

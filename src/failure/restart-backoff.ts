@@ -2,8 +2,7 @@
 
 import { InvariantError } from '../engine/simulation.js';
 import type { RandomStream } from '../engine/rng.js';
-import { childPath, type ScenarioIssue } from '../scenario/issues.js';
-import { describe as describeValue, parseDuration } from '../scenario/units.js';
+import { formatMillis } from '../util/format.js';
 
 /**
  * Decides whether a job may restart after a failure and how long it waits first (Flink's
@@ -30,11 +29,14 @@ export interface RestartBackoff {
   describeExhausted(): string;
 }
 
-/** `restart-strategy.type` and its deprecated pre-1.19 spelling, which Flink still reads. */
-const TYPE_KEY = 'restart-strategy.type';
-const DEPRECATED_TYPE_KEY = 'restart-strategy';
-
-const K = {
+/**
+ * Flink's names of the restart-strategy options (RestartStrategyOptions). The strategies cite
+ * them when they give up; reading them from a scenario is scenario/restart-strategy-config.ts.
+ */
+export const RESTART_STRATEGY_OPTIONS = {
+  /** `restart-strategy.type` and its deprecated pre-1.19 spelling, which Flink still reads. */
+  type: 'restart-strategy.type',
+  deprecatedType: 'restart-strategy',
   fixedAttempts: 'restart-strategy.fixed-delay.attempts',
   fixedDelay: 'restart-strategy.fixed-delay.delay',
   expInitial: 'restart-strategy.exponential-delay.initial-backoff',
@@ -48,11 +50,10 @@ const K = {
   rateDelay: 'restart-strategy.failure-rate.delay',
 } as const;
 
-/** Every restart-strategy key {@link restartBackoffFromConfig} reads, so a loader can flag the rest. */
-export const RESTART_STRATEGY_KEYS: readonly string[] = [TYPE_KEY, DEPRECATED_TYPE_KEY, ...Object.values(K)];
+const OPTION = RESTART_STRATEGY_OPTIONS;
 
-/** Flink's `Integer.MAX_VALUE`, the default of `attempts-before-reset-backoff` ("infinite"). */
-const INT_MAX = 2_147_483_647;
+/** Flink's `Integer.MAX_VALUE`, the default of `attempts-before-reset-backoff` ("infinite") and the largest int option. */
+export const FLINK_INT_MAX = 2_147_483_647;
 
 /** Flink's defaults (RestartStrategyOptions, 1.19+). */
 export const RESTART_DEFAULTS = {
@@ -63,7 +64,7 @@ export const RESTART_DEFAULTS = {
     backoffMultiplier: 1.5,
     jitterFactor: 0.1,
     resetBackoffThresholdMs: 3_600_000,
-    attemptsBeforeResetBackoff: INT_MAX,
+    attemptsBeforeResetBackoff: FLINK_INT_MAX,
   },
   failureRate: { maxFailuresPerInterval: 1, failureRateIntervalMs: 60_000, delayMs: 1_000 },
 } as const;
@@ -72,14 +73,6 @@ function checkTime(name: string, last: number, now: number): void {
   if (!Number.isFinite(now) || now < last) {
     throw new InvariantError(`${name}: failure at ${now}ms is before the previous one at ${last}ms`);
   }
-}
-
-/** Renders milliseconds the way Flink's duration syntax writes them, for messages. */
-function ms(value: number): string {
-  if (value % 3_600_000 === 0 && value > 0) return `${value / 3_600_000} h`;
-  if (value % 60_000 === 0 && value > 0) return `${value / 60_000} min`;
-  if (value % 1_000 === 0 && value > 0) return `${value / 1_000} s`;
-  return `${value} ms`;
 }
 
 /**
@@ -114,7 +107,7 @@ export class FixedDelayRestartBackoff implements RestartBackoff {
   }
 
   describeExhausted(): string {
-    return `fixed-delay: ${this.attempts} attempt${this.attempts === 1 ? '' : 's'} used (${K.fixedAttempts} = ${this.attempts})`;
+    return `fixed-delay: ${this.attempts} attempt${this.attempts === 1 ? '' : 's'} used (${OPTION.fixedAttempts} = ${this.attempts})`;
   }
 }
 
@@ -154,7 +147,7 @@ export class ExponentialDelayRestartBackoff implements RestartBackoff {
   /**
    * @param rng the stream jitter is drawn from; drawn once per new attempt when jitter is not 0
    * @param options Flink's `restart-strategy.exponential-delay.*` settings
-   * @throws InvariantError on settings Flink rejects (use {@link restartBackoffFromConfig} for input)
+   * @throws InvariantError on settings Flink rejects (scenario/restart-strategy-config.ts checks input)
    */
   constructor(
     private readonly rng: RandomStream,
@@ -195,8 +188,8 @@ export class ExponentialDelayRestartBackoff implements RestartBackoff {
 
   describeExhausted(): string {
     return (
-      `exponential-delay: ${this.attemptsBeforeResetBackoff} attempts used without a ${ms(this.resetBackoffThresholdMs)} ` +
-      `run free of failures (${K.expAttempts} = ${this.attemptsBeforeResetBackoff})`
+      `exponential-delay: ${this.attemptsBeforeResetBackoff} attempts used without a ${formatMillis(this.resetBackoffThresholdMs)} ` +
+      `run free of failures (${OPTION.expAttempts} = ${this.attemptsBeforeResetBackoff})`
     );
   }
 
@@ -255,8 +248,8 @@ export class FailureRateRestartBackoff implements RestartBackoff {
 
   describeExhausted(): string {
     return (
-      `failure-rate: ${this.failureTimes.length} failures within ${ms(this.failureRateIntervalMs)} ` +
-      `(${K.rateMaxFailures} = ${this.maxFailuresPerInterval})`
+      `failure-rate: ${this.failureTimes.length} failures within ${formatMillis(this.failureRateIntervalMs)} ` +
+      `(${OPTION.rateMaxFailures} = ${this.maxFailuresPerInterval})`
     );
   }
 
@@ -282,183 +275,31 @@ export class NoRestartBackoff implements RestartBackoff {
   }
 
   describeExhausted(): string {
-    return `restart strategy none: restarts are disabled (${TYPE_KEY})`;
+    return `restart strategy none: restarts are disabled (${OPTION.type})`;
   }
 }
 
-/** Accepted `restart-strategy.type` values (compared after lower-casing, as Flink does). */
-const TYPE_ALIASES: ReadonlyMap<string, 'fixed-delay' | 'exponential-delay' | 'failure-rate' | 'none'> = new Map([
-  ['fixed-delay', 'fixed-delay'],
-  ['fixeddelay', 'fixed-delay'],
-  ['exponential-delay', 'exponential-delay'],
-  ['exponentialdelay', 'exponential-delay'],
-  ['failure-rate', 'failure-rate'],
-  ['failurerate', 'failure-rate'],
-  ['none', 'none'],
-  ['off', 'none'],
-  ['disable', 'none'],
-]);
-
-/** Reads typed values from a Flink config map, collecting one issue per bad value. */
-class ConfigReader {
-  readonly issues: ScenarioIssue[] = [];
-
-  constructor(private readonly config: Record<string, unknown>) {}
-
-  has(key: string): boolean {
-    return Object.prototype.hasOwnProperty.call(this.config, key);
-  }
-
-  issue(key: string, message: string): void {
-    this.issues.push({ path: childPath('config', key), message });
-  }
-
-  /** An int as Flink's `intType()` reads it: a whole number or its decimal string. */
-  int(key: string, fallback: number, min: number): number {
-    if (!this.has(key)) return fallback;
-    const raw = this.config[key];
-    const n = typeof raw === 'number' ? raw : typeof raw === 'string' && /^\s*[+-]?\d+\s*$/.test(raw) ? Number(raw) : NaN;
-    if (!Number.isInteger(n) || n < min || n > INT_MAX) {
-      this.issue(key, `Expected \`${key}\` to be an integer >= ${min}, got ${describeValue(raw)}`);
-      return fallback;
-    }
-    return n;
-  }
-
-  /** A double as Flink's `doubleType()` reads it: a number or its decimal string. */
-  double(key: string, fallback: number, accept: (x: number) => boolean, expected: string): number {
-    if (!this.has(key)) return fallback;
-    const raw = this.config[key];
-    const n =
-      typeof raw === 'number'
-        ? raw
-        : typeof raw === 'string' && /^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$/.test(raw)
-          ? Number(raw)
-          : NaN;
-    if (!Number.isFinite(n) || !accept(n)) {
-      this.issue(key, `Expected \`${key}\` to be ${expected}, got ${describeValue(raw)}`);
-      return fallback;
-    }
-    return n;
-  }
-
-  /**
-   * A duration as Flink's `durationType()` reads it: a number with a unit, or a bare number of
-   * milliseconds. A YAML number is a bare number too, so `1000` is one second here, unlike the
-   * scenario's own durations.
-   */
-  durationMs(key: string, fallback: number, min: number): number {
-    if (!this.has(key)) return fallback;
-    const raw = this.config[key];
-    const parsed = typeof raw === 'number' || typeof raw === 'string' ? parseDuration(String(raw), true) : NaN;
-    if (typeof parsed !== 'number' || !Number.isInteger(parsed) || parsed < min) {
-      this.issue(
-        key,
-        `Expected \`${key}\` to be a duration of at least ${min} ms, such as \`10 s\`, \`500 ms\` or \`1000\` ` +
-          `(milliseconds), got ${describeValue(raw)}`,
-      );
-      return fallback;
-    }
-    return parsed;
-  }
-}
-
-/** Flink's own argument checks on exponential-delay settings, as the first failing one. */
-function exponentialDelayProblem(
+/** Flink's own argument checks on exponential-delay settings: the first failing one and the option it is about. */
+export function exponentialDelayProblem(
   o: Required<ExponentialDelayOptions>,
 ): { key: string; message: string } | undefined {
-  if (!(o.initialBackoffMs >= 1)) return { key: K.expInitial, message: 'the initial backoff must be at least 1 ms' };
-  if (!(o.maxBackoffMs >= 1)) return { key: K.expMax, message: 'the maximum backoff must be at least 1 ms' };
+  if (!(o.initialBackoffMs >= 1)) return { key: OPTION.expInitial, message: 'the initial backoff must be at least 1 ms' };
+  if (!(o.maxBackoffMs >= 1)) return { key: OPTION.expMax, message: 'the maximum backoff must be at least 1 ms' };
   if (o.initialBackoffMs > o.maxBackoffMs) {
     return {
-      key: K.expInitial,
+      key: OPTION.expInitial,
       message: `the initial backoff (${o.initialBackoffMs} ms) cannot be higher than the maximum backoff (${o.maxBackoffMs} ms)`,
     };
   }
-  if (!(o.backoffMultiplier > 1)) return { key: K.expMultiplier, message: 'the backoff multiplier must be greater than 1' };
+  if (!(o.backoffMultiplier > 1)) return { key: OPTION.expMultiplier, message: 'the backoff multiplier must be greater than 1' };
   if (!(o.resetBackoffThresholdMs >= 1)) {
-    return { key: K.expResetThreshold, message: 'the reset threshold must be at least 1 ms' };
+    return { key: OPTION.expResetThreshold, message: 'the reset threshold must be at least 1 ms' };
   }
   if (!(o.jitterFactor >= 0 && o.jitterFactor <= 1)) {
-    return { key: K.expJitter, message: 'the jitter factor must be between 0 and 1' };
+    return { key: OPTION.expJitter, message: 'the jitter factor must be between 0 and 1' };
   }
   if (!(o.attemptsBeforeResetBackoff >= 1)) {
-    return { key: K.expAttempts, message: 'the attempts before reset must be at least 1' };
+    return { key: OPTION.expAttempts, message: 'the attempts before reset must be at least 1' };
   }
   return undefined;
-}
-
-/**
- * Builds the restart strategy a Flink config map asks for, reading Flink's keys exactly:
- * `restart-strategy.type` (or the deprecated `restart-strategy`; default `exponential-delay`)
- * and the keys of the chosen strategy. As in Flink, the keys of strategies not chosen are not
- * read, so bad values there are not reported. Durations without a unit are milliseconds.
- * @param config the scenario's `config:` map
- * @param rng the stream exponential-delay draws its jitter from
- * @returns the strategy, or no strategy and the issues that prevent building it
- */
-export function restartBackoffFromConfig(
-  config: Record<string, unknown>,
-  rng: RandomStream,
-): { backoff?: RestartBackoff; issues: ScenarioIssue[] } {
-  const r = new ConfigReader(config);
-  // The new key wins over the deprecated one when both are set, as Flink's fallback keys do.
-  const typeKey = r.has(TYPE_KEY) || !r.has(DEPRECATED_TYPE_KEY) ? TYPE_KEY : DEPRECATED_TYPE_KEY;
-  const rawType = r.has(typeKey) ? config[typeKey] : 'exponential-delay';
-  const type = typeof rawType === 'string' ? TYPE_ALIASES.get(rawType.toLowerCase()) : undefined;
-  if (type === undefined) {
-    r.issue(
-      typeKey,
-      `Expected \`${typeKey}\` to be one of \`fixed-delay\`, \`exponential-delay\`, \`failure-rate\`, \`none\` ` +
-        `(or Flink's aliases \`fixeddelay\`, \`exponentialdelay\`, \`failurerate\`, \`off\`, \`disable\`), ` +
-        `got ${describeValue(rawType)}`,
-    );
-    return { issues: r.issues };
-  }
-
-  const backoff = buildBackoff(type, r, rng);
-  return r.issues.length === 0 ? { backoff, issues: [] } : { issues: r.issues };
-}
-
-/** Reads the chosen strategy's keys; the result is only used when `r` collected no issues. */
-function buildBackoff(
-  type: 'fixed-delay' | 'exponential-delay' | 'failure-rate' | 'none',
-  r: ConfigReader,
-  rng: RandomStream,
-): RestartBackoff | undefined {
-  switch (type) {
-    case 'none':
-      return new NoRestartBackoff();
-    case 'fixed-delay': {
-      const d = RESTART_DEFAULTS.fixedDelay;
-      return new FixedDelayRestartBackoff(r.int(K.fixedAttempts, d.attempts, 0), r.durationMs(K.fixedDelay, d.delayMs, 0));
-    }
-    case 'failure-rate': {
-      const d = RESTART_DEFAULTS.failureRate;
-      return new FailureRateRestartBackoff(
-        r.int(K.rateMaxFailures, d.maxFailuresPerInterval, 1),
-        r.durationMs(K.rateInterval, d.failureRateIntervalMs, 1),
-        r.durationMs(K.rateDelay, d.delayMs, 0),
-      );
-    }
-    case 'exponential-delay': {
-      const d = RESTART_DEFAULTS.exponentialDelay;
-      const options: Required<ExponentialDelayOptions> = {
-        initialBackoffMs: r.durationMs(K.expInitial, d.initialBackoffMs, 1),
-        maxBackoffMs: r.durationMs(K.expMax, d.maxBackoffMs, 1),
-        backoffMultiplier: r.double(K.expMultiplier, d.backoffMultiplier, (x) => x > 1, 'a number greater than 1'),
-        jitterFactor: r.double(K.expJitter, d.jitterFactor, (x) => x >= 0 && x <= 1, 'a number from 0 to 1'),
-        resetBackoffThresholdMs: r.durationMs(K.expResetThreshold, d.resetBackoffThresholdMs, 1),
-        attemptsBeforeResetBackoff: r.int(K.expAttempts, d.attemptsBeforeResetBackoff, 1),
-      };
-      if (r.issues.length > 0) return undefined;
-      // Each value passed its own check; this catches the one check that spans two keys.
-      const problem = exponentialDelayProblem(options);
-      if (problem !== undefined) {
-        r.issue(problem.key, `Invalid exponential-delay settings: ${problem.message}`);
-        return undefined;
-      }
-      return new ExponentialDelayRestartBackoff(rng, options);
-    }
-  }
 }

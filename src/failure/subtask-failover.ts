@@ -17,8 +17,8 @@ export interface SubtaskLayout {
  * changes. An all-to-all or broadcast edge is walked once per vertex pair, not once per
  * subtask pair, so the cost is the size of the answer plus the vertices touched.
  *
- * It agrees with the generic, vertex-level {@link verticesToRestart} of
- * `region-failover.ts` on the expanded subtask graph (a property test checks this).
+ * It agrees with the generic, vertex-level reference walk `verticesToRestart` of
+ * test/support/region-failover.ts on the expanded subtask graph (a property test checks this).
  */
 export class SubtaskRegionFailover {
   private walk = 0;
@@ -73,26 +73,26 @@ export class SubtaskRegionFailover {
     }
     // The hot loop of big failovers: no closures, tuples or per-subtask allocation.
     for (let k = 0; k < n; k++) {
-      const g = found[k];
-      const v = vertexOf[g];
-      const p = parallelism[v];
-      const j = g - base[v];
-      for (const e of outputs[v]) {
-        const c = e.vertex;
-        const pc = parallelism[c];
-        if (pc === 0 || untouched(c)) continue;
-        const bc = base[c];
+      const subtask = found[k];
+      const vertex = vertexOf[subtask];
+      const ownParallelism = parallelism[vertex];
+      const index = subtask - base[vertex];
+      for (const e of outputs[vertex]) {
+        const consumer = e.vertex;
+        const consumerParallelism = parallelism[consumer];
+        if (consumerParallelism === 0 || untouched(consumer)) continue;
+        const consumerBase = base[consumer];
         if (e.pattern === 'pointwise') {
-          const c1 = bc + endConsumer(p, pc, j);
-          for (let h = bc + firstConsumer(p, pc, j); h < c1; h++) {
+          const end = consumerBase + endConsumer(ownParallelism, consumerParallelism, index);
+          for (let h = consumerBase + firstConsumer(ownParallelism, consumerParallelism, index); h < end; h++) {
             if (visit[h] !== id) {
               visit[h] = id;
               found[n++] = h;
             }
           }
-        } else if (this.consumerStamp[c] !== id) {
-          this.consumerStamp[c] = id;
-          for (let h = bc; h < bc + pc; h++) {
+        } else if (this.consumerStamp[consumer] !== id) {
+          this.consumerStamp[consumer] = id;
+          for (let h = consumerBase; h < consumerBase + consumerParallelism; h++) {
             if (visit[h] !== id) {
               visit[h] = id;
               found[n++] = h;
@@ -100,28 +100,28 @@ export class SubtaskRegionFailover {
           }
         }
       }
-      for (const e of inputs[v]) {
-        const u = e.vertex;
-        const pu = parallelism[u];
-        const bu = base[u];
-        let a: number;
-        let b: number;
+      for (const e of inputs[vertex]) {
+        const producer = e.vertex;
+        const producerParallelism = parallelism[producer];
+        const producerBase = base[producer];
+        let first: number;
+        let end: number;
         if (e.pattern === 'pointwise') {
-          a = firstProducer(pu, p, j);
-          b = endProducer(pu, p, j);
-        } else if (this.producerStamp[u] !== id) {
+          first = firstProducer(producerParallelism, ownParallelism, index);
+          end = endProducer(producerParallelism, ownParallelism, index);
+        } else if (this.producerStamp[producer] !== id) {
           // Every consumer over this edge reads every producer subtask: check them once.
-          this.producerStamp[u] = id;
-          if (!anyUnavailable(u)) continue;
-          a = 0;
-          b = pu;
+          this.producerStamp[producer] = id;
+          if (!anyUnavailable(producer)) continue;
+          first = 0;
+          end = producerParallelism;
         } else {
           continue;
         }
-        for (let i = bu + a; i < bu + b; i++) {
-          if (visit[i] !== id && unavailable(i)) {
-            visit[i] = id;
-            found[n++] = i;
+        for (let h = producerBase + first; h < producerBase + end; h++) {
+          if (visit[h] !== id && unavailable(h)) {
+            visit[h] = id;
+            found[n++] = h;
           }
         }
       }

@@ -2,6 +2,7 @@
 
 import type { RunResult } from '../model/run-result.js';
 import type { SimulationSpec } from '../model/spec.js';
+import { formatSecondsDecimal } from '../util/format.js';
 import { INJECTED_FAILURE } from './fault-injector.js';
 
 /**
@@ -16,7 +17,7 @@ export function unfiredFaultWarnings(spec: SimulationSpec, result: RunResult): s
   const out: string[] = [];
   const parallelism = new Map(result.vertices.map((v) => [v.id, v.parallelism]));
   const endMs = result.makespan * 1000;
-  const ended = `the job ended at ${+result.makespan.toFixed(3)} s`;
+  const ended = `the job ended at ${formatSecondsDecimal(result.makespan)}`;
   const injected = new Set(
     result.failures.filter((f) => f.cause.startsWith(INJECTED_FAILURE) && f.subtask !== null).map((f) => `${f.subtask}#${f.attempt}`),
   );
@@ -48,7 +49,7 @@ export function unfiredFaultWarnings(spec: SimulationSpec, result: RunResult): s
       out.push(`faults[${i}]: the subtask fault never fired: ${why}`);
     } else if (f.type === 'taskmanager') {
       const what = 'tm' in f ? `TaskManager ${f.tm}` : `the TaskManager hosting ${f.hosting.vertex}[${f.hosting.subtask}]`;
-      const at = `${+(f.atMs / 1000).toFixed(3)} s`;
+      const at = formatSecondsDecimal(f.atMs / 1000);
       if (f.atMs > endMs) {
         out.push(`faults[${i}]: the loss of ${what} at ${at} never happened: ${ended}`);
         return;

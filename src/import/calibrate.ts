@@ -19,7 +19,8 @@
 import { describeMethod, fitPoints, type VertexFit } from './fit.js';
 import { slotBandwidths, type IoCluster } from './io-time.js';
 import { align, observe, type Observation, type RunGraph } from './observe.js';
-import { assignIds, consumerCounts, formatDuration, formatRate, humanBytes, type ImportGraph, type ImportVertex } from './to-scenario.js';
+import { assignIds, consumerCounts, type ImportGraph, type ImportVertex } from './to-scenario.js';
+import { formatBytesPrecise, formatFlinkDuration, formatFlinkRate, formatMegabytesPerSecond } from '../util/format.js';
 
 export type { RunGraph } from './observe.js';
 
@@ -97,12 +98,12 @@ export function calibrateRuns(runs: readonly RunGraph[], opts: CalibrationOption
         delete v.skewWeights;
         const id = ids.get(v.key)!;
         const own = targetObs.get(v.key)!;
-        const used = from.map((r) => ({ r, o: observations[r].get(v.key)! }));
+        const used = from.map((r) => ({ run: r, observation: observations[r].get(v.key)! }));
         const tag = (r: number, why: string) => (multi ? `${runs[r].file}: ${why}` : why);
         const reasons = new Set<string>();
         const defaulted: string[] = [];
         v.parallelism = own.parallelism;
-        for (const { r, o } of used) {
+        for (const { run: r, observation: o } of used) {
           if (o.skipped.length > 0) {
             warnings.push(
               `${multi ? `${runs[r].file}: ` : ''}vertex \`${id}\`: subtask${o.skipped.length > 1 ? 's' : ''} ${o.skipped.join(', ')} left out of the fit: ` +
@@ -111,22 +112,22 @@ export function calibrateRuns(runs: readonly RunGraph[], opts: CalibrationOption
           }
           if (o.readMismatch === undefined) continue;
           warnings.push(
-            `${multi ? `${runs[r].file}: ` : ''}vertex \`${id}\` read ${humanBytes(o.readMismatch)} but its producers write ${humanBytes(o.input)} in the scenario; ` +
+            `${multi ? `${runs[r].file}: ` : ''}vertex \`${id}\` read ${formatBytesPrecise(o.readMismatch)} but its producers write ${formatBytesPrecise(o.input)} in the scenario; ` +
               'rate and selectivity are computed from the latter so that the simulated vertex takes the measured time',
           );
         }
         const isSource = v.inputs.length === 0;
-        const ctx: VertexContext = { v, id, used, warnings, reasons, defaulted, tag };
+        const ctx: VertexContext = { vertex: v, id, used, warnings, reasons, defaulted, tag };
 
         if (isSource) {
           if (own.missing.sourceBytes === undefined) {
             v.sourceBytes = own.input;
-            v.notes.push(`source.bytes: what it wrote (write-bytes ${humanBytes(own.input)})`);
+            v.notes.push(`source.bytes: what it wrote (write-bytes ${formatBytesPrecise(own.input)})`);
           } else {
             v.sourceBytes = opts.defaults.sourceBytes;
             v.assumed.sourceBytes = true;
             reasons.add(tag(target, own.missing.sourceBytes));
-            defaulted.push(`source.bytes ${humanBytes(opts.defaults.sourceBytes)}`);
+            defaulted.push(`source.bytes ${formatBytesPrecise(opts.defaults.sourceBytes)}`);
           }
         }
 
@@ -190,10 +191,10 @@ export function calibrateRuns(runs: readonly RunGraph[], opts: CalibrationOption
 
 /** What the per-vertex steps share: the vertex being filled, its runs, and where findings go. */
 interface VertexContext {
-  v: ImportVertex;
+  vertex: ImportVertex;
   id: string;
   /** The observations of the runs fitted from, with their run index. */
-  used: { r: number; o: Observation }[];
+  used: { run: number; observation: Observation }[];
   warnings: string[];
   /** Why defaults were needed, and which (for one warning per vertex). */
   reasons: Set<string>;
@@ -204,16 +205,16 @@ interface VertexContext {
 
 /** Fills `fixed`, `rate` and jitter of a vertex from the time points of its runs; returns the fit report. */
 function fitTime(ctx: VertexContext, opts: CalibrationOptions): FitReport {
-  const { v, id, used, warnings, reasons, defaulted, tag } = ctx;
-  const points = used.flatMap(({ o }) => o.points);
-  const timed = used.filter(({ o }) => o.level !== 'none');
+  const { vertex: v, id, used, warnings, reasons, defaulted, tag } = ctx;
+  const points = used.flatMap(({ observation: o }) => o.points);
+  const timed = used.filter(({ observation: o }) => o.level !== 'none');
   const report: FitReport = { id, method: 'default', points: points.length, runs: timed.length, fixedSeconds: 0 };
   if (points.length === 0) {
     v.rate = opts.defaults.rate;
     v.assumed.rate = true;
     report.rate = opts.defaults.rate;
-    for (const { r, o } of used) reasons.add(tag(r, o.missing.duration ?? 'has no duration'));
-    defaulted.push(`rate ${formatRate(opts.defaults.rate)}`);
+    for (const { run: r, observation: o } of used) reasons.add(tag(r, o.missing.duration ?? 'has no duration'));
+    defaulted.push(`rate ${formatFlinkRate(opts.defaults.rate)}`);
   } else if (points.every((p) => p.seconds === 0)) {
     report.method = 'zero';
     v.notes.push('measured duration 0 ms: no rate (data takes no time)');
@@ -228,7 +229,7 @@ function fitTime(ctx: VertexContext, opts: CalibrationOptions): FitReport {
     });
     if (fit.fixedSeconds > 0) v.fixedSeconds = fit.fixedSeconds;
     if (fit.secondsPerByte > 0) v.rate = 1 / fit.secondsPerByte;
-    const subtaskLevel = timed.every(({ o }) => o.level === 'subtask');
+    const subtaskLevel = timed.every(({ observation: o }) => o.level === 'subtask');
     if (subtaskLevel && fit.sigma !== undefined) {
       v.jitterSigma = fit.sigma;
       report.sigma = fit.sigma;
@@ -242,16 +243,16 @@ function fitTime(ctx: VertexContext, opts: CalibrationOptions): FitReport {
       v.rate = opts.defaults.rate;
       v.assumed.rate = true;
       Object.assign(report, { method: 'overhead', fixedSeconds: v.fixedSeconds, rate: v.rate });
-      notes[0] = `fit: ${humanBytes(bytes)} per subtask in ${formatDuration(bytes / slow)} is too slow for processing: kept as fixed time`;
+      notes[0] = `fit: ${formatBytesPrecise(bytes)} per subtask in ${formatFlinkDuration(bytes / slow)} is too slow for processing: kept as fixed time`;
       warnings.push(
-        `vertex \`${id}\`: ${humanBytes(bytes)} per subtask in ${formatDuration(bytes / slow)} would be a rate of ${formatRate(slow)}, ` +
+        `vertex \`${id}\`: ${formatBytesPrecise(bytes)} per subtask in ${formatFlinkDuration(bytes / slow)} would be a rate of ${formatFlinkRate(slow)}, ` +
           'below 1 MiB/s per core: the time is most likely start-up and scheduling overhead of a small input, not processing; ' +
-          `it becomes \`fixed\` and the bytes get the default rate ${formatRate(opts.defaults.rate)} (--rate); ` +
+          `it becomes \`fixed\` and the bytes get the default rate ${formatFlinkRate(opts.defaults.rate)} (--rate); ` +
           'runs at other sizes would fit both',
       );
     } else if (v.rate !== undefined && v.rate < SLOW_RATE) {
       warnings.push(
-        `vertex \`${id}\`: calibrated rate ${formatRate(v.rate)} is below 1 MiB/s per core: its time was most likely not ` +
+        `vertex \`${id}\`: calibrated rate ${formatFlinkRate(v.rate)} is below 1 MiB/s per core: its time was most likely not ` +
           'processing (start-up and scheduling overhead, or waiting on inputs in a pipelined or STREAMING run)',
       );
     }
@@ -260,7 +261,7 @@ function fitTime(ctx: VertexContext, opts: CalibrationOptions): FitReport {
       const bw = slotBandwidths(opts.io);
       warnings.push(
         `vertex \`${id}\`: in ${fit.ioBound} of ${fit.points} measured times the bytes moved faster than the model's I/O allows ` +
-          `(network ${mbps(bw.network)}, disk ${mbps(bw.disk)} per slot by default): the simulated vertex will be slower; ` +
+          `(network ${formatMegabytesPerSecond(bw.network)}, disk ${formatMegabytesPerSecond(bw.disk)} per slot by default): the simulated vertex will be slower; ` +
           'set `cluster.taskmanager.networkBandwidth` / `diskBandwidth` to what the cluster has',
       );
     }
@@ -270,21 +271,21 @@ function fitTime(ctx: VertexContext, opts: CalibrationOptions): FitReport {
 
 /** Fills the selectivity of a vertex with consumers: bytes written / bytes read over its runs. */
 function fitSelectivity(ctx: VertexContext): void {
-  const { v, used, reasons, defaulted, tag } = ctx;
-  const measured = used.filter(({ o }) => o.written !== undefined && o.input > 0);
+  const { vertex: v, used, reasons, defaulted, tag } = ctx;
+  const measured = used.filter(({ observation: o }) => o.written !== undefined && o.input > 0);
   if (measured.length > 0) {
-    const written = measured.reduce((s, { o }) => s + o.written!, 0);
-    const read = measured.reduce((s, { o }) => s + o.input, 0);
+    const written = measured.reduce((s, { observation: o }) => s + o.written!, 0);
+    const read = measured.reduce((s, { observation: o }) => s + o.input, 0);
     v.selectivity = written / read;
     v.notes.push(
       measured.length === 1
-        ? `selectivity: wrote ${humanBytes(written)} of ${humanBytes(read)} read`
-        : `selectivity: wrote ${humanBytes(written)} of ${humanBytes(read)} read in ${measured.length} runs`,
+        ? `selectivity: wrote ${formatBytesPrecise(written)} of ${formatBytesPrecise(read)} read`
+        : `selectivity: wrote ${formatBytesPrecise(written)} of ${formatBytesPrecise(read)} read in ${measured.length} runs`,
     );
-  } else if (used.some(({ o }) => o.input > 0)) {
+  } else if (used.some(({ observation: o }) => o.input > 0)) {
     v.selectivity = 1;
     v.assumed.selectivity = true;
-    for (const { r, o } of used) if (o.missing.written !== undefined) reasons.add(tag(r, o.missing.written));
+    for (const { run: r, observation: o } of used) if (o.missing.written !== undefined) reasons.add(tag(r, o.missing.written));
     defaulted.push('selectivity 1');
   }
 }
@@ -325,18 +326,14 @@ function fitNotes(fit: VertexFit, runs: number, subtaskLevel: boolean, io: IoClu
   const lines = [`fit: ${describeMethod(fit.method)} (${what})`];
   if (io !== null) {
     const bw = slotBandwidths(io);
-    lines.push(`rate is the CPU's: the simulator moves the bytes at the slower of it and I/O (network ${mbps(bw.network)}, disk ${mbps(bw.disk)} per slot)`);
+    lines.push(`rate is the CPU's: the simulator moves the bytes at the slower of it and I/O (network ${formatMegabytesPerSecond(bw.network)}, disk ${formatMegabytesPerSecond(bw.disk)} per slot)`);
   }
   if (fit.points > 1) {
     lines.push(
-      `residual: rms ${formatDuration(fit.rmsSeconds)} (${pct(fit.rmsSeconds / fit.meanSeconds)} of the mean ${formatDuration(fit.meanSeconds)})`,
+      `residual: rms ${formatFlinkDuration(fit.rmsSeconds)} (${pct(fit.rmsSeconds / fit.meanSeconds)} of the mean ${formatFlinkDuration(fit.meanSeconds)})`,
     );
   }
   return lines;
-}
-
-function mbps(bytesPerSecond: number): string {
-  return `${+(bytesPerSecond / 1e6).toPrecision(4)} MB/s`;
 }
 
 function pct(x: number): string {

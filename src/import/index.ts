@@ -13,7 +13,8 @@ import { readJobDetails } from './job-details.js';
 import { readJobPlan } from './job-plan.js';
 import { baseStrategy } from './ship-strategy.js';
 import { checkStreaming } from './streaming.js';
-import { assignIds, checkGraph, flattenName, formatRate, humanBytes, toScenario, type ImportGraph, type ImportedScenario } from './to-scenario.js';
+import { assignIds, checkGraph, flattenName, toScenario, type ImportGraph, type ImportedScenario } from './to-scenario.js';
+import { formatBytesPrecise, formatFlinkRate } from '../util/format.js';
 
 export type { PlanFormat } from './detect.js';
 export type { ImportedScenario, ImportedVertex } from './to-scenario.js';
@@ -142,8 +143,8 @@ export function importRuns(files: readonly { text: string; file: string }[], opt
       v.assumed.rate = true;
     }
     graph.header.push(
-      `This format has no sizes or times. Assumed: every source reads ${humanBytes(defaults.sourceBytes)} (--source-bytes),`,
-      `every subtask processes ${formatRate(defaults.rate)} (--rate), every vertex writes what it reads (selectivity 1).`,
+      `This format has no sizes or times. Assumed: every source reads ${formatBytesPrecise(defaults.sourceBytes)} (--source-bytes),`,
+      `every subtask processes ${formatFlinkRate(defaults.rate)} (--rate), every vertex writes what it reads (selectivity 1).`,
     );
   }
   resize(out, opts, files[0].file);
@@ -235,7 +236,7 @@ function resize(graph: ImportGraph, opts: ImportOptions, file: string): void {
         ]);
       }
       v.sourceBytes = before * scale;
-      v.notes.push(`source.bytes: ${humanBytes(before)} x ${scale} (--scale-sources)`);
+      v.notes.push(`source.bytes: ${formatBytesPrecise(before)} x ${scale} (--scale-sources)`);
     }
     graph.header.push(`Every source's bytes multiplied by ${scale} (--scale-sources).`);
   }

@@ -4,6 +4,7 @@
 import { Document, isMap, isSeq, type Node as YamlNode } from 'yaml';
 
 import { ScenarioError } from '../scenario/issues.js';
+import { formatFlinkDuration, formatFlinkRate, formatFlinkSize } from '../util/format.js';
 import { MinIndexHeap } from '../util/min-index-heap.js';
 import { FORMAT_LABELS, type PlanFormat } from './detect.js';
 import type { EdgePattern } from './ship-strategy.js';
@@ -249,38 +250,6 @@ export function consumerCounts(vertices: readonly ImportVertex[]): Map<string, n
 }
 
 // ------------------------------------------------------------------------------------------------
-// Values
-
-const UNITS: readonly [string, number][] = [['TiB', 2 ** 40], ['GiB', 2 ** 30], ['MiB', 2 ** 20], ['KiB', 2 ** 10]];
-
-/** A size in Flink syntax that reads back to (almost exactly) the same number: `10GiB`, `72`, `117.738MiB`. */
-export function formatSize(bytes: number): string | number {
-  if (Number.isInteger(bytes) && bytes < 1024) return bytes;
-  for (const [unit, size] of UNITS) {
-    if (bytes >= size) return `${+(bytes / size).toPrecision(6)}${unit}`;
-  }
-  return `${+bytes.toPrecision(6)}B`;
-}
-
-/** A rate in the scenario's syntax: `100MiB/s`, `264.706B/s`. */
-export function formatRate(bytesPerSecond: number): string {
-  const size = formatSize(bytesPerSecond);
-  return typeof size === 'number' ? `${size}B/s` : `${size}/s`;
-}
-
-/** A duration in Flink syntax: `272ms`, `9.421s`. */
-export function formatDuration(seconds: number): string {
-  return seconds < 1 ? `${+(seconds * 1000).toPrecision(6)}ms` : `${+seconds.toPrecision(6)}s`;
-}
-
-/** A value for comments: `1.5 GiB`, `72 B`. */
-export function humanBytes(bytes: number): string {
-  if (bytes < 1024) return `${+bytes.toPrecision(6)} B`;
-  for (const [unit, size] of UNITS) if (bytes >= size) return `${+(bytes / size).toPrecision(4)} ${unit}`;
-  return `${bytes} B`;
-}
-
-// ------------------------------------------------------------------------------------------------
 // Scenario
 
 /** The scenario as a plain object (what `yaml.parse` of the emitted text gives back). */
@@ -325,10 +294,10 @@ export function toScenario(
     const out: ImportedVertex = { id: ids.get(v.key)! };
     if (v.name !== '' && v.name !== out.id) out.name = v.name;
     if (v.parallelism !== undefined) out.parallelism = v.parallelism;
-    if (v.inputs.length === 0 && v.sourceBytes !== undefined) out.source = { bytes: formatSize(v.sourceBytes) };
+    if (v.inputs.length === 0 && v.sourceBytes !== undefined) out.source = { bytes: formatFlinkSize(v.sourceBytes) };
     if (v.inputs.length > 0) out.inputs = v.inputs.map((e) => ({ from: ids.get(e.from)!, pattern: e.pattern }));
-    if (v.rate !== undefined && Number.isFinite(v.rate)) out.rate = formatRate(v.rate);
-    if (v.fixedSeconds !== undefined && v.fixedSeconds > 0) out.fixed = formatDuration(v.fixedSeconds);
+    if (v.rate !== undefined && Number.isFinite(v.rate)) out.rate = formatFlinkRate(v.rate);
+    if (v.fixedSeconds !== undefined && v.fixedSeconds > 0) out.fixed = formatFlinkDuration(v.fixedSeconds);
     if (v.selectivity !== undefined && (consumers.get(v.key) ?? 0) > 0 && (v.selectivity !== 1 || v.assumed.selectivity === true)) {
       out.selectivity = +v.selectivity.toPrecision(6);
     }
@@ -338,7 +307,7 @@ export function toScenario(
   });
 
   const taskmanager: ImportedScenario['cluster']['taskmanager'] = { slots: 1 };
-  if (graph.startupSeconds !== undefined) taskmanager.startup = formatDuration(graph.startupSeconds);
+  if (graph.startupSeconds !== undefined) taskmanager.startup = formatFlinkDuration(graph.startupSeconds);
   const cluster: ImportedScenario['cluster'] = { taskmanager, shuffle: 'local' };
   const scenario: ImportedScenario =
     graph.mode !== undefined

@@ -1,7 +1,5 @@
 //! What a simulated run reports: the summary (the `run --json` document) and the optional timeline.
 
-import type { Diagnosis } from '../report/diagnosis.js';
-
 import type { TaskManagerMemorySpec } from './spec.js';
 
 /** How the job ended. */
@@ -67,6 +65,18 @@ export interface FailureResult {
   restartedCount: number;
   /** Restart delay applied, seconds. */
   delay: number;
+}
+
+/** One symptom of the brief's FAQ (or its "No space left on device" section) found in a run. */
+export interface Diagnosis {
+  /** A stable name: `memory`, `hot-cpu`, `no-progress`, `disk-full`, `too-many-taskmanagers`. */
+  kind: 'memory' | 'hot-cpu' | 'no-progress' | 'disk-full' | 'too-many-taskmanagers';
+  /** The symptom, in the brief's words. */
+  symptom: string;
+  /** What in the run shows it, with numbers. */
+  evidence: string;
+  /** What to do, the brief's action made concrete for this job. */
+  action: string;
 }
 
 /** The summary of one run: the JSON document `batchsim run --json` prints. */

@@ -2,8 +2,8 @@
 
 import type { ComparedChoice, Comparison, MarkedStats, RunSummary } from '../compare/aggregate.js';
 import { DIMENSIONS, describeSetting, formatBandwidth, formatMaxSlots, type ChoiceSettings, type Dimension } from '../compare/grid.js';
-import { formatBytes } from '../scenario/units.js';
-import { escapeHtml, formatDuration, jsonForScript, pageHead, vertexColor } from './html-report.js';
+import { formatBytes, formatDuration } from '../util/format.js';
+import { escapeHtml, jsonForScript, pageAsset, pageHead, svgNumber, vertexColor } from './html-page.js';
 import { table } from './summary.js';
 
 /** How each statistic is computed, said once for the table's footnote, the JSON and the page. */
@@ -316,43 +316,7 @@ export function compareJson(c: Comparison): Record<string, unknown> {
 }
 
 // ---------------------------------------------------------------------------
-// HTML
-
-export const STYLE = `
-:root{--fg:#1d2433;--muted:#5b6577;--line:#e3e7ee;--bg:#f5f6f8;--card:#fff;--bad:#d62828;--ok:#1f8a5b}
-*{box-sizing:border-box}
-body{margin:0;background:var(--bg);color:var(--fg);font:14px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,"Liberation Sans","DejaVu Sans",sans-serif}
-main{max-width:1180px;margin:0 auto;padding:28px 24px 48px}
-h1{font-size:24px;font-weight:650;margin:0 0 2px;overflow-wrap:anywhere}
-.meta{color:var(--muted);margin:0 0 20px;overflow-wrap:anywhere}
-section{background:var(--card);border:1px solid var(--line);border-radius:10px;padding:18px 20px;margin:0 0 18px}
-h2{font-size:16px;font-weight:620;margin:0 0 4px}
-.sub{color:var(--muted);margin:0 0 12px;font-size:13px}
-.charts{display:grid;grid-template-columns:1fr;gap:22px}
-svg.chart{display:block;width:100%;height:auto;font-size:12px}
-svg.chart text{fill:#5b6577}
-svg.chart text.label{fill:var(--fg)}
-.axis line{stroke:#9aa3b2}
-.grid line{stroke:#eef0f4}
-rect.bar.failed{stroke:var(--bad);stroke-width:1.5}
-line.whisker{stroke:#1d2433;stroke-width:1.5}
-.table-wrap{overflow-x:auto}
-table{border-collapse:collapse;width:100%;font-size:13px}
-th,td{padding:6px 8px;border-bottom:1px solid var(--line);text-align:left;white-space:nowrap}
-td.choice{white-space:normal;min-width:170px;max-width:300px}
-td.marks{white-space:normal;min-width:150px}
-th{white-space:normal}
-th{font-weight:600;color:var(--muted);font-size:12px;background:#fafbfc}
-td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
-tr.has-failed td.failed{color:var(--bad);font-weight:600}
-.mark{display:inline-block;font-size:11.5px;border-radius:999px;padding:0 6px;margin:1px 4px 1px 0;background:#e3f4ec;color:var(--ok);font-weight:600}
-text.clipped-value{fill:var(--bad)!important}
-line.break{stroke:#1d2433;stroke-width:1.6}
-.swatch{display:inline-block;width:11px;height:11px;border-radius:3px;margin-right:7px;vertical-align:-1px}
-.causes{margin:10px 0 0;padding-left:18px;color:var(--bad);overflow-wrap:anywhere}
-.note{color:var(--muted);font-size:12.5px;margin:10px 0 0}
-footer{color:var(--muted);font-size:12px;text-align:center}
-`;
+// HTML (the page's stylesheet is assets/compare-report.css)
 
 /** A step of 1, 2 or 5 times a power of ten that gives about `count` ticks up to `max`. */
 function niceStep(max: number, count: number): number {
@@ -377,9 +341,6 @@ export function timeTick(t: number): string {
   if (t % 60 === 0) return `${t / 60} min`;
   return `${t} s`;
 }
-
-/** Coordinates rounded to two decimals keep the SVG short. */
-const c2 = (n: number): string => String(Math.round(n * 100) / 100);
 
 export interface BarSpec<C extends ChartChoice = ComparedChoice> {
   id: string;
@@ -432,8 +393,8 @@ export function barChart<C extends ChartChoice>(c: { choices: readonly C[] }, sp
   // Ticks by index, not by adding steps, so rounding never adds or drops the last one.
   for (let k = 0; k * step <= axisMax + step / 2; k++) {
     const t = k * step;
-    grid.push(`<line x1="${c2(x(t))}" y1="${top}" x2="${c2(x(t))}" y2="${top + rowH * c.choices.length}"/>`);
-    parts.push(`<text x="${c2(x(t))}" y="${h - 6}" text-anchor="middle">${escapeHtml((spec.tick ?? spec.format)(t))}</text>`);
+    grid.push(`<line x1="${svgNumber(x(t))}" y1="${top}" x2="${svgNumber(x(t))}" y2="${top + rowH * c.choices.length}"/>`);
+    parts.push(`<text x="${svgNumber(x(t))}" y="${h - 6}" text-anchor="middle">${escapeHtml((spec.tick ?? spec.format)(t))}</text>`);
   }
   const bars = c.choices.map((ch, i) => {
     const y = top + i * rowH;
@@ -447,25 +408,25 @@ export function barChart<C extends ChartChoice>(c: { choices: readonly C[] }, sp
     const clipped = v > axisMax;
     let s =
       `<g class="row" data-choice="${ch.index}"><title>${escapeHtml(tip)}</title>` +
-      `<text class="label" x="${labelW - 8}" y="${c2(y + rowH / 2 + 4)}" text-anchor="end">${escapeHtml(label)}</text>` +
-      `<rect class="bar${failed ? ' failed' : ''}${clipped ? ' clipped' : ''}" data-choice="${ch.index}" data-value="${v}" x="${labelW}" y="${c2(y + 6)}" width="${c2(Math.max(0, x(v) - labelW))}" height="${rowH - 12}" rx="3" fill="${failed ? `url(#${hatch})` : vertexColor(ch.index)}"/>`;
+      `<text class="label" x="${labelW - 8}" y="${svgNumber(y + rowH / 2 + 4)}" text-anchor="end">${escapeHtml(label)}</text>` +
+      `<rect class="bar${failed ? ' failed' : ''}${clipped ? ' clipped' : ''}" data-choice="${ch.index}" data-value="${v}" x="${labelW}" y="${svgNumber(y + 6)}" width="${svgNumber(Math.max(0, x(v) - labelW))}" height="${rowH - 12}" rx="3" fill="${failed ? `url(#${hatch})` : vertexColor(ch.index)}"/>`;
     if (clipped) {
       // Two slanted strokes near the cut end (an axis-break mark): the bar goes on beyond the scale.
       const bx = x(v) - 14;
       s +=
-        `<line class="break" x1="${c2(bx)}" y1="${c2(y + rowH - 4)}" x2="${c2(bx + 6)}" y2="${c2(y + 4)}"/>` +
-        `<line class="break" x1="${c2(bx + 5)}" y1="${c2(y + rowH - 4)}" x2="${c2(bx + 11)}" y2="${c2(y + 4)}"/>`;
+        `<line class="break" x1="${svgNumber(bx)}" y1="${svgNumber(y + rowH - 4)}" x2="${svgNumber(bx + 6)}" y2="${svgNumber(y + 4)}"/>` +
+        `<line class="break" x1="${svgNumber(bx + 5)}" y1="${svgNumber(y + rowH - 4)}" x2="${svgNumber(bx + 11)}" y2="${svgNumber(y + 4)}"/>`;
     }
     if (!clipped && whiskerEnd !== undefined && whiskerEnd > v) {
       const mid = y + rowH / 2;
       const capped = whiskerEnd > axisMax;
       s +=
-        `<line class="whisker" data-choice="${ch.index}" x1="${c2(x(v))}" y1="${c2(mid)}" x2="${c2(x(whiskerEnd))}" y2="${c2(mid)}"/>` +
-        (capped ? '' : `<line class="whisker" x1="${c2(x(whiskerEnd))}" y1="${c2(mid - 6)}" x2="${c2(x(whiskerEnd))}" y2="${c2(mid + 6)}"/>`);
+        `<line class="whisker" data-choice="${ch.index}" x1="${svgNumber(x(v))}" y1="${svgNumber(mid)}" x2="${svgNumber(x(whiskerEnd))}" y2="${svgNumber(mid)}"/>` +
+        (capped ? '' : `<line class="whisker" x1="${svgNumber(x(whiskerEnd))}" y1="${svgNumber(mid - 6)}" x2="${svgNumber(x(whiskerEnd))}" y2="${svgNumber(mid + 6)}"/>`);
     }
     const end = Math.max(x(v), whiskerEnd !== undefined ? x(whiskerEnd) : 0);
     const words = marks(ch);
-    s += `<text${clipped ? ' class="clipped-value"' : ''} x="${c2(end + 6)}" y="${c2(y + rowH / 2 + 4)}">${escapeHtml(spec.format(v))}${words.length > 0 ? ` · ${words.join(', ')}` : ''}${failed ? ' · failed runs' : ''}</text>`;
+    s += `<text${clipped ? ' class="clipped-value"' : ''} x="${svgNumber(end + 6)}" y="${svgNumber(y + rowH / 2 + 4)}">${escapeHtml(spec.format(v))}${words.length > 0 ? ` · ${words.join(', ')}` : ''}${failed ? ' · failed runs' : ''}</text>`;
     return `${s}</g>`;
   });
   return (
@@ -547,7 +508,7 @@ export function renderCompareHtml(c: Comparison): string {
     short: (ch) => shortLabel(c, ch),
     format: (v) => (v >= 100 ? v.toFixed(0) : String(Math.round(v * 10) / 10)),
   });
-  return `${pageHead(title, STYLE)}
+  return `${pageHead(title, pageAsset('compare-report.css'))}
 <body>
 <main>
 <header><h1>Comparing choices for <span id="scenario-name">${escapeHtml(c.scenario)}</span></h1>

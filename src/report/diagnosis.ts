@@ -2,22 +2,10 @@
 
 import { autoDiskBytes } from '../model/cluster/resources.js';
 import { smallestMemoryPerSlot } from '../model/cluster/memory-layout.js';
-import type { RunResult, VertexResult } from '../model/run-result.js';
+import type { Diagnosis, RunResult, VertexResult } from '../model/run-result.js';
 import type { SimulationSpec } from '../model/spec.js';
 import { OUT_OF_MEMORY_CAUSE, occupancyForSlowdown } from '../scheduler/memory-effects.js';
-import { formatBytes } from '../scenario/units.js';
-
-/** One symptom of the brief's FAQ (or its "No space left on device" section) found in a run. */
-export interface Diagnosis {
-  /** A stable name: `memory`, `hot-cpu`, `no-progress`, `disk-full`, `too-many-taskmanagers`. */
-  kind: 'memory' | 'hot-cpu' | 'no-progress' | 'disk-full' | 'too-many-taskmanagers';
-  /** The symptom, in the brief's words. */
-  symptom: string;
-  /** What in the run shows it, with numbers. */
-  evidence: string;
-  /** What to do, the brief's action made concrete for this job. */
-  action: string;
-}
+import { formatBytes } from '../util/format.js';
 
 /** GC above this share of a vertex's CPU time counts as frequent GC. */
 export const GC_SHARE_THRESHOLD = 0.2;

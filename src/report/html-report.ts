@@ -2,7 +2,10 @@
 
 import { createHash } from 'node:crypto';
 import type { AttemptRecord, MetricsSample, RunResult, Timeline } from '../model/run-result.js';
+import { BINARY_UNITS, formatBytesTrimmed, formatDuration, trimZeros } from '../util/format.js';
+import { escapeHtml, jsonForScript, pageAsset, pageHead, PALETTE, svgNumber, vertexColor } from './html-page.js';
 import { heldBackBy } from './summary.js';
+import { diskPointsByTaskManager, lastPerTime, type TimePoint } from './time-series.js';
 
 /** Options of {@link renderHtmlReport}. */
 export interface HtmlReportOptions {
@@ -24,35 +27,6 @@ export const DISK_MAX_SERIES = 16;
 export const FAILURES_MAX_ROWS = 1_000;
 
 // ---------------------------------------------------------------------------
-// Escaping
-
-/**
- * Escapes text for HTML element content and double- or single-quoted attribute values.
- * Every string that comes from a scenario goes through here before it reaches the page.
- */
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => HTML_ENTITIES[c] ?? c);
-}
-
-const HTML_ENTITIES: Record<string, string> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  "'": '&#39;',
-};
-
-/**
- * Serialises a value as JSON that is safe inside a `<script>` element: `<`, `>` and `&`
- * become `\u003c`-style escapes so that no `</script>` or `<!--` can end or confuse the
- * element, and U+2028/U+2029 are escaped for older JavaScript parsers. `JSON.parse` of
- * the element's text gives the value back unchanged.
- */
-export function jsonForScript(value: unknown): string {
-  return JSON.stringify(value).replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-}
-
-// ---------------------------------------------------------------------------
 // Formatting (fixed, not locale-dependent, so the page is the same on every machine)
 
 function groupThousands(n: number, decimals = 0): string {
@@ -62,76 +36,12 @@ function groupThousands(n: number, decimals = 0): string {
   return `${n < 0 && Number(fixed) !== 0 ? '-' : ''}${grouped}${frac ? `.${frac}` : ''}`;
 }
 
-function trimZeros(s: string): string {
-  return s.includes('.') ? s.replace(/\.?0+$/, '') : s;
-}
-
-/**
- * A human reading of a number of seconds: `850 ms`, `12.3 s`, `4 min 5.2 s`, `2 h 7 min 0.5 s`.
- * From a minute up it keeps tenths of a second, as the text summary and the compare table
- * do, so `73.2 s` in a table reads `1 min 13.2 s` here, never `1 min 13 s`.
- */
-export function formatDuration(seconds: number | null | undefined): string {
-  if (seconds === null || seconds === undefined || !Number.isFinite(seconds)) return '—';
-  const s = Math.abs(seconds);
-  const sign = seconds < 0 ? '-' : '';
-  if (s === 0) return '0 s';
-  if (s < 1) return `${sign}${trimZeros((s * 1000).toFixed(s < 0.01 ? 2 : 0))} ms`;
-  if (s < 60) return `${sign}${trimZeros(s.toFixed(s < 10 ? 2 : 1))} s`;
-  // Round once, in tenths, then split: 119.97 s is 2 min 0 s, not 1 min 60 s.
-  const tenths = Math.round(s * 10);
-  const h = Math.floor(tenths / 36000);
-  const m = Math.floor((tenths % 36000) / 600);
-  const rest = `${trimZeros(((tenths % 600) / 10).toFixed(1))} s`;
-  return `${sign}${h > 0 ? `${h} h ` : ''}${m} min ${rest}`;
-}
-
-const BYTE_UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
-
-/** Bytes in binary units with about three significant digits: `512 B`, `1.5 GiB`, `340 MiB`. */
-export function formatBytes(bytes: number | null | undefined): string {
-  if (bytes === null || bytes === undefined || !Number.isFinite(bytes)) return '—';
-  let v = Math.abs(bytes);
-  let u = 0;
-  while (v >= 1024 && u < BYTE_UNITS.length - 1) {
-    v /= 1024;
-    u++;
-  }
-  const digits = u === 0 ? 0 : v < 10 ? 2 : v < 100 ? 1 : 0;
-  return `${bytes < 0 ? '-' : ''}${trimZeros(v.toFixed(digits))} ${BYTE_UNITS[u]}`;
-}
-
 /** Largest value, 0 for none; a loop because spreading a long array into Math.max overflows the stack. */
 function maxOf(values: readonly number[]): number {
   let m = 0;
   for (const v of values) if (v > m) m = v;
   return m;
 }
-
-/** Coordinates with at most two decimals keep the SVG small without visible loss. */
-function c2(n: number): string {
-  const r = Math.round(n * 100) / 100;
-  return String(r === 0 ? 0 : r);
-}
-
-// ---------------------------------------------------------------------------
-// Colours
-
-// Hand-picked for distinctness on white; red is left out because it marks failures.
-const PALETTE = [
-  '#3b7dd8', '#f0a030', '#2fa37a', '#8a63d2', '#e0609e', '#1fa5a8',
-  '#8fb339', '#5563c9', '#e07a38', '#3fb0e0', '#a67c3d', '#6b7a90',
-];
-
-/** Colour of the vertex at `index`; past the palette, hues spread by the golden angle. */
-export function vertexColor(index: number): string {
-  if (index < PALETTE.length) return PALETTE[index];
-  const hue = Math.round(((index - PALETTE.length) * 137.508 + 20) % 360);
-  const light = 42 + ((index * 7) % 3) * 8;
-  return `hsl(${hue}, 58%, ${light}%)`;
-}
-
-const FAILED_COLOR = '#d62828';
 
 // ---------------------------------------------------------------------------
 // Axes and scales
@@ -193,7 +103,7 @@ function countAxis(maxValue: number): ValueAxis {
 function bytesAxis(maxValue: number): ValueAxis {
   let u = 0;
   let div = 1;
-  while (maxValue / div >= 1024 && u < BYTE_UNITS.length - 1) {
+  while (maxValue / div >= 1024 && u < BINARY_UNITS.length - 1) {
     div *= 1024;
     u++;
   }
@@ -202,25 +112,20 @@ function bytesAxis(maxValue: number): ValueAxis {
   return {
     values: ticks(max, step),
     max,
-    label: (v) => (v === 0 ? '0' : `${trimZeros((v / div).toFixed(3))} ${BYTE_UNITS[u]}`),
+    label: (v) => (v === 0 ? '0' : `${trimZeros((v / div).toFixed(3))} ${BINARY_UNITS[u]}`),
   };
 }
 
-const W = 1100;
+const CHART_WIDTH = 1100;
 
 // ---------------------------------------------------------------------------
 // Line charts
-
-interface Point {
-  time: number;
-  value: number;
-}
 
 interface Series {
   key: string;
   label: string;
   color: string;
-  points: Point[];
+  points: TimePoint[];
   /** Filled down to zero under the step line. */
   area?: boolean;
   dashed?: boolean;
@@ -232,7 +137,7 @@ interface Series {
  * Reduces a long series to at most about {@link CHART_MAX_POINTS} points by keeping, per
  * time bucket, the lowest and highest points and the last one, so peaks survive.
  */
-function reduce(points: Point[], horizon: number): { points: Point[]; reduced: boolean } {
+function reduce(points: TimePoint[], horizon: number): { points: TimePoint[]; reduced: boolean } {
   if (points.length <= CHART_MAX_POINTS) return { points, reduced: false };
   const buckets = Math.floor(CHART_MAX_POINTS / 3);
   const t0 = points[0].time;
@@ -260,19 +165,6 @@ function reduce(points: Point[], horizon: number): { points: Point[]; reduced: b
   return { points: [...keep].sort((x, y) => x - y).map((i) => points[i]), reduced: true };
 }
 
-/** Keeps the last of points sharing a time: the state after every change at that moment. */
-function lastPerTime(points: Point[]): Point[] {
-  const out: Point[] = [];
-  // Timelines are recorded in time order; sorting (stable, so ties keep their order) is only a fallback.
-  let sorted = true;
-  for (let i = 1; i < points.length && sorted; i++) sorted = points[i - 1].time <= points[i].time;
-  for (const p of sorted ? points : [...points].sort((a, b) => a.time - b.time)) {
-    if (out.length > 0 && out[out.length - 1].time === p.time) out[out.length - 1] = p;
-    else out.push(p);
-  }
-  return out;
-}
-
 interface ChartSpec {
   id: string;
   label: string;
@@ -290,7 +182,7 @@ function lineChart(spec: ChartSpec): string {
   const mr = 16;
   const mt = 12;
   const mb = 30;
-  const x = linear(0, spec.horizon, ml, W - mr);
+  const x = linear(0, spec.horizon, ml, CHART_WIDTH - mr);
   const y = linear(0, spec.yAxis.max, H - mb, mt);
   const tAxis = timeAxis(spec.horizon, 10);
   const parts: string[] = [];
@@ -298,11 +190,11 @@ function lineChart(spec: ChartSpec): string {
 
   parts.push(`<g class="grid">`);
   for (const v of spec.yAxis.values) {
-    parts.push(`<line x1="${ml}" x2="${W - mr}" y1="${c2(y(v))}" y2="${c2(y(v))}"/>`);
+    parts.push(`<line x1="${ml}" x2="${CHART_WIDTH - mr}" y1="${svgNumber(y(v))}" y2="${svgNumber(y(v))}"/>`);
   }
   parts.push(`</g><g class="axis y-axis">`);
   for (const v of spec.yAxis.values) {
-    parts.push(`<text x="${ml - 8}" y="${c2(y(v) + 4)}" text-anchor="end">${escapeHtml(spec.yAxis.label(v))}</text>`);
+    parts.push(`<text x="${ml - 8}" y="${svgNumber(y(v) + 4)}" text-anchor="end">${escapeHtml(spec.yAxis.label(v))}</text>`);
   }
   parts.push(`</g>`);
   parts.push(timeAxisSvg(tAxis, x, H - mb, mt));
@@ -313,13 +205,13 @@ function lineChart(spec: ChartSpec): string {
     anyReduced ||= r.reduced;
     const pts = r.points;
     // A step function: each value holds until the next point, the last until the horizon.
-    let d = `M${c2(x(pts[0].time))} ${c2(y(pts[0].value))}`;
+    let d = `M${svgNumber(x(pts[0].time))} ${svgNumber(y(pts[0].value))}`;
     for (let i = 1; i < pts.length; i++) {
-      d += s.linear ? `L${c2(x(pts[i].time))} ${c2(y(pts[i].value))}` : `H${c2(x(pts[i].time))}V${c2(y(pts[i].value))}`;
+      d += s.linear ? `L${svgNumber(x(pts[i].time))} ${svgNumber(y(pts[i].value))}` : `H${svgNumber(x(pts[i].time))}V${svgNumber(y(pts[i].value))}`;
     }
-    d += `H${c2(x(spec.horizon))}`;
+    d += `H${svgNumber(x(spec.horizon))}`;
     if (s.area) {
-      const area = `${d}V${c2(y(0))}H${c2(x(pts[0].time))}Z`;
+      const area = `${d}V${svgNumber(y(0))}H${svgNumber(x(pts[0].time))}Z`;
       parts.push(`<path class="area" d="${area}" fill="${s.color}" fill-opacity="0.16"/>`);
     }
     parts.push(
@@ -328,15 +220,15 @@ function lineChart(spec: ChartSpec): string {
     );
   }
   for (const ref of spec.refs ?? []) {
-    const ry = c2(y(ref.value));
+    const ry = svgNumber(y(ref.value));
     parts.push(
-      `<line class="${ref.cls}" x1="${ml}" x2="${W - mr}" y1="${ry}" y2="${ry}"/>` +
-        `<text class="${ref.cls}-label" x="${W - mr - 4}" y="${c2(y(ref.value) - 5)}" text-anchor="end">${escapeHtml(ref.label)}</text>`,
+      `<line class="${ref.cls}" x1="${ml}" x2="${CHART_WIDTH - mr}" y1="${ry}" y2="${ry}"/>` +
+        `<text class="${ref.cls}-label" x="${CHART_WIDTH - mr - 4}" y="${svgNumber(y(ref.value) - 5)}" text-anchor="end">${escapeHtml(ref.label)}</text>`,
     );
   }
 
   const svg =
-    `<svg class="chart" id="${spec.id}" viewBox="0 0 ${W} ${H}" role="img" aria-label="${escapeHtml(spec.label)}" ` +
+    `<svg class="chart" id="${spec.id}" viewBox="0 0 ${CHART_WIDTH} ${H}" role="img" aria-label="${escapeHtml(spec.label)}" ` +
     `data-reduced="${anyReduced}">${parts.join('')}</svg>`;
   const legend = spec.series
     .map(
@@ -360,9 +252,9 @@ function lineChart(spec: ChartSpec): string {
 }
 
 function timeAxisSvg(axis: TimeAxis, x: Linear, yBase: number, yTop: number): string {
-  const parts = [`<g class="axis x-axis">`, `<line class="baseline" x1="${c2(x(0))}" x2="${c2(x(axis.values.at(-1) ?? 0))}" y1="${yBase}" y2="${yBase}"/>`];
+  const parts = [`<g class="axis x-axis">`, `<line class="baseline" x1="${svgNumber(x(0))}" x2="${svgNumber(x(axis.values.at(-1) ?? 0))}" y1="${yBase}" y2="${yBase}"/>`];
   for (const t of axis.values) {
-    const tx = c2(x(t));
+    const tx = svgNumber(x(t));
     parts.push(
       `<line class="tick-grid" x1="${tx}" x2="${tx}" y1="${yTop}" y2="${yBase}"/>` +
         `<line x1="${tx}" x2="${tx}" y1="${yBase}" y2="${yBase + 4}"/>` +
@@ -446,7 +338,7 @@ function gantt(timeline: Timeline, horizon: number, vertexIndex: Map<string, num
   const mb = 30;
   const plotH = rows.length * rowH;
   const H = mt + plotH + mb;
-  const x = linear(0, horizon, ml, W - mr);
+  const x = linear(0, horizon, ml, CHART_WIDTH - mr);
   const tAxis = timeAxis(horizon, 10);
   const parts: string[] = [];
 
@@ -467,14 +359,14 @@ function gantt(timeline: Timeline, horizon: number, vertexIndex: Map<string, num
     const n = Math.max(1, slotsByTm.get(tm) ?? 0);
     const y0 = mt + first * rowH;
     const h = n * rowH;
-    if (i % 2 === 1) parts.push(`<rect class="zebra" x="${ml}" y="${y0}" width="${W - mr - ml}" height="${h}"/>`);
+    if (i % 2 === 1) parts.push(`<rect class="zebra" x="${ml}" y="${y0}" width="${CHART_WIDTH - mr - ml}" height="${h}"/>`);
     const rec = tmRecords.get(tm);
     if (rec) {
       const ready = rec.readyAt ?? rec.releasedAt ?? horizon;
       const end = rec.goneAt ?? rec.releasedAt ?? horizon;
       if (ready > rec.requestedAt) {
         parts.push(
-          `<rect class="tm-starting" x="${c2(x(rec.requestedAt))}" y="${y0}" width="${c2(Math.max(0.5, x(ready) - x(rec.requestedAt)))}" height="${h}">` +
+          `<rect class="tm-starting" x="${svgNumber(x(rec.requestedAt))}" y="${y0}" width="${svgNumber(Math.max(0.5, x(ready) - x(rec.requestedAt)))}" height="${h}">` +
             `<title>TaskManager ${tmText} starting: requested at ${escapeHtml(formatDuration(rec.requestedAt))}${
               rec.readyAt === null ? ', never ready' : `, ready at ${escapeHtml(formatDuration(rec.readyAt))}`
             }</title></rect>`,
@@ -482,7 +374,7 @@ function gantt(timeline: Timeline, horizon: number, vertexIndex: Map<string, num
       }
       if (rec.readyAt !== null) {
         parts.push(
-          `<rect class="tm-alive" x="${c2(x(rec.readyAt))}" y="${y0}" width="${c2(Math.max(0.5, x(end) - x(rec.readyAt)))}" height="${h}">` +
+          `<rect class="tm-alive" x="${svgNumber(x(rec.readyAt))}" y="${y0}" width="${svgNumber(Math.max(0.5, x(end) - x(rec.readyAt)))}" height="${h}">` +
             `<title>TaskManager ${tmText}: ready ${escapeHtml(formatDuration(rec.readyAt))}, ${
               rec.releasedAt === null ? 'never released' : `${rec.endReason === 'lost' ? 'lost' : 'released'} ${escapeHtml(formatDuration(rec.releasedAt))}`
             }${rec.endReason ? ` (${escapeHtml(rec.endReason)})` : ''}</title></rect>`,
@@ -492,18 +384,18 @@ function gantt(timeline: Timeline, horizon: number, vertexIndex: Map<string, num
         // A bold red bar across the band and the word, so the loss reads at a glance.
         const lx = x(rec.releasedAt);
         const tip = `<title>TaskManager ${tmText} lost at ${escapeHtml(formatDuration(rec.releasedAt))}</title>`;
-        const labelLeft = lx + 52 > W - mr;
+        const labelLeft = lx + 52 > CHART_WIDTH - mr;
         parts.push(
-          `<g class="tm-lost-mark"><line class="tm-lost" x1="${c2(lx)}" x2="${c2(lx)}" y1="${y0}" y2="${y0 + h}">${tip}</line>` +
-            `<text class="tm-lost-label" x="${c2(labelLeft ? lx - 5 : lx + 5)}" y="${c2(y0 + Math.min(h, 26) / 2 + 4)}"${labelLeft ? ' text-anchor="end"' : ''}>✕ lost${tip}</text></g>`,
+          `<g class="tm-lost-mark"><line class="tm-lost" x1="${svgNumber(lx)}" x2="${svgNumber(lx)}" y1="${y0}" y2="${y0 + h}">${tip}</line>` +
+            `<text class="tm-lost-label" x="${svgNumber(labelLeft ? lx - 5 : lx + 5)}" y="${svgNumber(y0 + Math.min(h, 26) / 2 + 4)}"${labelLeft ? ' text-anchor="end"' : ''}>✕ lost${tip}</text></g>`,
         );
       }
     }
-    if (i > 0) parts.push(`<line class="tm-sep" x1="4" x2="${W - mr}" y1="${y0}" y2="${y0}"/>`);
-    parts.push(`<text class="tm-label${h < 16 ? ' small' : ''}" x="8" y="${c2(y0 + Math.min(h, 26) / 2 + (h < 16 ? 3.5 : 4))}">TM ${tmText}</text>`);
+    if (i > 0) parts.push(`<line class="tm-sep" x1="4" x2="${CHART_WIDTH - mr}" y1="${y0}" y2="${y0}"/>`);
+    parts.push(`<text class="tm-label${h < 16 ? ' small' : ''}" x="8" y="${svgNumber(y0 + Math.min(h, 26) / 2 + (h < 16 ? 3.5 : 4))}">TM ${tmText}</text>`);
     if (rowH >= 12 && n > 1) {
       for (let s = 0; s < n; s++) {
-        parts.push(`<text class="slot-label" x="${ml - 6}" y="${c2(y0 + s * rowH + rowH / 2 + 3.5)}" text-anchor="end">slot ${s}</text>`);
+        parts.push(`<text class="slot-label" x="${ml - 6}" y="${svgNumber(y0 + s * rowH + rowH / 2 + 3.5)}" text-anchor="end">slot ${s}</text>`);
       }
     }
   });
@@ -527,19 +419,19 @@ function gantt(timeline: Timeline, horizon: number, vertexIndex: Map<string, num
     const tip =
       `${attemptLabel(a)} · TM ${a.tm} slot ${a.slot}\n${formatDuration(a.start)} → ${formatDuration(a.end)} ` +
       `(${formatDuration(a.end - a.start)}) · ${a.outcome}${a.cause ? `: ${a.cause}` : ''}\n` +
-      `in ${formatBytes(a.inputBytes)} · out ${formatBytes(a.outputBytes)}`;
+      `in ${formatBytesTrimmed(a.inputBytes)} · out ${formatBytesTrimmed(a.outputBytes)}`;
     parts.push(
-      `<rect class="attempt ${escapeHtml(a.outcome)}" data-outcome="${escapeHtml(a.outcome)}" data-v="${v}" x="${c2(bx)}" y="${c2(by)}" ` +
-        `width="${c2(bw)}" height="${c2(bh)}" fill="${vertexColor(v)}"><title>${escapeHtml(tip)}</title></rect>`,
+      `<rect class="attempt ${escapeHtml(a.outcome)}" data-outcome="${escapeHtml(a.outcome)}" data-v="${v}" x="${svgNumber(bx)}" y="${svgNumber(by)}" ` +
+        `width="${svgNumber(bw)}" height="${svgNumber(bh)}" fill="${vertexColor(v)}"><title>${escapeHtml(tip)}</title></rect>`,
     );
     if (a.outcome === 'failed') {
-      hatches.push(`<rect class="failed-hatch" x="${c2(bx)}" y="${c2(by)}" width="${c2(bw)}" height="${c2(bh)}" fill="url(#hatch-failed)"/>`);
+      hatches.push(`<rect class="failed-hatch" x="${svgNumber(bx)}" y="${svgNumber(by)}" width="${svgNumber(bw)}" height="${svgNumber(bh)}" fill="url(#hatch-failed)"/>`);
     }
   }
   parts.push(`</g><g class="failed-marks">${hatches.join('')}</g>`);
 
   const svg =
-    `<svg class="chart" id="gantt" viewBox="0 0 ${W} ${H}" role="img" aria-label="Attempts by TaskManager and slot" ` +
+    `<svg class="chart" id="gantt" viewBox="0 0 ${CHART_WIDTH} ${H}" role="img" aria-label="Attempts by TaskManager and slot" ` +
     `data-attempts-total="${total}" data-attempts-shown="${shown}" data-rows="${rows.length}">${parts.join('')}</svg>`;
 
   const notes: string[] = [];
@@ -577,17 +469,17 @@ function summarySection(result: RunResult): string {
     card('Slot time', `${amount(result.slotSeconds)}${unit('slot·s')}`, 'slots busy with attempts'),
     card(
       'Memory per slot',
-      `${escapeHtml(formatBytes(tm.memory.managedPerSlot))}${unit('managed')}`,
-      `task heap ${escapeHtml(formatBytes(tm.memory.taskHeapPerSlot))} · TaskManager of ${escapeHtml(formatBytes(tm.memory.process))}: ` +
-        `network ${escapeHtml(formatBytes(tm.memory.network))}, framework ${escapeHtml(formatBytes(tm.memory.frameworkHeap + tm.memory.frameworkOffHeap))}, ` +
-        `JVM ${escapeHtml(formatBytes(tm.memory.jvmMetaspace + tm.memory.jvmOverhead))}`,
+      `${escapeHtml(formatBytesTrimmed(tm.memory.managedPerSlot))}${unit('managed')}`,
+      `task heap ${escapeHtml(formatBytesTrimmed(tm.memory.taskHeapPerSlot))} · TaskManager of ${escapeHtml(formatBytesTrimmed(tm.memory.process))}: ` +
+        `network ${escapeHtml(formatBytesTrimmed(tm.memory.network))}, framework ${escapeHtml(formatBytesTrimmed(tm.memory.frameworkHeap + tm.memory.frameworkOffHeap))}, ` +
+        `JVM ${escapeHtml(formatBytesTrimmed(tm.memory.jvmMetaspace + tm.memory.jvmOverhead))}`,
     ),
     card('Cost', `${amount(result.cost.coreSeconds)}${unit('core·s')}`, `${amount(result.cost.gibSeconds)} GiB·s of memory`),
     card('Restarts', groupThousands(result.restarts), `${groupThousands(result.failures.length)} failure${result.failures.length === 1 ? '' : 's'} recorded`),
     card(
       'Peak disk',
-      escapeHtml(formatBytes(result.disk.peakBytesOneTaskManager)),
-      `fullest TM, of ${escapeHtml(formatBytes(tm.diskBytes))} · ${escapeHtml(formatBytes(result.disk.peakBytesTotal))} in total`,
+      escapeHtml(formatBytesTrimmed(result.disk.peakBytesOneTaskManager)),
+      `fullest TM, of ${escapeHtml(formatBytesTrimmed(tm.diskBytes))} · ${escapeHtml(formatBytesTrimmed(result.disk.peakBytesTotal))} in total`,
     ),
   ];
   const cause = result.failureCause
@@ -623,11 +515,11 @@ function verticesTable(result: RunResult, vertexIndex: Map<string, number>): str
       num(v.end, formatDuration(v.end)) +
       num(v.busySlotSeconds, `${groupThousands(v.busySlotSeconds, 1)}`) +
       `<td class="held" title="${escapeHtml(`cpu ${v.heldBackSeconds.cpu.toFixed(1)} s, disk ${v.heldBackSeconds.disk.toFixed(1)} s, network ${v.heldBackSeconds.network.toFixed(1)} s`)}">${escapeHtml(heldBackBy(v))}</td>` +
-      num(v.inputBytes, formatBytes(v.inputBytes)) +
-      num(v.outputBytes, formatBytes(v.outputBytes)) +
-      num(v.subtaskInputBytes.min, formatBytes(v.subtaskInputBytes.min)) +
-      num(v.subtaskInputBytes.median, formatBytes(v.subtaskInputBytes.median)) +
-      num(v.subtaskInputBytes.max, formatBytes(v.subtaskInputBytes.max)) +
+      num(v.inputBytes, formatBytesTrimmed(v.inputBytes)) +
+      num(v.outputBytes, formatBytesTrimmed(v.outputBytes)) +
+      num(v.subtaskInputBytes.min, formatBytesTrimmed(v.subtaskInputBytes.min)) +
+      num(v.subtaskInputBytes.median, formatBytesTrimmed(v.subtaskInputBytes.median)) +
+      num(v.subtaskInputBytes.max, formatBytesTrimmed(v.subtaskInputBytes.max)) +
       `</tr>`
     );
   });
@@ -708,124 +600,7 @@ function sampleSeries(samples: MetricsSample[], key: string, label: string, colo
 }
 
 // ---------------------------------------------------------------------------
-// The page
-
-const STYLE = `
-:root{--fg:#1d2433;--muted:#5b6577;--line:#e3e7ee;--bg:#f5f6f8;--card:#fff;--accent:#3b7dd8;--bad:${FAILED_COLOR};--ok:#1f8a5b}
-*{box-sizing:border-box}
-body{margin:0;background:var(--bg);color:var(--fg);font:14px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,"Liberation Sans","DejaVu Sans",sans-serif;-webkit-font-smoothing:antialiased}
-main{max-width:1180px;margin:0 auto;padding:28px 24px 48px}
-header h1{font-size:24px;font-weight:650;margin:0 0 2px;letter-spacing:-.01em;overflow-wrap:anywhere}
-header .meta{color:var(--muted);margin:0 0 20px;overflow-wrap:anywhere}
-section{background:var(--card);border:1px solid var(--line);border-radius:10px;padding:18px 20px;margin:0 0 18px;box-shadow:0 1px 2px rgba(20,30,50,.04)}
-section#summary{background:none;border:0;box-shadow:none;padding:0}
-h2{font-size:16px;font-weight:620;margin:0 0 4px}
-h3{font-size:14px;margin:12px 0 4px}
-.sub{color:var(--muted);margin:0 0 12px;font-size:13px}
-.cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(150px,1fr));gap:12px}
-.card{background:var(--card);border:1px solid var(--line);border-radius:10px;padding:12px 14px}
-.card-label{color:var(--muted);font-size:12px;text-transform:uppercase;letter-spacing:.05em}
-.card-value{font-size:20px;font-weight:620;margin-top:2px;font-variant-numeric:tabular-nums}
-.card-value .unit{font-size:13px;font-weight:500;color:var(--muted)}
-.card-sub{color:var(--muted);font-size:12.5px}
-.status{display:inline-block;padding:1px 10px;border-radius:999px;font-size:15px}
-.status.ok{background:#e3f4ec;color:var(--ok)}.status.bad{background:#fbe5e5;color:var(--bad)}
-.cause{background:#fdf1f1;border:1px solid #f3c9c9;border-radius:8px;padding:8px 12px;margin:12px 0 0;overflow-wrap:anywhere}
-.warnings{background:#fff8e6;border:1px solid #f1dfae;border-radius:8px;padding:2px 14px;margin:12px 0 0}
-.warnings ul{margin:4px 0 10px;padding-left:18px}
-svg.chart{display:block;width:100%;height:auto;font-size:11px}
-svg.chart text{fill:#5b6577}
-.axis line,.axis .baseline{stroke:#9aa3b2;stroke-width:1}
-.axis .tick-grid,.grid line{stroke:#eef0f4;stroke-width:1}
-path.series{fill:none;stroke-width:2;stroke-linejoin:round}
-.capacity{stroke:var(--bad);stroke-width:1.5;stroke-dasharray:6 4}
-text.capacity-label{fill:var(--bad)!important;font-weight:600}
-.zebra{fill:#f7f8fb}
-.tm-alive{fill:#eef2f8}
-.tm-starting{fill:url(#hatch-starting)}
-.tm-sep{stroke:#dfe3ea;stroke-width:1}
-.tm-lost{stroke:var(--bad);stroke-width:3.5}
-text.tm-lost-label{fill:var(--bad)!important;font-weight:700;font-size:11.5px;paint-order:stroke;stroke:#fff;stroke-width:3px}
-text.tm-label{fill:var(--fg)!important;font-weight:600}
-text.tm-label.small{font-size:10px}
-.swatch.lost{background:linear-gradient(90deg,#fff 0 4px,var(--bad) 4px 8px,#fff 8px)}
-text.slot-label{font-size:9.5px}
-rect.attempt{stroke:#fff;stroke-width:.5;transition:opacity .12s}
-rect.attempt.failed{stroke:var(--bad);stroke-width:1.6}
-rect.attempt.canceled{fill-opacity:.4;stroke:#6b7280;stroke-dasharray:2 2}
-.failed-hatch{pointer-events:none}
-#gantt.focus rect.attempt{opacity:.18}
-#gantt.focus rect.attempt.hl{opacity:1}
-.legend,.line-legend{list-style:none;margin:10px 0 0;padding:0;display:flex;flex-wrap:wrap;gap:6px 14px;font-size:12.5px}
-.legend li{display:flex;align-items:center;gap:6px;cursor:default;padding:1px 6px;border-radius:6px;overflow-wrap:anywhere}
-.legend li[data-v]:hover,.legend li.active{background:#eef2f8}
-.line-legend li{display:flex;align-items:center;gap:6px;color:var(--muted)}
-.swatch{display:inline-block;width:12px;height:12px;border-radius:3px;flex:none}
-.swatch.failed{background:repeating-linear-gradient(45deg,#9aa3b2 0 3px,#fff 3px 5px);outline:1.6px solid var(--bad);outline-offset:-1.6px}
-.swatch.canceled{background:#d5d9e0;outline:1px dashed #6b7280;outline-offset:-1px}
-.swatch.starting{background:repeating-linear-gradient(45deg,#f3d9a6 0 2px,#fff 2px 5px)}
-.swatch.alive{background:#eef2f8;outline:1px solid #dfe3ea}
-.note{color:var(--muted);font-size:12.5px;margin:8px 0 0}
-.note.sampled{color:#8a5a00;background:#fff8e6;border-radius:6px;padding:4px 8px;display:inline-block}
-.empty{color:var(--muted);font-style:italic}
-.grid2{display:grid;grid-template-columns:1fr;gap:18px}
-.table-wrap{overflow-x:auto}
-table{border-collapse:collapse;width:100%;font-size:13px}
-th,td{padding:6px 10px;border-bottom:1px solid var(--line);text-align:left;vertical-align:top}
-th{font-weight:600;color:var(--muted);font-size:12px;white-space:nowrap;background:#fafbfc;vertical-align:bottom}
-th.group{text-align:center;border-bottom:1px solid var(--line)}
-td.num,th.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
-td.vertex{font-weight:560;overflow-wrap:anywhere;min-width:120px}
-td.vertex .swatch{margin-right:7px;vertical-align:-1px}
-td.decision{min-width:180px}
-td.held{white-space:nowrap}
-.diagnosis{background:#fff8e6;border:1px solid #f0d48a;border-radius:10px;padding:10px 16px;margin-top:12px}
-.diagnosis h3{margin:2px 0}
-.diagnosis ul{margin:6px 0;padding-left:20px}
-.diagnosis .action{color:#5b4a12}
-.origin{display:inline-block;font-size:11.5px;background:#eef2f8;color:#3d4a60;border-radius:5px;padding:0 6px;margin-right:4px}
-.reason{color:var(--muted)}
-td.cause-cell,td.restarted{overflow-wrap:anywhere;max-width:340px}
-.action{white-space:nowrap;font-size:12px;border-radius:5px;padding:0 6px;background:#eef2f8}
-tr.action-job-failed .action{background:#fbe5e5;color:var(--bad)}
-tr.action-restart .action{background:#fff1dc;color:#8a5a00}
-tbody tr:hover td{background:#fafbfd}
-footer{color:var(--muted);font-size:12px;text-align:center}
-`;
-
-// Legend interaction: hovering or clicking a vertex highlights its bars. It reads only
-// numeric data attributes, never scenario text, so nothing from the scenario reaches JS.
-const SCRIPT = `(function(){
-var g=document.getElementById('gantt');if(!g)return;
-var bars=g.querySelectorAll('rect.attempt');var pinned=null;
-function show(v){g.classList.toggle('focus',v!==null);for(var i=0;i<bars.length;i++){bars[i].classList.toggle('hl',bars[i].getAttribute('data-v')===v);}}
-var items=document.querySelectorAll('#gantt-legend li[data-v]');
-for(var i=0;i<items.length;i++){(function(li){var v=li.getAttribute('data-v');
-li.addEventListener('mouseenter',function(){if(pinned===null)show(v);});
-li.addEventListener('mouseleave',function(){if(pinned===null)show(null);});
-li.addEventListener('click',function(){pinned=pinned===v?null:v;for(var j=0;j<items.length;j++)items[j].classList.toggle('active',items[j].getAttribute('data-v')===pinned);show(pinned===null?v:pinned);});
-})(items[i]);}
-})();`;
-
-/**
- * The start of a self-contained page up to `</head>`: a Content-Security-Policy that allows
- * no network access, inline styles and, when given, only the script with that hash.
- * @param scriptSource a CSP source such as `'sha256-...'`, or undefined for no script
- */
-export function pageHead(title: string, style: string, scriptSource?: string): string {
-  const script = scriptSource === undefined ? '' : ` script-src ${scriptSource};`;
-  const csp = `default-src 'none'; style-src 'unsafe-inline';${script} base-uri 'none'; form-action 'none'`;
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="generator" content="batchsim">
-<title>${escapeHtml(title)}</title>
-<style>${style}</style>
-</head>`;
-}
+// The page (its stylesheet is assets/run-report.css)
 
 /**
  * Renders a run as one self-contained HTML page (no network access: inline CSS, inline
@@ -901,12 +676,7 @@ export function renderHtmlReport(result: RunResult, timeline: Timeline, opts: Ht
     charts.push(resourceSection(result, samples, horizon));
   }
 
-  const diskByTm = new Map<number, Point[]>();
-  for (const d of timeline.disk) {
-    let list = diskByTm.get(d.tm);
-    if (!list) diskByTm.set(d.tm, (list = []));
-    list.push({ time: d.time, value: d.bytes });
-  }
+  const diskByTm = diskPointsByTaskManager(timeline.disk);
   const capacity = result.taskManagers.diskBytes;
   if (diskByTm.size === 0) {
     charts.push(`<section id="disk"><h2>Disk per TaskManager</h2><p class="empty">No disk samples were recorded.</p></section>`);
@@ -927,10 +697,10 @@ export function renderHtmlReport(result: RunResult, timeline: Timeline, opts: Ht
     // Far below capacity, the scale follows the data (the capacity line would flatten it).
     const showCapacity = capacity > 0 && peak >= capacity / 4;
     const maxDisk = showCapacity ? Math.max(capacity, peak) : peak;
-    const capRefs = showCapacity ? [{ value: capacity, label: `capacity ${formatBytes(capacity)}`, cls: 'capacity' }] : [];
+    const capRefs = showCapacity ? [{ value: capacity, label: `capacity ${formatBytesTrimmed(capacity)}`, cls: 'capacity' }] : [];
     const more =
       (chosen.length < diskByTm.size ? `<p class="note">The ${chosen.length} fullest of ${groupThousands(diskByTm.size)} TaskManagers are drawn.</p>` : '') +
-      (!showCapacity && capacity > 0 ? `<p class="note">Capacity ${escapeHtml(formatBytes(capacity))} per TaskManager, above the chart: the fullest disk peaked at ${escapeHtml(formatBytes(peak))}.</p>` : '');
+      (!showCapacity && capacity > 0 ? `<p class="note">Capacity ${escapeHtml(formatBytesTrimmed(capacity))} per TaskManager, above the chart: the fullest disk peaked at ${escapeHtml(formatBytesTrimmed(peak))}.</p>` : '');
     charts.push(
       `<section id="disk"><h2>Disk per TaskManager</h2><p class="sub">Bytes on each TaskManager's disk (partial outputs included) against its capacity.</p>` +
         lineChart({ id: 'chart-disk', label: 'Disk used per TaskManager', series: diskSeries, horizon, yAxis: bytesAxis(maxDisk * 1.04), refs: capRefs }) +
@@ -939,9 +709,12 @@ export function renderHtmlReport(result: RunResult, timeline: Timeline, opts: Ht
     );
   }
 
-  const scriptHash = createHash('sha256').update(SCRIPT, 'utf8').digest('base64');
+  // Legend interaction: hovering or clicking a vertex highlights its bars. The script reads only
+  // numeric data attributes, never scenario text, so nothing from the scenario reaches JS.
+  const script = pageAsset('gantt-legend.js');
+  const scriptHash = createHash('sha256').update(script, 'utf8').digest('base64');
 
-  return `${pageHead(title, STYLE, `'sha256-${scriptHash}'`)}
+  return `${pageHead(title, pageAsset('run-report.css'), `'sha256-${scriptHash}'`)}
 <body>
 <main>
 <header><h1 id="title">${escapeHtml(title)}</h1>
@@ -963,7 +736,7 @@ ${failuresTable(result)}
 <footer>Generated by batchsim. Times are seconds from job submission; bytes are binary units (1 KiB = 1024 B).</footer>
 </main>
 <script type="application/json" id="batchsim-result">${jsonForScript(result)}</script>
-<script>${SCRIPT}</script>
+<script>${script}</script>
 </body>
 </html>
 `;

@@ -3,7 +3,7 @@
 import type { RunResult } from '../model/run-result.js';
 import { formatDiagnosis } from './diagnosis.js';
 import type { TaskManagerMemorySpec } from '../model/spec.js';
-import { formatBytes, formatSeconds } from '../scenario/units.js';
+import { formatBytes, formatMegabytesPerSecond, formatSeconds } from '../util/format.js';
 
 /** Left-aligns columns of a small table. */
 export function table(rows: string[][], rightAlign: ReadonlySet<number> = new Set()): string {
@@ -17,7 +17,7 @@ const sec = (s: number | null): string => (s === null ? '-' : s.toFixed(1));
 
 /** A TaskManager's bandwidth in decimal MB/s, as disk and network vendors quote it, or `unlimited`. */
 const bandwidth = (bytesPerSecond: number | null): string =>
-  bytesPerSecond === null ? 'unlimited' : `${+(bytesPerSecond / 1e6).toPrecision(4)} MB/s`;
+  bytesPerSecond === null ? 'unlimited' : formatMegabytesPerSecond(bytesPerSecond);
 
 /** The resource that held a vertex back longest and its share of the time its attempts moved data, e.g. `disk 92%`. */
 export function heldBackBy(v: RunResult['vertices'][number]): string {

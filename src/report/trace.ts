@@ -1,6 +1,7 @@
 //! A run as Chrome trace-event JSON, for Perfetto (ui.perfetto.dev) and chrome://tracing.
 
-import type { AttemptRecord, ResourceSample, RunResult, Timeline, TimelineEvent } from '../model/run-result.js';
+import type { AttemptRecord, RunResult, Timeline, TimelineEvent } from '../model/run-result.js';
+import { byTaskManager, diskPointsByTaskManager, lastPerTime } from './time-series.js';
 
 /** pid of the process that carries job-level counters and instants. */
 export const JOB_PID = 0;
@@ -135,24 +136,14 @@ export function toChromeTrace(result: RunResult, timeline: Timeline): ChromeTrac
   counter(TRACE_COUNTERS.busySlots, JOB_PID, samples.map((s) => ({ time: s.time, value: s.busySlots })));
   counter(TRACE_COUNTERS.pendingRequests, JOB_PID, samples.map((s) => ({ time: s.time, value: s.pendingRequests })));
 
-  const diskByTm = new Map<number, { time: number; value: number }[]>();
-  for (const d of timeline.disk) {
-    let list = diskByTm.get(d.tm);
-    if (!list) diskByTm.set(d.tm, (list = []));
-    list.push({ time: d.time, value: d.bytes });
-  }
+  const diskByTm = diskPointsByTaskManager(timeline.disk);
   for (const tm of [...diskByTm.keys()].sort((a, b) => a - b)) {
     const points = lastPerTime(diskByTm.get(tm) ?? []);
     counter(TRACE_COUNTERS.diskUsed, taskManagerPid(tm), points);
   }
 
   // What each TaskManager's attempts use of its cores, disk and network, from each change on.
-  const useByTm = new Map<number, ResourceSample[]>();
-  for (const r of timeline.resources) {
-    let list = useByTm.get(r.tm);
-    if (!list) useByTm.set(r.tm, (list = []));
-    list.push(r);
-  }
+  const useByTm = byTaskManager(timeline.resources);
   for (const tm of [...useByTm.keys()].sort((a, b) => a - b)) {
     const points = lastPerTime(useByTm.get(tm) ?? []);
     counter(TRACE_COUNTERS.cpuInUse, taskManagerPid(tm), points.map((r) => ({ time: r.time, value: r.cpu })));
@@ -220,15 +211,4 @@ function instant(e: TimelineEvent): TraceEvent {
     tid: 0,
     args: { detail: e.detail, taskManager: e.tm ?? null },
   };
-}
-
-/** Sorts points by time and keeps, of points sharing a time, the last one recorded. */
-function lastPerTime<T extends { time: number }>(points: readonly T[]): T[] {
-  const out: T[] = [];
-  // Array.prototype.sort is stable, so equal times keep their recorded order.
-  for (const p of [...points].sort((a, b) => a.time - b.time)) {
-    if (out.length > 0 && out[out.length - 1].time === p.time) out[out.length - 1] = p;
-    else out.push(p);
-  }
-  return out;
 }

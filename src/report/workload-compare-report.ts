@@ -3,8 +3,9 @@
 import type { ComparedWorkloadChoice, JobStats, WorkloadComparison } from '../compare/workload-aggregate.js';
 import { formatMaxSlots } from '../compare/grid.js';
 import { formatCapacity, type SweptAxis } from '../compare/workload-grid.js';
-import { barChart, marks, STYLE, timeStep, timeTick, wrap } from './compare-report.js';
-import { escapeHtml, formatDuration, jsonForScript, pageHead, vertexColor } from './html-report.js';
+import { formatDuration } from '../util/format.js';
+import { barChart, marks, timeStep, timeTick, wrap } from './compare-report.js';
+import { escapeHtml, jsonForScript, pageAsset, pageHead, vertexColor } from './html-page.js';
 import { table } from './summary.js';
 
 /** How each statistic is computed, said once for the table's footnote, the JSON and the page. */
@@ -303,7 +304,7 @@ export function workloadCompareJson(c: WorkloadComparison): Record<string, unkno
 }
 
 // ---------------------------------------------------------------------------
-// HTML
+// HTML (compare's stylesheet, assets/compare-report.css, and these few rules)
 
 const EXTRA_STYLE = `
 #compare-table th,#compare-table td{padding:6px 6px}
@@ -404,7 +405,7 @@ export function renderWorkloadCompareHtml(c: WorkloadComparison): string {
   const failures = failureLines(c).map((l) => `<li>${escapeHtml(l)}</li>`);
   const fixed = fixedText(c);
   const perJob = c.entries.length > 1 && c.entries.length <= PER_JOB_MAX_ENTRIES;
-  return `${pageHead(title, STYLE + EXTRA_STYLE)}
+  return `${pageHead(title, pageAsset('compare-report.css') + EXTRA_STYLE)}
 <body>
 <main>
 <header><h1>Comparing queue choices for <span id="scenario-name">${escapeHtml(c.scenario)}</span></h1>

@@ -1,7 +1,7 @@
 //! Flink configuration keys under `config:`, read as Flink reads them.
 
 import { RandomStreams } from '../engine/rng.js';
-import { RESTART_STRATEGY_KEYS, restartBackoffFromConfig } from '../failure/restart-backoff.js';
+import { RESTART_STRATEGY_KEYS, restartBackoffFromConfig } from './restart-strategy-config.js';
 import type { GuardSpec, ParallelismSpec } from '../model/spec.js';
 import type { MemoryOptions } from '../model/cluster/memory-layout.js';
 import type { ScenarioIssue } from './issues.js';

@@ -117,29 +117,6 @@ export function parseBandwidth(value: unknown): number | string {
   return typeof r === 'string' ? r.replace(' or a string such as `100MiB/s`', ', a string such as `100MiB/s` or `10Gbit/s`') : r;
 }
 
-/** Renders a size in binary units, for humans. */
-export function formatBytes(bytes: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let v = bytes;
-  let i = 0;
-  while (Math.abs(v) >= 1024 && i < units.length - 1) {
-    v /= 1024;
-    i++;
-  }
-  return `${i === 0 ? v.toFixed(0) : v.toFixed(v >= 100 ? 0 : v >= 10 ? 1 : 2)} ${units[i]}`;
-}
-
-/** Renders a duration in seconds, for humans. */
-export function formatSeconds(seconds: number): string {
-  if (seconds < 60) return `${+seconds.toFixed(3)} s`;
-  // Round once, in tenths, then split: 119.97 s is 2 min 0 s, not 1 min 60 s.
-  const tenths = Math.round(seconds * 10);
-  const h = Math.floor(tenths / 36000);
-  const m = Math.floor((tenths % 36000) / 600);
-  const s = (tenths % 600) / 10;
-  return h > 0 ? `${h} h ${m} min ${s} s` : `${m} min ${s} s`;
-}
-
 /** Describes a value and its type the way error messages quote it. */
 export function describe(value: unknown): string {
   if (value === null) return '`null`';

@@ -1,15 +1,13 @@
 //! Flink's batch execution: blocking edges, slots asked for as subtasks become ready, region failover.
 
 import type { LogNormalDraws } from '../engine/rng.js';
-import { InvariantError, NEVER_MS, Simulation, type EventHandler } from '../engine/simulation.js';
+import { NEVER_MS, Simulation, type EventHandler } from '../engine/simulation.js';
 import { INJECTED_FAILURE, RANDOM_FAILURE, type FaultInjector } from '../failure/fault-injector.js';
 import { SubtaskRegionFailover } from '../failure/subtask-failover.js';
 import { Cluster, type ClusterListener } from '../model/cluster/cluster.js';
 import {
   endConsumer,
-  endProducer,
   firstConsumer,
-  firstProducer,
   pointwiseConsumers,
   pointwiseProducers,
   type JobEdge,
@@ -23,9 +21,9 @@ import { runAlone, timeLimitCause, type JobRun, type RunOptions, type RunOutput 
 import type { SimulationSpec } from '../model/spec.js';
 import { ExecutionState, SubtaskState } from './execution-state.js';
 import { decideVertex } from './vertex-initialization.js';
-import { evenPart, outputBytes, splitByShares } from './integer-bytes.js';
+import { SubtaskBytes } from './subtask-bytes.js';
 import { PendingRequests } from './pending-requests.js';
-import { ShuffleServiceUse } from './shuffle-service-use.js';
+import { ResultPartitions } from './result-partitions.js';
 import { gcSlowdown, heapOccupancy, isOutOfMemory, OUT_OF_MEMORY_CAUSE, spilledBytes } from './memory-effects.js';
 import { buildRunResult, heldBack, runSetup, spread, type JobEnd } from './run-report.js';
 
@@ -65,7 +63,7 @@ export class BatchScheduler implements ClusterListener, JobRun {
   private readonly cluster: Cluster;
   private readonly recorder: Recorder | null;
   private readonly restarter: RestartCoordinator;
-  private readonly x = new ExecutionState();
+  private readonly execution = new ExecutionState();
   private readonly pending = new PendingRequests();
   private readonly local: boolean;
   private readonly checkInvariants: boolean;
@@ -80,46 +78,20 @@ export class BatchScheduler implements ClusterListener, JobRun {
   private readonly firstStart: Float64Array;
   private readonly lastEnd: Float64Array;
   private readonly busyMs: Float64Array;
-  private readonly totalOutput: Float64Array;
   private readonly hasConsumers: Uint8Array;
+  private readonly bytes: SubtaskBytes;
+  private readonly partitions: ResultPartitions;
   /** The vertex specs' timing numbers, copied out of the spec objects for the deploy path. */
   private readonly fixedMs: Float64Array;
   private readonly rate: Float64Array;
   private readonly sigma: Float64Array;
-  private readonly selectivity: Float64Array;
-  /**
-   * Whether a vertex's inputs split evenly (a source, or only all-to-all and broadcast
-   * inputs without skew): then its subtasks read one of two byte counts, the first
-   * {@link evenExtra} of them one byte more, kept once per vertex and not per subtask
-   * (for a million subtasks that is 16 MB a run does not write and read back).
-   */
-  private readonly splitsEvenly: Uint8Array;
-  /**
-   * Input and output bytes of the subtasks of an evenly split vertex past its first
-   * {@link evenExtra}, and output bytes of those first ones; NaN until its first attempt.
-   * Set when every producer has finished; final, since a producer that runs again writes the same bytes.
-   */
-  private readonly evenInput: Float64Array;
-  private readonly evenOutput: Float64Array;
-  private readonly evenOutputFirst: Float64Array;
-  /** How many subtasks of an evenly split vertex, from the first, read one byte more. */
-  private readonly evenExtra: Float64Array;
-  /** All-to-all and broadcast consumer vertices that are not finished (each edge counted). */
-  private readonly openBlockingConsumers: Int32Array;
   /** Edges by kind, per vertex, so the per-subtask paths loop only over the edges that matter. */
   private readonly pointwiseIn: (readonly JobEdge[])[];
   private readonly pointwiseOut: (readonly JobEdge[])[];
-  private readonly blockingOut: (readonly JobEdge[])[];
   /** Subtasks of each vertex that left the Created state (queued, running, finished or restarting). */
   private readonly touched: Int32Array;
-  /** Finished subtasks of each vertex whose output is gone (consumed, deleted or lost). */
-  private readonly outputsGone: Int32Array;
   private readonly failoverStrategy: SubtaskRegionFailover;
   private readonly decisions: (ParallelismDecision | undefined)[];
-  /** Share of each all-to-all input's bytes read by each subtask; null means an even split. */
-  private readonly shares: (Float64Array | null)[][];
-  /** The shares as whole bytes, made when the vertex first deploys (its producers have finished). */
-  private readonly shareBytes: (Float64Array | null)[][];
   /** Milliseconds each vertex's attempts were held back by CPU, disk and network. */
   private readonly cpuBoundMs: Float64Array;
   private readonly diskBoundMs: Float64Array;
@@ -131,13 +103,6 @@ export class BatchScheduler implements ClusterListener, JobRun {
   private readonly spilledBytes: Float64Array;
   private readonly gcMs: Float64Array;
   private readonly ownCpuMs: Float64Array;
-  /**
-   * With local shuffle and a finite disk or network bandwidth: per TaskManager, the bytes of
-   * each vertex's available output files on it, so a consumer knows how much of its input
-   * it reads from its own disk rather than over the network. Null when nothing is limited.
-   */
-  private readonly filesOnTm: (Float64Array | undefined)[] | null;
-  private readonly shuffle = new ShuffleServiceUse();
   /** The longest stretch without a subtask finishing: when it began and ended (ms), and the vertex whose finish ended it (-1: the job's end). */
   private lastFinishAt = 0;
   private stall = { from: 0, to: 0, vertex: -1 };
@@ -182,29 +147,18 @@ export class BatchScheduler implements ClusterListener, JobRun {
     this.firstStart = new Float64Array(n).fill(NaN);
     this.lastEnd = new Float64Array(n).fill(NaN);
     this.busyMs = new Float64Array(n);
-    this.totalOutput = new Float64Array(n).fill(NaN);
     this.hasConsumers = new Uint8Array(n);
+    this.bytes = new SubtaskBytes(spec, this.graph, this.execution, this.parallelism, this.base);
     this.fixedMs = new Float64Array(n);
     this.rate = new Float64Array(n);
     this.sigma = new Float64Array(n);
-    this.selectivity = new Float64Array(n);
     spec.vertices.forEach((vs, v) => {
       this.fixedMs[v] = vs.fixedMs;
       this.rate[v] = vs.rate;
       this.sigma[v] = vs.jitterSigma;
-      this.selectivity[v] = vs.selectivity;
     });
-    this.evenInput = new Float64Array(n).fill(NaN);
-    this.evenOutput = new Float64Array(n).fill(NaN);
-    this.evenOutputFirst = new Float64Array(n).fill(NaN);
-    this.evenExtra = new Float64Array(n);
-    this.splitsEvenly = new Uint8Array(n);
-    this.openBlockingConsumers = new Int32Array(n);
     this.touched = new Int32Array(n);
-    this.outputsGone = new Int32Array(n);
     this.decisions = new Array(n).fill(undefined);
-    this.shares = spec.vertices.map((v) => v.inputs.map(() => null));
-    this.shareBytes = spec.vertices.map((v) => v.inputs.map(() => null));
     this.cpuBoundMs = new Float64Array(n);
     this.diskBoundMs = new Float64Array(n);
     this.netBoundMs = new Float64Array(n);
@@ -218,17 +172,14 @@ export class BatchScheduler implements ClusterListener, JobRun {
       this.heapU[v] = u;
       this.gcSlowdown[v] = gcSlowdown(u);
     });
-    const limited = spec.cluster.diskBandwidth !== Infinity || spec.cluster.networkBandwidth !== Infinity;
-    this.filesOnTm = this.local && limited ? [] : null;
     for (let v = 0; v < n; v++) this.hasConsumers[v] = this.graph.outputs[v].length > 0 ? 1 : 0;
     this.pointwiseIn = this.graph.inputs.map((es) => es.filter((e) => e.pattern === 'pointwise'));
     this.pointwiseOut = this.graph.outputs.map((es) => es.filter((e) => e.pattern === 'pointwise'));
-    this.blockingOut = this.graph.outputs.map((es) => es.filter((e) => e.pattern !== 'pointwise'));
-    for (let v = 0; v < n; v++) this.openBlockingConsumers[v] = this.blockingOut[v].length;
+    this.partitions = new ResultPartitions(spec, this.graph, this.execution, this.bytes, this.cluster, this.sim, this.parallelism, this.base, this.pointwiseOut);
     this.failoverStrategy = new SubtaskRegionFailover(this.graph, this);
     // With every parallelism known up front, size the per-subtask arrays once.
     if (spec.vertices.every((v) => v.parallelism !== undefined)) {
-      this.x.reserve(spec.vertices.reduce((sum, v) => sum + (v.parallelism as number), 0));
+      this.execution.reserve(spec.vertices.reduce((sum, v) => sum + (v.parallelism as number), 0));
     }
 
 
@@ -293,17 +244,14 @@ export class BatchScheduler implements ClusterListener, JobRun {
       if (this.parallelism[e.vertex] === 0) return false;
       if (inferred && this.finished[e.vertex] !== this.parallelism[e.vertex]) return false;
     }
-    const d = decideVertex(v, this.graph, this.spec.parallelism, this.parallelism, this.totalOutput, (u) =>
-      this.outputsOf(u),
+    const d = decideVertex(v, this.graph, this.spec.parallelism, this.parallelism, this.bytes.totalOutput, (u) =>
+      this.bytes.outputsOf(u),
     );
     const p = d.parallelism;
     this.decisions[v] = d.decision;
-    this.shares[v] = d.shares;
-    this.shareBytes[v] = inputs.map(() => null);
-    this.splitsEvenly[v] =
-      spec.sourceBytes !== undefined || inputs.every((e, k) => e.pattern !== 'pointwise' && d.shares[k] === null) ? 1 : 0;
+    const even = this.bytes.decided(v, d.shares);
     this.parallelism[v] = p;
-    const base = this.x.allocate(v, p, this.splitsEvenly[v] === 0);
+    const base = this.execution.allocate(v, p, !even);
     this.base[v] = base;
 
     let waiting = 0;
@@ -311,19 +259,19 @@ export class BatchScheduler implements ClusterListener, JobRun {
       const u = e.vertex;
       if (e.pattern === 'pointwise') {
         const pu = this.parallelism[u];
-        const bu = this.base[u];
+        const producerBase = this.base[u];
         for (let j = 0; j < p; j++) {
           const [a, b] = pointwiseProducers(pu, p, j);
           let missing = 0;
-          for (let i = a; i < b; i++) if (this.x.state[bu + i] !== SubtaskState.Finished) missing++;
-          this.x.pendingPointwise[base + j] += missing;
+          for (let i = a; i < b; i++) if (this.execution.state[producerBase + i] !== SubtaskState.Finished) missing++;
+          this.execution.pendingPointwise[base + j] += missing;
         }
         // Producers that finished before this vertex existed counted one placeholder need for it.
         for (let i = 0; i < pu; i++) {
-          const g = bu + i;
-          if (this.x.state[g] === SubtaskState.Finished && this.x.fileAvailable[g] === 1) {
+          const g = producerBase + i;
+          if (this.execution.state[g] === SubtaskState.Finished && this.execution.fileAvailable[g] === 1) {
             const [c0, c1] = pointwiseConsumers(pu, p, i);
-            this.adjustNeed(g, u, c1 - c0 - 1);
+            this.partitions.adjustNeed(g, u, c1 - c0 - 1);
           }
         }
       } else if (this.finished[u] !== this.parallelism[u]) {
@@ -335,40 +283,9 @@ export class BatchScheduler implements ClusterListener, JobRun {
     return true;
   }
 
-  /** Output bytes of each subtask of a finished vertex. */
-  private outputsOf(u: number): Float64Array {
-    const p = this.parallelism[u];
-    if (this.splitsEvenly[u] === 1) {
-      const out = new Float64Array(p).fill(this.evenOutput[u]);
-      return out.fill(this.evenOutputFirst[u], 0, this.evenExtra[u]);
-    }
-    return this.x.outputBytes.subarray(this.base[u], this.base[u] + p);
-  }
-
-  /** Input bytes of subtask g of vertex v, which has started at least once. */
-  private inputOf(g: number, v: number): number {
-    if (this.splitsEvenly[v] === 0) return this.x.inputBytes[g];
-    return this.evenInput[v] + (g - this.base[v] < this.evenExtra[v] ? 1 : 0);
-  }
-
-  /** Output bytes of subtask g of vertex v, which has started at least once. */
-  private outputOf(g: number, v: number): number {
-    if (this.splitsEvenly[v] === 0) return this.x.outputBytes[g];
-    return g - this.base[v] < this.evenExtra[v] ? this.evenOutputFirst[v] : this.evenOutput[v];
-  }
-
   private vertexFinished(v: number): void {
     this.verticesDone++;
-    let total = 0;
-    const b = this.base[v];
-    const p = this.parallelism[v];
-    if (this.splitsEvenly[v] === 1) {
-      const extra = this.evenExtra[v];
-      total = extra * this.evenOutputFirst[v] + (p - extra) * this.evenOutput[v];
-    } else {
-      for (let i = 0; i < p; i++) total += this.x.outputBytes[b + i];
-    }
-    this.totalOutput[v] = total;
+    this.bytes.vertexFinished(v);
     // Consumers created from here on count this vertex as finished already, so only
     // those that existed before it finished are told.
     const uninitialized: number[] = [];
@@ -385,8 +302,7 @@ export class BatchScheduler implements ClusterListener, JobRun {
     // Whole-vertex consumers release their all-to-all and broadcast inputs together.
     for (const e of this.graph.inputs[v]) {
       if (e.pattern === 'pointwise') continue;
-      this.openBlockingConsumers[e.vertex]--;
-      this.adjustProducerNeeds(e.vertex, -1);
+      this.partitions.blockingConsumerChanged(e.vertex, -1);
     }
     if (this.verticesDone === this.spec.vertices.length) this.endJob('FINISHED');
   }
@@ -398,174 +314,43 @@ export class BatchScheduler implements ClusterListener, JobRun {
     }
     for (const e of this.graph.inputs[v]) {
       if (e.pattern === 'pointwise') continue;
-      this.openBlockingConsumers[e.vertex]++;
-      this.adjustProducerNeeds(e.vertex, +1);
-    }
-  }
-
-  // ---------------------------------------------------------------- output files
-
-  /** How many consumers still need subtask g's output, counted when it finishes. */
-  private initialNeed(g: number): number {
-    const v = this.x.vertexOf[g];
-    let need = this.openBlockingConsumers[v];
-    const pointwise = this.pointwiseOut[v];
-    if (pointwise.length === 0) return need;
-    for (const e of pointwise) {
-      const c = e.vertex;
-      const pc = this.parallelism[c];
-      if (pc === 0) {
-        need++; // placeholder until the consumer's parallelism is known
-      } else {
-        const p = this.parallelism[v];
-        const i = g - this.base[v];
-        const c1 = endConsumer(p, pc, i);
-        for (let j = firstConsumer(p, pc, i); j < c1; j++) if (this.x.state[this.base[c] + j] !== SubtaskState.Finished) need++;
-      }
-    }
-    return need;
-  }
-
-  private adjustProducerNeeds(u: number, delta: number): void {
-    const b = this.base[u];
-    for (let i = 0; i < this.parallelism[u]; i++) {
-      if (this.x.fileAvailable[b + i] === 1) this.adjustNeed(b + i, u, delta);
-    }
-  }
-
-  /** Subtask g of vertex v: one consumer more or less needs its output. */
-  private adjustNeed(g: number, v: number, delta: number): void {
-    if (this.x.fileAvailable[g] !== 1) return;
-    this.x.need[g] += delta;
-    if (this.x.need[g] === 0) this.dropFile(g, v);
-  }
-
-  /** Deletes the output file of subtask g of vertex v (consumed, or its producer runs again). */
-  private dropFile(g: number, v: number): void {
-    this.setFileAvailable(g, v, 0);
-    if (this.local) {
-      // A file exists only for a subtask that ran.
-      this.cluster.deleteFile(this.x.lastTm[g], this.outputOf(g, v));
+      this.partitions.blockingConsumerChanged(e.vertex, +1);
     }
   }
 
   // ---------------------------------------------------------------- subtasks
 
-  /** Every state change goes through here, so {@link touched} and {@link outputsGone} stay exact. */
+  /** Every state change goes through here, so {@link touched} and the partitions' count of outputs gone stay exact. */
   private setState(g: number, next: SubtaskState): void {
-    const x = this.x;
-    const was = x.state[g];
-    const v = x.vertexOf[g];
+    const execution = this.execution;
+    const was = execution.state[g];
+    const v = execution.vertexOf[g];
     if ((was === SubtaskState.Created) !== (next === SubtaskState.Created)) {
       this.touched[v] += next === SubtaskState.Created ? -1 : 1;
     }
-    if ((was === SubtaskState.Finished) !== (next === SubtaskState.Finished) && x.fileAvailable[g] === 0) {
-      this.outputsGone[v] += next === SubtaskState.Finished ? 1 : -1;
-    }
-    x.state[g] = next;
-  }
-
-  /** Every change of an output's availability (of subtask g of vertex v) goes through here, so {@link outputsGone} stays exact. */
-  private setFileAvailable(g: number, v: number, available: 0 | 1): void {
-    const x = this.x;
-    if (x.fileAvailable[g] === available) return;
-    if (x.state[g] === SubtaskState.Finished) this.outputsGone[v] += available === 1 ? -1 : 1;
-    x.fileAvailable[g] = available;
-    const bytes = available === 1 ? this.outputOf(g, v) : -this.outputOf(g, v);
-    if (this.filesOnTm !== null) {
-      const tm = x.lastTm[g];
-      const files = (this.filesOnTm[tm] ??= new Float64Array(this.spec.vertices.length));
-      files[v] += bytes;
-    } else if (!this.local) {
-      this.shuffle.stored(this.sim.now, bytes);
-    }
+    this.partitions.stateChanged(g, v, was, next);
+    execution.state[g] = next;
   }
 
   private readyIfPossible(g: number): void {
-    if (this.x.state[g] !== SubtaskState.Created || this.x.pendingPointwise[g] !== 0) return;
-    if (this.blockingWaiting[this.x.vertexOf[g]] !== 0) return;
+    if (this.execution.state[g] !== SubtaskState.Created || this.execution.pendingPointwise[g] !== 0) return;
+    if (this.blockingWaiting[this.execution.vertexOf[g]] !== 0) return;
     const slot = this.cluster.takeFreeSlot();
     if (slot >= 0) {
       this.deploy(g, slot);
     } else {
       this.setState(g, SubtaskState.Queued);
-      this.pending.push(g, this.x.requestStamp[g]);
+      this.pending.push(g, this.execution.requestStamp[g]);
     }
-  }
-
-  /**
-   * Whole bytes subtask g of vertex v reads (see integer-bytes.ts): a broadcast input whole;
-   * the all-to-all inputs without skew together, split evenly; a skewed or byte-packed one
-   * by its shares; a pointwise producer's output split evenly among its consumers.
-   */
-  private sumInputBytes(g: number, v: number): number {
-    const spec = this.spec.vertices[v];
-    const p = this.parallelism[v];
-    const j = g - this.base[v];
-    if (spec.sourceBytes !== undefined) return evenPart(spec.sourceBytes, p, j);
-    let bytes = 0;
-    let evenly = 0;
-    const inputs = this.graph.inputs[v];
-    for (let k = 0; k < inputs.length; k++) {
-      const e = inputs[k];
-      const u = e.vertex;
-      if (e.pattern === 'broadcast') {
-        bytes += this.totalOutput[u];
-      } else if (e.pattern === 'all-to-all') {
-        const share = this.shares[v][k];
-        if (share === null) evenly += this.totalOutput[u];
-        else bytes += (this.shareBytes[v][k] ??= splitByShares(this.totalOutput[u], share))[j];
-      } else {
-        const pu = this.parallelism[u];
-        const b = endProducer(pu, p, j);
-        for (let i = firstProducer(pu, p, j); i < b; i++) {
-          // Producers over a pointwise edge have all finished before their consumer starts.
-          const c0 = firstConsumer(pu, p, i);
-          bytes += evenPart(this.outputOf(this.base[u] + i, u), endConsumer(pu, p, i) - c0, j - c0);
-        }
-      }
-    }
-    return bytes + evenPart(evenly, p, j);
-  }
-
-  /**
-   * Sets the byte counts of an evenly split vertex: broadcast inputs whole, and its source or
-   * all-to-all inputs together split evenly, one byte more to each of the first subtasks
-   * (as {@link sumInputBytes} would give each subtask).
-   */
-  private splitEvenly(v: number): void {
-    const p = this.parallelism[v];
-    let whole = 0;
-    let evenly = this.spec.vertices[v].sourceBytes ?? 0;
-    for (const e of this.graph.inputs[v]) {
-      if (e.pattern === 'broadcast') whole += this.totalOutput[e.vertex];
-      else evenly += this.totalOutput[e.vertex];
-    }
-    const each = Math.floor(evenly / p);
-    this.evenInput[v] = whole + each;
-    this.evenExtra[v] = evenly - each * p;
-    this.evenOutput[v] = outputBytes(whole + each, this.selectivity[v]);
-    this.evenOutputFirst[v] = outputBytes(whole + each + 1, this.selectivity[v]);
   }
 
   private deploy(g: number, slot: number): void {
-    const x = this.x;
-    const v = x.vertexOf[g];
-    let input: number;
-    let output: number;
-    if (this.splitsEvenly[v] === 1) {
-      if (Number.isNaN(this.evenInput[v])) this.splitEvenly(v);
-      input = this.inputOf(g, v);
-      output = this.outputOf(g, v);
-    } else {
-      input = x.inputBytes[g];
-      if (Number.isNaN(input)) {
-        input = this.sumInputBytes(g, v);
-        x.inputBytes[g] = input;
-        x.outputBytes[g] = outputBytes(input, this.selectivity[v]);
-      }
-      output = x.outputBytes[g];
-    }
+    const execution = this.execution;
+    const v = execution.vertexOf[g];
+    const sizes = this.bytes;
+    sizes.prepare(g, v);
+    const input = sizes.inputOf(g, v);
+    const output = sizes.outputOf(g, v);
     const rate = this.rate[v];
     const fixed = this.fixedMs[v];
     let factor = 1;
@@ -582,15 +367,15 @@ export class BatchScheduler implements ClusterListener, JobRun {
     solo = Math.min(solo, NEVER_MS);
     const duration = Math.round(solo);
 
-    const attempt = x.attemptNo[g]++;
+    const attempt = execution.attemptNo[g]++;
     const failure = this.faults.failureOf(v, g - this.base[v], attempt);
     const failAt = failure === null ? -1 : failure.at;
     let outcome = failure === null ? Outcome.Finish : failure.cause === INJECTED_FAILURE ? Outcome.InjectedFailure : Outcome.RandomFailure;
     const now = this.sim.now;
     this.setState(g, SubtaskState.Running);
-    x.slot[g] = slot;
+    execution.slot[g] = slot;
     const tm = this.cluster.tmOfSlot(slot);
-    x.lastTm[g] = tm;
+    execution.lastTm[g] = tm;
     this.attempts[v]++;
     if (Number.isNaN(this.firstStart[v])) this.firstStart[v] = now;
     this.runningSubtasks++;
@@ -626,7 +411,7 @@ export class BatchScheduler implements ClusterListener, JobRun {
     const vs = this.spec.vertices[v];
     const produces = this.hasConsumers[v] === 1;
     const selectivity = input > 0 ? output / input : 0;
-    const readsLocally = this.filesOnTm === null || vs.sourceBytes !== undefined ? 0 : this.localShare(g, v, tm, input);
+    const readsLocally = !this.partitions.tracksFilesPerTm || vs.sourceBytes !== undefined ? 0 : this.partitions.localShare(g, v, tm, input);
     const writes = produces ? selectivity : 0;
     // Input beyond the slot's managed memory is spilled: written to the local disk and read back.
     const spill = vs.managedMemory && input > 0 ? spilledBytes(input, this.spec.cluster.memory.managedPerSlot) / input : 0;
@@ -635,39 +420,10 @@ export class BatchScheduler implements ClusterListener, JobRun {
     this.cluster.startWork(slot, bytes, delay, cap, disk, net, this.local ? writes : 0, spill, now + ends, outcome);
   }
 
-  /** The share of subtask g's input that lies in files on its own TaskManager `tm` (local shuffle). */
-  private localShare(g: number, v: number, tm: number, input: number): number {
-    const files = (this.filesOnTm as (Float64Array | undefined)[])[tm];
-    if (files === undefined || !(input > 0)) return 0;
-    const p = this.parallelism[v];
-    const j = g - this.base[v];
-    let local = 0;
-    const inputs = this.graph.inputs[v];
-    for (let k = 0; k < inputs.length; k++) {
-      const e = inputs[k];
-      const u = e.vertex;
-      if (e.pattern === 'broadcast') {
-        local += files[u];
-      } else if (e.pattern === 'all-to-all') {
-        // Its subpartition range of every producer file: the same share of each file.
-        const share = this.shares[v][k];
-        local += files[u] * (share === null ? 1 / p : share[j]);
-      } else {
-        const pu = this.parallelism[u];
-        const b = endProducer(pu, p, j);
-        for (let i = firstProducer(pu, p, j); i < b; i++) {
-          const h = this.base[u] + i;
-          if (this.x.lastTm[h] === tm) local += this.outputOf(h, u) / (endConsumer(pu, p, i) - firstConsumer(pu, p, i));
-        }
-      }
-    }
-    return Math.min(1, local / input);
-  }
-
   /** The cluster says the attempt in `slot` has moved its bytes: it finishes, or fails there if a fault said so. */
   onWorkDone(slot: number, outcome: number): void {
     const g = this.cluster.taskInSlot(slot);
-    if (g < 0 || this.x.state[g] !== SubtaskState.Running) return;
+    if (g < 0 || this.execution.state[g] !== SubtaskState.Running) return;
     if (outcome === Outcome.Finish) this.finish(g);
     else this.attemptFailed(g, outcome === Outcome.RandomFailure ? RANDOM_FAILURE : outcome === Outcome.OutOfMemory ? OUT_OF_MEMORY_CAUSE : INJECTED_FAILURE);
     this.afterChange();
@@ -675,9 +431,9 @@ export class BatchScheduler implements ClusterListener, JobRun {
 
   /** Ends the running attempt of g, freeing its slot; returns the slot. */
   private stopAttempt(g: number, outcome: 'finished' | 'failed' | 'canceled', cause?: string): number {
-    const x = this.x;
-    const slot = x.slot[g];
-    const v = x.vertexOf[g];
+    const execution = this.execution;
+    const slot = execution.slot[g];
+    const v = execution.vertexOf[g];
     const now = this.sim.now;
     const started = this.cluster.startOf(slot);
     const ran = now - started;
@@ -698,64 +454,60 @@ export class BatchScheduler implements ClusterListener, JobRun {
       this.gcMs[v] += cpuMs - own;
     }
     if (this.spec.vertices[v].managedMemory && moved > 0) {
-      const input = this.inputOf(g, v);
+      const input = this.bytes.inputOf(g, v);
       this.spilledBytes[v] += (moved * spilledBytes(input, this.spec.cluster.memory.managedPerSlot)) / input;
     }
     if (!this.local) {
-      const input = this.inputOf(g, v);
+      const input = this.bytes.inputOf(g, v);
       // Reads of intermediate data and writes of output both go through the shuffle service.
-      if (this.spec.vertices[v].sourceBytes === undefined) this.shuffle.transferred(moved);
-      if (this.hasConsumers[v] === 1 && input > 0) this.shuffle.transferred((moved * this.outputOf(g, v)) / input);
+      if (this.spec.vertices[v].sourceBytes === undefined) this.partitions.shuffle.transferred(moved);
+      if (this.hasConsumers[v] === 1 && input > 0) this.partitions.shuffle.transferred((moved * this.bytes.outputOf(g, v)) / input);
     }
-    x.slot[g] = -1;
+    execution.slot[g] = -1;
     if (this.recorder !== null) {
       this.recorder.attempts.push({
         vertex: this.spec.vertices[v].id,
         subtask: g - this.base[v],
-        attempt: x.attemptNo[g] - 1,
+        attempt: execution.attemptNo[g] - 1,
         tm: this.cluster.tmOfSlot(slot),
         slot: slot % this.cluster.slotsPerTm,
         start: started / 1000,
         end: now / 1000,
         outcome,
         ...(cause !== undefined && { cause }),
-        inputBytes: this.inputOf(g, v),
-        outputBytes: this.outputOf(g, v),
+        inputBytes: this.bytes.inputOf(g, v),
+        outputBytes: this.bytes.outputOf(g, v),
       });
     }
     return slot;
   }
 
   private finish(g: number): void {
-    const x = this.x;
-    const v = x.vertexOf[g];
+    const execution = this.execution;
+    const v = execution.vertexOf[g];
     const slot = this.stopAttempt(g, 'finished');
     const tm = this.cluster.tmOfSlot(slot);
     // The output is available from the moment the subtask counts as finished (set first,
     // so it is never counted gone in between).
     const produces = this.hasConsumers[v] === 1;
-    if (produces) this.setFileAvailable(g, v, 1);
+    if (produces) this.partitions.setAvailable(g, v, 1);
     this.setState(g, SubtaskState.Finished);
     this.finishedSubtasks++;
     this.restarter.madeProgress();
     this.noteFinishAt(v);
     this.lastEnd[v] = this.sim.now;
-    if (produces) {
-      x.need[g] = this.initialNeed(g);
-      if (this.local) this.cluster.holdFile(tm);
-      if (x.need[g] === 0) this.dropFile(g, v);
-    }
+    if (produces) this.partitions.produced(g, v, tm);
     this.releaseInputsOf(g, -1);
     const p = this.parallelism[v];
     for (const e of this.pointwiseOut[v]) {
       const c = e.vertex;
-      const pc = this.parallelism[c];
-      if (pc === 0) continue;
+      const consumerP = this.parallelism[c];
+      if (consumerP === 0) continue;
       const i = g - this.base[v];
-      const c1 = endConsumer(p, pc, i);
-      for (let j = firstConsumer(p, pc, i); j < c1; j++) {
+      const c1 = endConsumer(p, consumerP, i);
+      for (let j = firstConsumer(p, consumerP, i); j < c1; j++) {
         const h = this.base[c] + j;
-        if (--x.pendingPointwise[h] === 0) this.readyIfPossible(h);
+        if (--execution.pendingPointwise[h] === 0) this.readyIfPossible(h);
       }
     }
     if (++this.finished[v] === p) this.vertexFinished(v);
@@ -772,21 +524,14 @@ export class BatchScheduler implements ClusterListener, JobRun {
 
   /** A pointwise consumer that finished (or is reset) releases (or takes back) its producers' files. */
   private releaseInputsOf(g: number, delta: number): void {
-    const v = this.x.vertexOf[g];
-    const p = this.parallelism[v];
-    for (const e of this.pointwiseIn[v]) {
-      const u = e.vertex;
-      const pu = this.parallelism[u];
-      const j = g - this.base[v];
-      const b = endProducer(pu, p, j);
-      for (let i = firstProducer(pu, p, j); i < b; i++) this.adjustNeed(this.base[u] + i, u, delta);
-    }
+    const v = this.execution.vertexOf[g];
+    if (this.pointwiseIn[v].length > 0) this.partitions.pointwiseConsumerChanged(g, v, this.pointwiseIn[v], delta);
   }
 
   /** Gives a slot that just became free to the oldest waiting request, or back to the pool. */
   private slotFreed(slot: number): void {
     if (!this.cluster.isRunning(this.cluster.tmOfSlot(slot))) return;
-    const g = this.pending.pop(this.x.requestStamp);
+    const g = this.pending.pop(this.execution.requestStamp);
     if (g >= 0) this.deploy(g, slot);
     else this.cluster.returnSlot(slot);
   }
@@ -798,7 +543,7 @@ export class BatchScheduler implements ClusterListener, JobRun {
       if (this.pending.valid === 0) break;
       const slot = this.cluster.takeFreeSlot();
       if (slot < 0) break;
-      const g = this.pending.pop(this.x.requestStamp);
+      const g = this.pending.pop(this.execution.requestStamp);
       if (g < 0) {
         this.cluster.returnSlot(slot);
         break;
@@ -820,15 +565,7 @@ export class BatchScheduler implements ClusterListener, JobRun {
   /** After every event: ask for TaskManagers for requests no slot will serve, and sample. */
   private afterChange(): void {
     if (this.ended !== null) return;
-    const spt = this.cluster.slotsPerTm;
-    const shortfall = this.pending.valid - this.cluster.requestedSlots;
-    if (shortfall > 0) {
-      const n = Math.min(Math.ceil(shortfall / spt), this.cluster.headroomTms);
-      if (n > 0) this.cluster.requestTaskManagers(n);
-    } else if (this.cluster.waitingTms > 0) {
-      // Requests still waiting in the queue that no pending subtask needs any more.
-      this.cluster.withdrawWaiting(Math.floor(-shortfall / spt));
-    }
+    this.cluster.declareShortfall(this.pending.valid - this.cluster.requestedSlots);
     if (this.recorder !== null) this.sample();
   }
 
@@ -845,12 +582,12 @@ export class BatchScheduler implements ClusterListener, JobRun {
   // ---------------------------------------------------------------- failures
 
   private attemptFailed(g: number, cause: string): void {
-    const x = this.x;
-    x.failures[g]++;
-    const tm = this.cluster.tmOfSlot(x.slot[g]);
+    const execution = this.execution;
+    execution.failures[g]++;
+    const tm = this.cluster.tmOfSlot(execution.slot[g]);
     const limit = this.spec.guards.maxAttemptsPerSubtask;
-    if (x.failures[g] >= limit) {
-      this.failJob([g], cause, tm, `${this.label(g)} failed ${x.failures[g]} times (batchsim.max-attempts-per-subtask = ${limit}); last cause: ${cause}`);
+    if (execution.failures[g] >= limit) {
+      this.failJob([g], cause, tm, `${this.label(g)} failed ${execution.failures[g]} times (batchsim.max-attempts-per-subtask = ${limit}); last cause: ${cause}`);
       return;
     }
     this.failover([g], [g], cause, tm);
@@ -870,9 +607,9 @@ export class BatchScheduler implements ClusterListener, JobRun {
       const v = this.graph.indexOf.get(f.hosting.vertex) as number;
       if (this.parallelism[v] > f.hosting.subtask) {
         const g = this.base[v] + f.hosting.subtask;
-        const x = this.x;
+        const execution = this.execution;
         // Where its output is (local shuffle), or where it runs or last ran: all the TaskManager of its latest attempt.
-        tm = x.lastTm[g];
+        tm = execution.lastTm[g];
       }
     }
     if (!this.cluster.isActive(tm)) {
@@ -885,28 +622,20 @@ export class BatchScheduler implements ClusterListener, JobRun {
 
   /** A TaskManager disappears: its running attempts fail and, with local shuffle, its files are lost. */
   private loseTaskManager(tm: number): void {
-    const x = this.x;
+    const execution = this.execution;
     const running: number[] = [];
     const spt = this.cluster.slotsPerTm;
     for (let k = 0; k < spt; k++) {
       const g = this.cluster.taskInSlot(tm * spt + k);
       if (g >= 0) running.push(g);
     }
-    const lostProducers: number[] = [];
-    if (this.local) {
-      for (let g = 0; g < x.size; g++) {
-        if (x.lastTm[g] === tm && x.fileAvailable[g] === 1) {
-          this.setFileAvailable(g, x.vertexOf[g], 0);
-          lostProducers.push(g);
-        }
-      }
-    }
+    const lostProducers = this.partitions.lostWith(tm);
     if (running.length === 0 && lostProducers.length === 0) {
       this.cluster.lose(tm);
       this.failures.ignoredTaskManagerLoss(this.sim.now, tm, '; it ran nothing and held no needed file');
       return;
     }
-    for (const g of running) x.failures[g]++;
+    for (const g of running) execution.failures[g]++;
     this.failover([...running, ...lostProducers], running, TM_LOST, tm);
   }
 
@@ -919,7 +648,7 @@ export class BatchScheduler implements ClusterListener, JobRun {
   private failover(seeds: number[], failedAttempts: number[], cause: string, tm: number): void {
     const first = failedAttempts.length > 0 ? failedAttempts[0] : seeds[0];
     const label = failedAttempts.length > 0 ? this.label(first) : null;
-    const attempt = failedAttempts.length > 0 ? this.x.attemptNo[first] - 1 : null;
+    const attempt = failedAttempts.length > 0 ? this.execution.attemptNo[first] - 1 : null;
     const decision = this.restarter.decide(this.sim.now, cause, label);
     if (!decision.restart) {
       if (decision.exhausted) this.failures.jobFailed(this.sim.now, label, attempt, tm, cause);
@@ -927,16 +656,16 @@ export class BatchScheduler implements ClusterListener, JobRun {
       return;
     }
     const id = ++this.failoverCount;
-    if (this.checkInvariants) this.recountOutputsGone();
+    if (this.checkInvariants) this.partitions.checkOutputsGone();
     const set =
       this.spec.failoverStrategy === 'full'
         ? this.allSubtasks()
-        : this.failoverStrategy.restartSet(seeds, this.x.vertexOf, this.isUnavailable, this.isUntouched, this.hasOutputsGone);
+        : this.failoverStrategy.restartSet(seeds, this.execution.vertexOf, this.partitions.isUnavailable, this.isUntouched, this.partitions.hasOutputsGone);
     const failedSet = new Set(failedAttempts);
     for (let k = 0; k < set.length; k++) {
       const g = set[k];
       // Only a running attempt can be the failed one; the set is looked up for those alone.
-      this.cancel(g, id, this.x.state[g] === SubtaskState.Running && failedSet.has(g) ? cause : null);
+      this.cancel(g, id, this.execution.state[g] === SubtaskState.Running && failedSet.has(g) ? cause : null);
     }
     if (cause === TM_LOST) this.cluster.lose(tm);
     const delay = decision.delayMs;
@@ -962,54 +691,38 @@ export class BatchScheduler implements ClusterListener, JobRun {
 
   private readonly isUntouched = (v: number): boolean => this.touched[v] === 0;
 
-  /** {@link outputsGone} against a recount of every subtask. */
-  private recountOutputsGone(): void {
-    const count = new Int32Array(this.outputsGone.length);
-    for (let g = 0; g < this.x.size; g++) if (this.isUnavailable(g)) count[this.x.vertexOf[g]]++;
-    for (let v = 0; v < count.length; v++) {
-      if (count[v] !== this.outputsGone[v]) {
-        throw new InvariantError(`vertex ${this.spec.vertices[v].id}: ${this.outputsGone[v]} outputs counted gone, ${count[v]} are, at t=${this.sim.now}ms`);
-      }
-    }
-  }
-
-  private readonly hasOutputsGone = (v: number): boolean => this.outputsGone[v] > 0;
-
-  private readonly isUnavailable = (g: number): boolean =>
-    this.x.state[g] === SubtaskState.Finished && this.x.fileAvailable[g] === 0;
-
   private allSubtasks(): Int32Array {
-    const all = new Int32Array(this.x.size);
+    const all = new Int32Array(this.execution.size);
     for (let g = 0; g < all.length; g++) all[g] = g;
     return all;
   }
 
   /** Cancels one subtask for a failover, undoing what its progress released downstream and upstream. */
   private cancel(g: number, id: number, failedCause: string | null): void {
-    const x = this.x;
-    const v = x.vertexOf[g];
-    const st = x.state[g];
+    const execution = this.execution;
+    const v = execution.vertexOf[g];
+    const st = execution.state[g];
     if (st === SubtaskState.Running) {
       this.freed.push(this.stopAttempt(g, failedCause !== null ? 'failed' : 'canceled', failedCause ?? 'canceled by failover'));
     } else if (st === SubtaskState.Queued) {
-      x.requestStamp[g]++;
+      execution.requestStamp[g]++;
       this.pending.valid--;
     } else if (st === SubtaskState.Finished) {
       if (this.finished[v] === this.parallelism[v]) this.vertexUnfinished(v);
       this.finished[v]--;
       this.finishedSubtasks--;
-      if (x.fileAvailable[g] === 1) this.dropFile(g, v);
+      if (execution.fileAvailable[g] === 1) this.partitions.drop(g, v);
       this.releaseInputsOf(g, +1);
       const p = this.parallelism[v];
       for (const e of this.graph.outputs[v]) {
-        const pc = this.parallelism[e.vertex];
-        if (e.pattern !== 'pointwise' || pc === 0) continue;
-        const [c0, c1] = pointwiseConsumers(p, pc, g - this.base[v]);
-        for (let h = c0; h < c1; h++) x.pendingPointwise[this.base[e.vertex] + h]++;
+        const consumerP = this.parallelism[e.vertex];
+        if (e.pattern !== 'pointwise' || consumerP === 0) continue;
+        const [c0, c1] = pointwiseConsumers(p, consumerP, g - this.base[v]);
+        for (let h = c0; h < c1; h++) execution.pendingPointwise[this.base[e.vertex] + h]++;
       }
     }
     this.setState(g, SubtaskState.Restarting);
-    x.restartId[g] = id;
+    execution.restartId[g] = id;
   }
 
   private restart(id: number): void {
@@ -1017,10 +730,10 @@ export class BatchScheduler implements ClusterListener, JobRun {
     this.restartSets.delete(id);
     if (set === undefined || this.ended !== null) return;
     this.recorder?.event(this.sim.now, 'restart', `${set.length} subtask(s) restarted`);
-    const x = this.x;
+    const execution = this.execution;
     for (let k = 0; k < set.length; k++) {
       const g = set[k];
-      if (x.state[g] === SubtaskState.Restarting && x.restartId[g] === id) this.setState(g, SubtaskState.Created);
+      if (execution.state[g] === SubtaskState.Restarting && execution.restartId[g] === id) this.setState(g, SubtaskState.Created);
     }
     for (let k = 0; k < set.length; k++) this.readyIfPossible(set[k]);
     this.afterChange();
@@ -1032,8 +745,8 @@ export class BatchScheduler implements ClusterListener, JobRun {
   private endJob(status: 'FINISHED' | 'FAILED', cause?: string): void {
     if (this.ended !== null) return;
     this.ended = status === 'FAILED' ? { status, cause } : { status };
-    for (let g = 0; g < this.x.size; g++) {
-      if (this.x.state[g] === SubtaskState.Running) {
+    for (let g = 0; g < this.execution.size; g++) {
+      if (this.execution.state[g] === SubtaskState.Running) {
         this.stopAttempt(g, 'canceled', 'job ended');
         this.setState(g, SubtaskState.Created);
       }
@@ -1054,7 +767,7 @@ export class BatchScheduler implements ClusterListener, JobRun {
   }
 
   private label(g: number): string {
-    const v = this.x.vertexOf[g];
+    const v = this.execution.vertexOf[g];
     return `${this.spec.vertices[v].id}[${g - this.base[v]}]`;
   }
 
@@ -1082,28 +795,7 @@ export class BatchScheduler implements ClusterListener, JobRun {
     const ran = new Float64Array(this.parallelism.reduce((a, p) => Math.max(a, p), 0));
     const vertices: VertexResult[] = spec.vertices.map((vs, v) => {
       const p = this.parallelism[v];
-      const b = this.base[v];
-      let count = 0;
-      let input = 0;
-      let output = 0;
-      // Subtasks that never ran have no input yet. Sums in subtask order either way.
-      if (this.splitsEvenly[v] === 1) {
-        for (let g = b; g < b + p; g++) {
-          if (this.x.attemptNo[g] === 0) continue;
-          const each = this.inputOf(g, v);
-          ran[count++] = each;
-          input += each;
-          output += this.outputOf(g, v);
-        }
-      } else {
-        for (let g = b; g < b + p; g++) {
-          const bytes = this.x.inputBytes[g];
-          if (Number.isNaN(bytes)) continue;
-          ran[count++] = bytes;
-          input += bytes;
-          output += this.x.outputBytes[g];
-        }
-      }
+      const { count, input, output } = this.bytes.ran(v, ran);
       return {
         id: vs.id,
         parallelism: p === 0 ? null : p,
@@ -1131,7 +823,7 @@ export class BatchScheduler implements ClusterListener, JobRun {
       slotMs: this.slotMs,
       failures: this.failures.entries,
       events: this.sim.processed,
-      ...(!this.local && { shuffle: this.shuffle }),
+      ...(!this.local && { shuffle: this.partitions.shuffle }),
       longestStall: this.longestStall(),
     });
     return this.recorder === null ? { result } : { result, timeline: this.recorder };

@@ -6,11 +6,12 @@
  * counts the requests still wanted.
  */
 export class PendingRequests {
-  private tasks = new Int32Array(1024);
-  private stamps = new Int32Array(1024);
+  // Small at first: a run of several jobs makes one queue per job; it doubles as it fills.
+  private tasks = new Int32Array(16);
+  private stamps = new Int32Array(16);
   private head = 0;
   private tail = 0;
-  private mask = 1023;
+  private mask = 15;
   /** Requests not withdrawn. */
   valid = 0;
 

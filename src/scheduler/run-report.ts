@@ -2,7 +2,8 @@
 
 import { LogNormalDraws, RandomStreams } from '../engine/rng.js';
 import { FaultInjector } from '../failure/fault-injector.js';
-import { restartBackoffFromConfig, type RestartBackoff } from '../failure/restart-backoff.js';
+import type { RestartBackoff } from '../failure/restart-backoff.js';
+import { restartBackoffFromConfig } from '../scenario/restart-strategy-config.js';
 import type { Cluster } from '../model/cluster/cluster.js';
 import { buildJobGraph, type JobGraph } from '../model/job/job-graph.js';
 import { Recorder } from '../model/recorder.js';

@@ -229,11 +229,7 @@ export class StreamingScheduler implements ClusterListener, JobRun {
 
   private requestSlots(): void {
     const c = this.cluster;
-    const shortfall = this.slotsNeeded - this.reserved.length - c.freeSlotCount - c.requestedSlots;
-    if (shortfall > 0) {
-      const n = Math.min(Math.ceil(shortfall / c.slotsPerTm), c.headroomTms);
-      if (n > 0) c.requestTaskManagers(n);
-    }
+    c.declareShortfall(this.slotsNeeded - this.reserved.length - c.freeSlotCount - c.requestedSlots);
   }
 
   onTaskManagerReady(): void {

@@ -3,7 +3,7 @@
 import type { JobGraph } from '../model/job/job-graph.js';
 import type { ParallelismDecision } from '../model/run-result.js';
 import type { ParallelismSpec } from '../model/spec.js';
-import { formatBytes } from '../scenario/units.js';
+import { formatBytes } from '../util/format.js';
 import {
   decideParallelismAndInputs,
   rangeBytes,

@@ -8,10 +8,10 @@ import { BatchScheduler } from '../scheduler/batch-scheduler.js';
 import { StreamingScheduler } from '../scheduler/streaming-scheduler.js';
 import type { WorkloadSpec } from '../model/workload-spec.js';
 import { expandJobs } from '../scenario/expand-jobs.js';
-import { WorkloadRun, type WorkloadOutput } from '../runtime/workload-run.js';
+import { WorkloadRun, type WorkloadOutput } from '../dispatcher/workload-run.js';
 
 export type { RunOutput } from '../runtime/job-run.js';
-export type { WorkloadOutput } from '../runtime/workload-run.js';
+export type { WorkloadOutput } from '../dispatcher/workload-run.js';
 
 /** Options of {@link simulate}. */
 export interface SimulateOptions {

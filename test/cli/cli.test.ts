@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -9,7 +9,7 @@ const cli = join(root, 'dist/cli/main.js');
 const dir = mkdtempSync(join(tmpdir(), 'batchsim-cli-'));
 
 beforeAll(() => {
-  execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
+  execFileSync('npm', ['run', '--silent', 'build'], { cwd: root, stdio: 'inherit' });
 }, 120_000);
 
 function batchsim(args: string[]) {
@@ -29,6 +29,19 @@ job:
     - { id: A, parallelism: 2, source: { bytes: 1GiB }, rate: 100MiB/s }
     - { id: B, inputs: [{ from: A }], rate: 50MiB/s }
 `;
+
+describe('the package', () => {
+  it('the build puts the report pages\' .css and .js next to the compiled modules, and the package ships them', () => {
+    const names = readdirSync(join(root, 'src/report/assets')).sort();
+    expect(names).toEqual(['compare-report.css', 'gantt-legend.js', 'run-report.css']);
+    for (const name of names) {
+      expect(readFileSync(join(root, 'dist/report/assets', name), 'utf8')).toBe(readFileSync(join(root, 'src/report/assets', name), 'utf8'));
+    }
+    const packed = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: root, encoding: 'utf8' }));
+    const files = new Set((packed[0].files as { path: string }[]).map((f) => f.path));
+    for (const name of names) expect(files.has(`dist/report/assets/${name}`)).toBe(true);
+  });
+});
 
 describe('batchsim run', () => {
   it('prints a summary and exits 0', () => {

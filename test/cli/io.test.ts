@@ -13,7 +13,7 @@ const scenarioFile = join(root, 'sim-scenarios/default.yaml');
 const compareFile = join(root, 'sim-scenarios/compare-slots-per-tm.yaml');
 
 beforeAll(() => {
-  execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
+  execFileSync('npm', ['run', '--silent', 'build'], { cwd: root, stdio: 'inherit' });
 }, 120_000);
 
 function batchsim(args: string[], input?: string) {

@@ -63,7 +63,7 @@ let dist: { register: Register; runGrid: typeof import('../../src/compare/run-gr
 
 beforeAll(async () => {
   try {
-    execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'pipe' });
+    execFileSync('npm', ['run', '--silent', 'build'], { cwd: root, stdio: 'pipe' });
   } catch (err) {
     // Type errors elsewhere in the tree still emit JavaScript; only a missing output is fatal.
     if (!existsSync(join(root, 'dist/compare/worker.js'))) throw err;

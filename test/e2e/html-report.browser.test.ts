@@ -7,14 +7,8 @@ import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunResult } from '../../src/model/run-result.js';
-import {
-  CHART_MAX_POINTS,
-  escapeHtml,
-  GANTT_MAX_ATTEMPTS,
-  GANTT_MAX_ROWS,
-  jsonForScript,
-  renderHtmlReport,
-} from '../../src/report/html-report.js';
+import { escapeHtml, jsonForScript } from '../../src/report/html-page.js';
+import { CHART_MAX_POINTS, GANTT_MAX_ATTEMPTS, GANTT_MAX_ROWS, renderHtmlReport } from '../../src/report/html-report.js';
 import { CSV_VERTEX, hostileRun, largeRun, smallRun, XSS_CAUSE, XSS_SCENARIO, XSS_VERTEX } from '../support/report-fixtures.js';
 
 // Browser globals for the functions that run inside the page. Declared here, module-scoped,

@@ -27,7 +27,7 @@ function batchsim(args: string[]) {
 }
 
 beforeAll(() => {
-  execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
+  execFileSync('npm', ['run', '--silent', 'build'], { cwd: root, stdio: 'inherit' });
 }, 120_000);
 
 describe('batchsim schema', () => {

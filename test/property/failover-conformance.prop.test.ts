@@ -2,7 +2,7 @@
 
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { verticesToRestart, type FailoverEdge, type FailoverTopology } from '../../src/failure/region-failover.js';
+import { verticesToRestart, type FailoverEdge, type FailoverTopology } from '../support/region-failover.js';
 import { SubtaskRegionFailover } from '../../src/failure/subtask-failover.js';
 import { buildJobGraph, pointwiseConsumers, pointwiseProducers, type JobGraph } from '../../src/model/job/job-graph.js';
 import type { EdgePattern, VertexSpec } from '../../src/model/spec.js';

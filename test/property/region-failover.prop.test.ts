@@ -6,7 +6,7 @@ import {
   computePipelinedRegions,
   verticesToRestart,
   type FailoverTopology,
-} from '../../src/failure/region-failover.js';
+} from '../support/region-failover.js';
 
 /**
  * A random DAG: edges only go from a lower to a higher vertex number, so there is no cycle.

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { jobManagerCu, taskManagerCu } from '../../src/model/capacity-units.js';
 import type { WorkloadJobSpec } from '../../src/model/workload-spec.js';
-import { WorkloadRun } from '../../src/runtime/workload-run.js';
+import { WorkloadRun } from '../../src/dispatcher/workload-run.js';
 import { simulate } from '../../src/sim/simulate.js';
 import { checkBlockingEdges, checkSlotsNotShared, clusterArb, jobArb } from '../support/arbitraries.js';
 import { scenario } from '../support/run.js';

@@ -10,7 +10,7 @@ import {
   PipelinedRegionFailover,
   verticesToRestart,
   type FailoverTopology,
-} from '../../src/failure/region-failover.js';
+} from '../support/region-failover.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const casesFile = path.resolve(repoRoot, '../shared/flink/failover_cases.json');

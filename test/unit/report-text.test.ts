@@ -3,11 +3,11 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { formatDuration, renderHtmlReport } from '../../src/report/html-report.js';
+import { renderHtmlReport } from '../../src/report/html-report.js';
 import { formatSummary } from '../../src/report/summary.js';
-import { formatSeconds } from '../../src/scenario/units.js';
 import { loadJobScenario } from '../../src/scenario/load.js';
 import { simulate } from '../../src/sim/simulate.js';
+import { formatDuration, formatSeconds } from '../../src/util/format.js';
 import { run } from '../support/run.js';
 
 describe('durations', () => {

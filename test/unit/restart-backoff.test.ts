@@ -8,10 +8,9 @@ import {
   FailureRateRestartBackoff,
   FixedDelayRestartBackoff,
   NoRestartBackoff,
-  RESTART_STRATEGY_KEYS,
-  restartBackoffFromConfig,
   type RestartBackoff,
 } from '../../src/failure/restart-backoff.js';
+import { RESTART_STRATEGY_KEYS, restartBackoffFromConfig } from '../../src/scenario/restart-strategy-config.js';
 
 const rng = () => new RandomStreams(1).stream('x');
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { WorkloadJobSpec } from '../../src/model/workload-spec.js';
-import { WorkloadRun, type WorkloadRunInput } from '../../src/runtime/workload-run.js';
+import { WorkloadRun, type WorkloadRunInput } from '../../src/dispatcher/workload-run.js';
 import { scenario, withUnlimitedIo } from '../support/run.js';
 
 /**
@@ -147,5 +147,29 @@ describe('several jobs in one queue, hand-computed', () => {
     const r = runJobs([one]);
     expect(byName(r, 'solo')).toMatchObject({ makespan: 20, started: 0, waited: 0 });
     expect(byName(r, 'solo').taskManagers.created).toBe(3);
+  });
+
+  it('a STREAMING job waits for all its slots in its queue, and fails after slot.request.timeout when they never come', () => {
+    const streaming = (name: string, p: number, timeout: string) =>
+      job(name, p, 10, { config: { 'execution.runtime-mode': 'STREAMING', 'parallelism.default': p, 'slot.request.timeout': timeout } });
+    // Capacity 3: its JobManager and 2 TaskManagers; it needs 3 slots, so it waits out its 60 s timeout.
+    const starved = runJobs([streaming('s', 3, '60s')], [{ name: 'q', capacityCu: 3 }]);
+    expect(byName(starved, 's').status).toBe('FAILED');
+    expect(byName(starved, 's').failureCause).toMatch(/NoResourceAvailableException/);
+    expect(byName(starved, 's').end).toBe(60);
+    // Capacity 4: all 3 TaskManagers fit; ready at 10 s, the job runs 10 s.
+    const fits = runJobs([streaming('s', 3, '60s')], [{ name: 'q', capacityCu: 4 }]);
+    expect(byName(fits, 's')).toMatchObject({ status: 'FINISHED', end: 20 });
+  });
+
+  it('TaskManager faults count from the job start and the job\'s own TaskManagers', () => {
+    // B starts at 20 s (after A); its fault at 15 s hits its own TaskManager 0 at 35 s, while it runs (30-40).
+    const q = [{ name: 'q', capacityCu: 2 }];
+    const faults = [{ type: 'taskmanager', at: '15s', tm: 0 }];
+    const r = runJobs([job('A', 1, 10), job('B', 1, 10, { faults })], q);
+    const b = byName(r, 'B');
+    expect(b.started).toBe(20);
+    expect(b.failures[0]).toMatchObject({ time: 35, taskManager: 0, action: 'restart' });
+    expect(byName(r, 'A').failures).toEqual([]);
   });
 });

@@ -24,7 +24,6 @@ import { MAX_SEED } from '../../scenario/limits.js';
 import type { Scenario } from '../../scenario/load.js';
 import { STDIO, writeOutput } from '../io.js';
 import { printWarnings } from '../outputs.js';
-import { ANNOUNCED_RUNS, DEFAULT_SEEDS, SWEEP_LIMITS } from './compare.js';
 import { jsonTarget } from './run.js';
 
 /** Most values one `--queue-capacity` flag may list. */
@@ -87,8 +86,10 @@ export interface WorkloadCompareArgs {
   command: Command;
   stdout: NodeJS.WritableStream;
   stderr: NodeJS.WritableStream;
-  /** Colour allowed (NO_COLOR unset, stderr or stdout a terminal is checked here). */
+  /** Colour allowed (NO_COLOR unset; whether a stream is a terminal is checked here). */
   color: boolean;
+  /** compare's own bounds (passed in, so this module does not import compare.ts, which imports it). */
+  limits: { defaultSeeds: number; maxRuns: number; announcedRuns: number };
 }
 
 const isTty = (s: NodeJS.WritableStream): boolean => (s as { isTTY?: boolean }).isTTY === true;
@@ -120,14 +121,14 @@ export async function compareWorkload(args: WorkloadCompareArgs): Promise<void> 
     );
   }
   const firstSeed = flags.seed ?? workload.seed;
-  const seedCount = flags.seeds ?? DEFAULT_SEEDS;
+  const seedCount = flags.seeds ?? args.limits.defaultSeeds;
   if (firstSeed > MAX_SEED - (seedCount - 1)) {
     return fail(`--seeds ${seedCount} from seed ${firstSeed} goes past ${MAX_SEED} (2^53-1), the largest seed; start lower with --seed`);
   }
   const axes = { capacity: flags.queueCapacity ?? [], maxSlots: flags.maxSlots ?? [] };
   const choiceCount = workloadGridSize(axes);
   const runCount = choiceCount * seedCount;
-  if (runCount > SWEEP_LIMITS.runs) return fail(`${choiceCount} choices x ${seedCount} seeds (--seeds) make ${runCount} runs; a comparison makes at most ${SWEEP_LIMITS.runs}`);
+  if (runCount > args.limits.maxRuns) return fail(`${choiceCount} choices x ${seedCount} seeds (--seeds) make ${runCount} runs; a comparison makes at most ${args.limits.maxRuns}`);
 
   let choices;
   let swept;
@@ -148,7 +149,7 @@ export async function compareWorkload(args: WorkloadCompareArgs): Promise<void> 
       printWarnings(`${label} (${ch.label})`, [`the TaskManagers of ${stuck.map((n) => `\`${n}\``).join(', ')} have more slots than ${ch.maxSlots}: none can start, so ${stuck.length === 1 ? 'that job fails' : 'those jobs fail'}`], stderr);
     }
   }
-  if (runCount >= ANNOUNCED_RUNS) stderr.write(`compare: ${choiceCount} choice${choiceCount === 1 ? '' : 's'} x ${seedCount} seeds = ${runCount} runs\n`);
+  if (runCount >= args.limits.announcedRuns) stderr.write(`compare: ${choiceCount} choice${choiceCount === 1 ? '' : 's'} x ${seedCount} seeds = ${runCount} runs\n`);
 
   const seeds = seedList(firstSeed, seedCount);
   const runs = buildRuns(choices, seeds);

@@ -200,7 +200,8 @@ export function registerCompareCommand(program: Command, io: CompareIo = {}): vo
       const { label, text, scenario: loaded } = readScenarioInput(file);
       // Several jobs sweep their queues and slot caps instead (compare-workload.ts).
       if (loaded.kind === 'workload' || flags.queueCapacity !== undefined) {
-        return compareWorkload({ label, text, scenario: loaded, flags: { ...flags }, command, stdout, stderr, color: colorAllowed(env) });
+        const limits = { defaultSeeds: DEFAULT_SEEDS, maxRuns: SWEEP_LIMITS.runs, announcedRuns: ANNOUNCED_RUNS };
+        return compareWorkload({ label, text, scenario: loaded, flags: { ...flags }, command, stdout, stderr, color: colorAllowed(env), limits });
       }
       const scenario = requireJob(loaded, 'compare');
       const axes: GridAxes = {

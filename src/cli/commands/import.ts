@@ -4,10 +4,10 @@
 import { InvalidArgumentError, type Command } from 'commander';
 
 import { importRuns, type FitReport, type ImportResult, type Measured } from '../../import/index.js';
-import { formatDuration, formatRate } from '../../import/to-scenario.js';
 import type { RunResult } from '../../model/run-result.js';
 import { ScenarioError } from '../../scenario/issues.js';
 import { parseRate, parseSize } from '../../scenario/units.js';
+import { formatFlinkDuration, formatFlinkRate } from '../../util/format.js';
 import { checkOutputPaths, inputLabel, readInput, STDIO, writeOutput } from '../io.js';
 import { importBatchTasks } from '../../import/alibaba-batch-task.js';
 import { detectInputKind } from '../../import/detect.js';
@@ -258,10 +258,10 @@ export function formatFitReport(fits: readonly FitReport[]): string[] {
     f.id,
     f.method,
     String(f.points),
-    f.fixedSeconds > 0 ? formatDuration(f.fixedSeconds) : '0',
-    f.rate === undefined ? '-' : f.rate === Infinity ? 'unlimited' : formatRate(f.rate),
+    f.fixedSeconds > 0 ? formatFlinkDuration(f.fixedSeconds) : '0',
+    f.rate === undefined ? '-' : f.rate === Infinity ? 'unlimited' : formatFlinkRate(f.rate),
     f.sigma === undefined ? '-' : f.sigma.toFixed(3),
-    f.rmsSeconds === undefined || f.points < 2 ? '-' : `${formatDuration(f.rmsSeconds)} (${percent(f.rmsSeconds / f.meanSeconds!)})`,
+    f.rmsSeconds === undefined || f.points < 2 ? '-' : `${formatFlinkDuration(f.rmsSeconds)} (${percent(f.rmsSeconds / f.meanSeconds!)})`,
   ]);
   const head = ['vertex', 'fit', 'points', 'fixed', 'rate', 'jitter', 'residual rms'];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));

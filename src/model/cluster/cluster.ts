@@ -331,8 +331,24 @@ export class Cluster {
     return this.startingSlots + this.waitingTms * this.slotsPerTm;
   }
 
-  /** Asks for `n` TaskManagers (the caller respects {@link headroomTms}). */
-  requestTaskManagers(n: number): void {
+  /**
+   * A job declares how many more slots it needs than it has and has asked for: TaskManagers
+   * are asked for to cover a shortfall (within the slot cap), and requests still waiting
+   * for queue capacity are taken back when there is a surplus (as Flink's declarative
+   * resource management does with pending TaskManagers no longer needed).
+   */
+  declareShortfall(slots: number): void {
+    const spt = this.slotsPerTm;
+    if (slots > 0) {
+      const n = Math.min(Math.ceil(slots / spt), this.headroomTms);
+      if (n > 0) this.requestTaskManagers(n);
+    } else if (this.waitingTms > 0) {
+      this.withdrawWaiting(Math.floor(-slots / spt));
+    }
+  }
+
+  /** Asks for `n` TaskManagers, within {@link headroomTms}. */
+  private requestTaskManagers(n: number): void {
     const gate = this.gate;
     if (gate === null) {
       for (let i = 0; i < n; i++) this.createTaskManager();
@@ -345,7 +361,7 @@ export class Cluster {
   }
 
   /** Takes back up to `n` of the requests that wait for queue capacity. */
-  withdrawWaiting(n: number): void {
+  private withdrawWaiting(n: number): void {
     if (this.gate === null || n <= 0) return;
     this.waitingTms -= this.gate.withdraw(Math.min(n, this.waitingTms));
   }

@@ -1,6 +1,8 @@
 //! Flink's pipelined-region failover: which subtasks restart when one of them fails.
+//! The reference the simulator's fast walk (src/failure/subtask-failover.ts) is tested against:
+//! generic over partition types and vertex-level, too slow to run inside a simulation.
 
-import { InvariantError } from '../engine/simulation.js';
+import { InvariantError } from '../../src/engine/simulation.js';
 
 /**
  * Name of a Flink `ResultPartitionType`. Upper-case enum names are canonical; lower case and

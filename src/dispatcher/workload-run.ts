@@ -10,7 +10,7 @@ import type { QueueSpec, WorkloadJobSpec } from '../model/workload-spec.js';
 import { diagnose } from '../report/diagnosis.js';
 import { BatchScheduler } from '../scheduler/batch-scheduler.js';
 import { StreamingScheduler } from '../scheduler/streaming-scheduler.js';
-import { timeLimitCause, type JobRun } from './job-run.js';
+import { timeLimitCause, type JobRun } from '../runtime/job-run.js';
 import { heldBack, taskManagerSummary } from '../scheduler/run-report.js';
 
 /** What a multi-job run records beyond its result: each job's timeline and each queue's CU over time. */
