@@ -64,6 +64,9 @@ export function svgNumber(n: number): string {
 // Colours
 
 // Hand-picked for distinctness on white; red is left out because it marks failures.
+/** The colour of failures, on every page; the palette leaves red out for it. */
+export const FAILED_COLOR = '#d62828';
+
 export const PALETTE = [
   '#3b7dd8', '#f0a030', '#2fa37a', '#8a63d2', '#e0609e', '#1fa5a8',
   '#8fb339', '#5563c9', '#e07a38', '#3fb0e0', '#a67c3d', '#6b7a90',

@@ -29,7 +29,7 @@ export const FAILURES_MAX_ROWS = 1_000;
 // ---------------------------------------------------------------------------
 // Formatting (fixed, not locale-dependent, so the page is the same on every machine)
 
-function groupThousands(n: number, decimals = 0): string {
+export function groupThousands(n: number, decimals = 0): string {
   const fixed = Math.abs(n).toFixed(decimals);
   const [int, frac] = fixed.split('.');
   const grouped = int.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
@@ -46,11 +46,11 @@ function maxOf(values: readonly number[]): number {
 // ---------------------------------------------------------------------------
 // Axes and scales
 
-interface Linear {
+export interface Linear {
   (v: number): number;
 }
 
-function linear(d0: number, d1: number, r0: number, r1: number): Linear {
+export function linear(d0: number, d1: number, r0: number, r1: number): Linear {
   const k = d1 === d0 ? 0 : (r1 - r0) / (d1 - d0);
   return (v: number) => r0 + (v - d0) * k;
 }
@@ -71,14 +71,14 @@ function ticks(max: number, step: number): number[] {
   return out;
 }
 
-interface TimeAxis {
+export interface TimeAxis {
   unit: string;
   div: number;
   values: number[];
 }
 
 /** Seconds, minutes or hours, whichever reads best for the run's length. */
-function timeAxis(horizon: number, count: number): TimeAxis {
+export function timeAxis(horizon: number, count: number): TimeAxis {
   const [unit, div] = horizon <= 180 ? ['s', 1] : horizon <= 3 * 3600 ? ['min', 60] : ['h', 3600];
   const step = niceStep(horizon / div, count) * div;
   return { unit, div, values: ticks(horizon, step) };
@@ -88,13 +88,13 @@ function timeLabel(t: number, axis: TimeAxis): string {
   return `${trimZeros((t / axis.div).toFixed(6))} ${axis.unit}`;
 }
 
-interface ValueAxis {
+export interface ValueAxis {
   values: number[];
   max: number;
   label: (v: number) => string;
 }
 
-function countAxis(maxValue: number): ValueAxis {
+export function countAxis(maxValue: number): ValueAxis {
   const step = Math.max(1, niceStep(Math.max(1, maxValue), 4));
   const max = Math.max(step, Math.ceil(maxValue / step) * step);
   return { values: ticks(max, step), max, label: (v) => groupThousands(v) };
@@ -116,12 +116,12 @@ function bytesAxis(maxValue: number): ValueAxis {
   };
 }
 
-const CHART_WIDTH = 1100;
+export const CHART_WIDTH = 1100;
 
 // ---------------------------------------------------------------------------
 // Line charts
 
-interface Series {
+export interface Series {
   key: string;
   label: string;
   color: string;
@@ -165,7 +165,7 @@ function reduce(points: TimePoint[], horizon: number): { points: TimePoint[]; re
   return { points: [...keep].sort((x, y) => x - y).map((i) => points[i]), reduced: true };
 }
 
-interface ChartSpec {
+export interface ChartSpec {
   id: string;
   label: string;
   series: Series[];
@@ -176,7 +176,7 @@ interface ChartSpec {
   height?: number;
 }
 
-function lineChart(spec: ChartSpec): string {
+export function lineChart(spec: ChartSpec): string {
   const H = spec.height ?? 230;
   const ml = 74;
   const mr = 16;
@@ -251,7 +251,7 @@ function lineChart(spec: ChartSpec): string {
   return `${svg}<ul class="line-legend">${legend}</ul>${note}`;
 }
 
-function timeAxisSvg(axis: TimeAxis, x: Linear, yBase: number, yTop: number): string {
+export function timeAxisSvg(axis: TimeAxis, x: Linear, yBase: number, yTop: number): string {
   const parts = [`<g class="axis x-axis">`, `<line class="baseline" x1="${svgNumber(x(0))}" x2="${svgNumber(x(axis.values.at(-1) ?? 0))}" y1="${yBase}" y2="${yBase}"/>`];
   for (const t of axis.values) {
     const tx = svgNumber(x(t));
@@ -273,7 +273,7 @@ interface Row {
   slot: number;
 }
 
-interface GanttLayout {
+export interface GanttLayout {
   svg: string;
   note: string;
   shown: number;
@@ -284,7 +284,7 @@ function attemptLabel(a: AttemptRecord): string {
   return `${a.vertex}[${a.subtask}]#${a.attempt}`;
 }
 
-function gantt(timeline: Timeline, horizon: number, vertexIndex: Map<string, number>): GanttLayout {
+export function gantt(timeline: Timeline, horizon: number, vertexIndex: Map<string, number>): GanttLayout {
   const total = timeline.attempts.length;
   // Rows: every slot of every TaskManager that existed, plus any slot an attempt names.
   const slotsByTm = new Map<number, number>();

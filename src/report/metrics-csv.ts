@@ -63,7 +63,8 @@ export function csvNumber(value: number | null | undefined): string {
   return String(value);
 }
 
-function lines(header: readonly string[], rows: string[][]): string {
+/** A CSV document: the header and the rows, LF line ends. */
+export function lines(header: readonly string[], rows: string[][]): string {
   // LF line ends, as pandas, Python's csv module and Unix tools all accept; a field
   // that itself holds a newline is quoted, so rows stay unambiguous.
   return [header.join(','), ...rows.map((r) => r.join(','))].join('\n') + '\n';

@@ -7,12 +7,12 @@
 
 import { DIMENSIONS } from '../compare/grid.js';
 
-type Schema = Record<string, unknown>;
+export type Schema = Record<string, unknown>;
 
-const DIALECT = 'https://json-schema.org/draft/2020-12/schema';
+export const DIALECT = 'https://json-schema.org/draft/2020-12/schema';
 
 /** An object whose listed properties are all required unless named in `optional`. */
-function object(description: string, properties: Record<string, Schema>, optional: readonly string[] = []): Schema {
+export function object(description: string, properties: Record<string, Schema>, optional: readonly string[] = []): Schema {
   return {
     type: 'object',
     description,
@@ -23,11 +23,11 @@ function object(description: string, properties: Record<string, Schema>, optiona
 }
 
 const number = (description: string): Schema => ({ type: 'number', description });
-const nonNegative = (description: string): Schema => ({ type: 'number', minimum: 0, description });
-const count = (description: string): Schema => ({ type: 'integer', minimum: 0, description });
-const text = (description: string): Schema => ({ type: 'string', description });
-const orNull = (s: Schema): Schema => ({ ...s, type: [s.type as string, 'null'] });
-const list = (description: string, items: Schema): Schema => ({ type: 'array', description, items });
+export const nonNegative = (description: string): Schema => ({ type: 'number', minimum: 0, description });
+export const count = (description: string): Schema => ({ type: 'integer', minimum: 0, description });
+export const text = (description: string): Schema => ({ type: 'string', description });
+export const orNull = (s: Schema): Schema => ({ ...s, type: [s.type as string, 'null'] });
+export const list = (description: string, items: Schema): Schema => ({ type: 'array', description, items });
 
 const STATUS: Schema = { enum: ['FINISHED', 'FAILED'], description: 'how the job ended' };
 const MODE: Schema = { enum: ['BATCH', 'STREAMING'], description: "Flink's execution.runtime-mode" };

@@ -13,7 +13,8 @@ export function table(rows: string[][], rightAlign: ReadonlySet<number> = new Se
     .join('\n');
 }
 
-const sec = (s: number | null): string => (s === null ? '-' : s.toFixed(1));
+/** Seconds in a table cell: tenths, or `-` when it did not happen. */
+export const sec = (s: number | null): string => (s === null ? '-' : s.toFixed(1));
 
 /** A TaskManager's bandwidth in decimal MB/s, as disk and network vendors quote it, or `unlimited`. */
 const bandwidth = (bytesPerSecond: number | null): string =>

@@ -39,7 +39,7 @@ export const TRACE_COUNTERS = {
   networkBandwidth: { name: 'network I/O', arg: 'bytes_per_s' },
 } as const;
 
-type TraceEvent = Record<string, unknown>;
+export type TraceEvent = Record<string, unknown>;
 
 /** The object form of a trace: `traceEvents` plus display hints and run metadata. */
 export interface ChromeTrace {
@@ -171,11 +171,13 @@ export function toChromeTrace(result: RunResult, timeline: Timeline): ChromeTrac
   };
 }
 
-function meta(name: string, pid: number, tid: number, args: Record<string, unknown>): TraceEvent {
+/** A metadata (`M`) event: a process or thread name or sort index. */
+export function meta(name: string, pid: number, tid: number, args: Record<string, unknown>): TraceEvent {
   return { name, ph: 'M', pid, tid, args };
 }
 
-function compareAttempts(a: AttemptRecord, b: AttemptRecord): number {
+/** Attempts by TaskManager, slot, then time: the order the viewers draw a lane in. */
+export function compareAttempts(a: AttemptRecord, b: AttemptRecord): number {
   return (
     a.tm - b.tm ||
     a.slot - b.slot ||
@@ -187,7 +189,8 @@ function compareAttempts(a: AttemptRecord, b: AttemptRecord): number {
   );
 }
 
-const INSTANT_NAMES: Record<TimelineEvent['kind'], string> = {
+/** What each kind of timeline event is called on the trace. */
+export const INSTANT_NAMES: Record<TimelineEvent['kind'], string> = {
   'tm-requested': 'TaskManager requested',
   'tm-ready': 'TaskManager ready',
   'tm-released': 'TaskManager released',
