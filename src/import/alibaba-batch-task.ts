@@ -72,7 +72,13 @@ export interface BatchTaskImport {
 export function looksLikeBatchTaskCsv(text: string): boolean {
   const first = text.replace(/^\uFEFF/, '').split(/\r?\n/, 1)[0].trim();
   if (first.startsWith('{') || first.startsWith('[')) return false;
-  return first.startsWith('task_name,') || first.split(',').length === BATCH_TASK_COLUMNS.length;
+  return isHeader(first) || first.split(',').length === BATCH_TASK_COLUMNS.length;
+}
+
+/** Whether a line is the table's header: its fields name the columns (in any order). */
+function isHeader(line: string): boolean {
+  const fields = line.split(',').map((f) => f.trim());
+  return fields.includes('task_name') && fields.includes('job_name');
 }
 
 /**
@@ -84,7 +90,7 @@ export function parseBatchTasks(text: string, file: string): BatchTask[] {
   let order: number[] = BATCH_TASK_COLUMNS.map((_, i) => i);
   let first = 0;
   const issues: ScenarioIssue[] = [];
-  if (lines[0].trim().startsWith('task_name')) {
+  if (isHeader(lines[0])) {
     const header = lines[0].split(',').map((h) => h.trim());
     const missing = BATCH_TASK_COLUMNS.filter((c) => !header.includes(c));
     if (missing.length > 0) {

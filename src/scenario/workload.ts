@@ -229,8 +229,13 @@ function resolveEntry(
   const issues = ctx.issues;
   const submitMs = e.submit ?? 0;
   const after = e.after ?? [];
-  const job = (fields: JobFields, at: string, name: string, defaults: { queue?: string; priority?: number }): WorkloadJobSpec | undefined => {
-    const spec = resolveJob(fields, at, name, ctx);
+  const job = (
+    fields: JobFields,
+    at: string,
+    name: string,
+    defaults: { queue?: string; priority?: number; config?: Record<string, unknown> },
+  ): WorkloadJobSpec | undefined => {
+    const spec = resolveJob(fields, at, name, ctx, defaults.config === undefined ? undefined : { config: defaults.config, path });
     const queue = fields.queue ?? defaults.queue ?? DEFAULT_QUEUE;
     const queuePath = fields.queue !== undefined ? `${at}.queue` : defaults.queue !== undefined ? `${path}.queue` : at;
     checkQueue(spec, name, queue, queuePath, queues, issues);
@@ -252,7 +257,10 @@ function resolveEntry(
       issues.push({ path, message: 'an arrival process needs either `templates` (jobs to pick from) or one job (`job` or `file`), not both' });
       return undefined;
     }
-    const defaults = { queue: e.queue, priority: e.priority };
+    if (e.templates !== undefined && e.faults !== undefined) {
+      issues.push({ path: `${path}.faults`, message: 'with `templates`, faults belong to the template they hit: `templates[].faults`' });
+    }
+    const defaults = { queue: e.queue, priority: e.priority, config: e.config };
     const templates = (e.templates ?? [e]).map((t, j) => {
       const at = e.templates !== undefined ? `${path}.templates[${j}]` : path;
       const label = e.templates !== undefined ? `${e.name} (template ${'name' in t && t.name !== undefined ? `\`${t.name}\`` : j})` : e.name;
@@ -317,11 +325,19 @@ function checkQueue(
 const cu = (n: number): string => String(+n.toFixed(3));
 
 /**
- * One job as a single-job scenario: the scenario's `cluster` and `seed`, its `config` merged
- * under the referenced file's and the job's own, the graph and faults inline or from the file.
+ * One job as a single-job scenario: the scenario's `cluster` and `seed`; its `config` the
+ * scenario's, under the referenced file's, under the arrival process's (for a template),
+ * under the job's own; the graph and faults inline or from the file.
  * Problems are reported at the job's paths; those inside a referenced file name that file.
  */
-function resolveJob(fields: JobFields, path: string, name: string, ctx: Context): SimulationSpec | undefined {
+function resolveJob(
+  fields: JobFields,
+  path: string,
+  name: string,
+  ctx: Context,
+  /** An arrival process's `config`, under each template's own. */
+  inherited?: { config: Record<string, unknown>; path: string },
+): SimulationSpec | undefined {
   const { top, issues } = ctx;
   if (fields.job !== undefined && fields.file !== undefined) {
     issues.push({ path, message: 'a job has either `job` (its graph inline) or `file` (a single-job scenario), not both' });
@@ -347,7 +363,7 @@ function resolveJob(fields: JobFields, path: string, name: string, ctx: Context)
     name,
     ...(top.seed !== undefined && { seed: top.seed }),
     ...(top.cluster !== undefined && { cluster: top.cluster }),
-    config: { ...topConfig, ...refConfig, ...ownConfig },
+    config: { ...topConfig, ...refConfig, ...inherited?.config, ...ownConfig },
     job: fields.job ?? refDoc.job,
   };
   const faults = fields.faults ?? refDoc.faults;
@@ -364,6 +380,7 @@ function resolveJob(fields: JobFields, path: string, name: string, ctx: Context)
     else if (p.startsWith('config')) {
       const key = configKey(p);
       if (key !== undefined && Object.hasOwn(ownConfig, key)) issues.push({ path: `${path}.${p}`, message: issue.message });
+      else if (key !== undefined && inherited !== undefined && Object.hasOwn(inherited.config, key)) issues.push({ path: `${inherited.path}.${p}`, message: issue.message });
       else if (key !== undefined && Object.hasOwn(refConfig, key)) issues.push(viaFile(issue));
       else issues.push(issue);
     } else issues.push({ path: `${path}.${p}`, message: issue.message });

@@ -2,13 +2,19 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadJobScenario, loadScenario } from '../../src/scenario/load.js';
-import { simulate } from '../../src/sim/simulate.js';
+import { simulate, simulateWorkload } from '../../src/sim/simulate.js';
 
 const dir = resolve(import.meta.dirname, '../../sim-scenarios');
 const allFiles = readdirSync(dir).filter((f) => /\.(ya?ml|json)$/.test(f)).sort();
-// Multi-job scenarios (`jobs:`) need the multi-job run, which is not there yet; until it is,
-// test/unit/workload-examples.test.ts only checks that they load.
+// Multi-job scenarios (`jobs:`) run through simulateWorkload, below.
 const files = allFiles.filter((f) => loadScenario(readFileSync(join(dir, f), 'utf8'), join(dir, f)).kind === 'job');
+const workloadFiles = allFiles.filter((f) => !files.includes(f));
+
+function runWorkload(name: string) {
+  const s = loadScenario(readFileSync(join(dir, name), 'utf8'), name);
+  if (s.kind !== 'workload') throw new Error(`${name} is not a multi-job scenario`);
+  return { workload: s.workload, result: simulateWorkload(s.workload).result };
+}
 
 function runFile(name: string) {
   const spec = loadJobScenario(readFileSync(join(dir, name), 'utf8'), name).spec;
@@ -72,5 +78,40 @@ describe('the brief, as the examples show it', () => {
     expect(result.status).toBe('FINISHED');
     expect(result.restarts).toBeGreaterThan(0);
     for (const f of result.failures) expect(f.restartedCount).toBeLessThan(result.vertices.reduce((s, v) => s + (v.parallelism ?? 0), 0));
+  });
+});
+
+describe('multi-job examples', () => {
+  it('there are the workflow and the trace replay', () => {
+    expect(workloadFiles).toEqual(['alibaba-sample.yaml', 'nightly-workflow-no-max-slots.yaml', 'nightly-workflow.yaml']);
+  });
+
+  it.each(workloadFiles)('%s loads without warnings and every job finishes', (f) => {
+    const { workload, result } = runWorkload(f);
+    expect(workload.warnings).toEqual([]);
+    expect(result.status).toBe('FINISHED');
+    for (const j of result.jobs) expect(j.status).toBe('FINISHED');
+  });
+
+  it('nightly workflow: with per-job slot caps no job waits for its queue; without them the transforms and the ad-hoc queries do', () => {
+    const capped = runWorkload('nightly-workflow.yaml').result;
+    const free = runWorkload('nightly-workflow-no-max-slots.yaml').result;
+    const queue = (r: typeof capped, name: string) => r.queues.find((q) => q.name === name)!;
+    const job = (r: typeof capped, name: string) => r.jobs.find((j) => j.name === name)!;
+    // Capped: three transforms of (16 slots = 16 CU) + a 1-CU JobManager each share the 64-CU etl queue.
+    expect(queue(capped, 'etl').peakCu).toBe(51);
+    for (const j of capped.jobs) expect(j.waited).toBe(0);
+    // Not capped: aggregate (first by name) takes its JobManager and 15 four-slot TaskManagers, 61 CU,
+    // so clean and enrich are admitted only later; one wide scan holds 13 of the adhoc queue's 16 CU.
+    expect(queue(free, 'etl').peakCu).toBe(61);
+    expect(queue(free, 'adhoc').peakCu).toBe(13);
+    expect(job(free, 'clean').started).toBeGreaterThan(job(free, 'aggregate').started!);
+    expect(job(free, 'clean').waited).toBeGreaterThan(0);
+    expect(job(free, 'enrich').waited).toBeGreaterThan(0);
+    expect(free.jobs.filter((j) => j.name.startsWith('adhoc#') && j.waited > 0).length).toBeGreaterThan(0);
+    // The workflow's order holds in both: the report after all three transforms.
+    for (const r of [capped, free]) {
+      for (const t of ['clean', 'enrich', 'aggregate']) expect(job(r, 'report').started!).toBeGreaterThanOrEqual(job(r, t).end);
+    }
   });
 });
