@@ -1,7 +1,7 @@
 //! `batchsim compare` on a multi-job scenario end to end: worker threads give the inline results, bad flags exit 2 from the real command, and the page in headless Chromium.
 
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -26,6 +26,8 @@ beforeAll(() => {
     // Type errors elsewhere in the tree still emit JavaScript; only a missing output is fatal.
     if (!existsSync(join(build, 'compare/workload-worker.js'))) throw err;
   }
+  // The pages' stylesheets, as `npm run build` copies them beside the compiled modules.
+  cpSync(join(root, 'src'), build, { recursive: true, filter: (p) => statSync(p).isDirectory() || !p.endsWith('.ts') });
 }, 240_000);
 
 afterAll(() => {
@@ -95,8 +97,7 @@ describe.skipIf(!existsSync(CHROMIUM))(existsSync(CHROMIUM) ? 'the page in headl
   it('no error, nothing scrolls sideways at 1300 px, a bar per choice in each chart, the marks shown', async () => {
     const page = join(dir, 'nightly.html');
     const r = batchsim(['compare', nightly, '--queue-capacity', 'etl=32,64', '--max-slots', '16,unlimited', '--seeds', '2', '--report', page]);
-    expect(r.status).toBe(0);
-    writeFileSync(join(dir, 'table.txt'), r.stdout);
+    expect(r.status, r.stderr).toBe(0);
     const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
     try {
       const tab = await browser.newPage({ viewport: { width: 1300, height: 900 } });
