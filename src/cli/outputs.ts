@@ -1,6 +1,10 @@
 //! Writing the optional outputs of a run, each whole or not at all (or to standard output for `-`).
 
-import type { RunResult, Timeline } from '../model/run-result.js';
+import type { WorkloadTimeline } from '../dispatcher/workload-run.js';
+import type { RunResult, Timeline, WorkloadResult } from '../model/run-result.js';
+import { renderWorkloadHtmlReport } from '../report/workload-html-report.js';
+import { workloadJobsCsv, workloadMetricsCsv } from '../report/workload-metrics-csv.js';
+import { toWorkloadChromeTrace } from '../report/workload-trace.js';
 import { renderHtmlReport } from '../report/html-report.js';
 import { metricsCsv, verticesCsv } from '../report/metrics-csv.js';
 import { toChromeTrace } from '../report/trace.js';
@@ -31,6 +35,18 @@ export function writeOutputs(files: OutputFiles, result: RunResult, timeline: Ti
   if (files.trace !== undefined) writeOutput(files.trace, JSON.stringify(toChromeTrace(result, timeline)));
   if (files.metrics !== undefined) writeOutput(files.metrics, metricsCsv(timeline));
   if (files.report !== undefined) writeOutput(files.report, renderHtmlReport(result, timeline, { title: result.scenario }));
+}
+
+/**
+ * Writes every output asked for of a multi-job run: the trace, the queues' metrics, one row
+ * per job for `--vertices` (a job's vertices are in its JSON), the jobs report.
+ */
+export function writeWorkloadOutputs(files: OutputFiles, result: WorkloadResult, timeline: WorkloadTimeline | undefined): void {
+  if (files.vertices !== undefined) writeOutput(files.vertices, workloadJobsCsv(result));
+  if (timeline === undefined) return;
+  if (files.trace !== undefined) writeOutput(files.trace, JSON.stringify(toWorkloadChromeTrace(result, timeline)));
+  if (files.metrics !== undefined) writeOutput(files.metrics, workloadMetricsCsv(timeline));
+  if (files.report !== undefined) writeOutput(files.report, renderWorkloadHtmlReport(result, timeline, { title: result.scenario }));
 }
 
 /** Prints a scenario's warnings on stderr, each naming the file, so they never mix with what stdout carries. */

@@ -11,7 +11,7 @@ import type { QueueSpec, WorkloadEntry, WorkloadJobSpec, WorkloadSpec } from '..
 import { resolveConfig } from './config.js';
 import { formatIssue, ScenarioError, type ScenarioIssue } from './issues.js';
 import { INPUT_LIMIT_TEXT, MAX_INPUT_BYTES } from './limits.js';
-import { parseScenarioText, resolveJobDocument, scenarioName, STDIN_LABEL, toScenarioIssue, type LoadOptions } from './load.js';
+import { parseScenarioText, resolveJobDocument, scenarioName, STDIN_LABEL, toScenarioIssue, type LoadOptions } from './job-document.js';
 import { Bad, duration, intIn, num, parsed, seed, text } from './schema.js';
 import { closest } from './suggest.js';
 import { describe, MAX_DURATION_MS } from './units.js';

@@ -129,6 +129,9 @@ export class BatchScheduler implements ClusterListener, JobRun {
     this.sim = context?.sim ?? new Simulation();
     this.onEnd = context?.onEnd ?? null;
     this.startMs = context?.startMs ?? 0;
+    // The longest stall counts from the job's own start, not the shared clock's.
+    this.lastFinishAt = this.startMs;
+    this.stall = { from: this.startMs, to: this.startMs, vertex: -1 };
     this.jitter = setup.jitter;
     this.faults = setup.faults;
     this.graph = setup.graph;

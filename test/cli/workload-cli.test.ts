@@ -54,13 +54,29 @@ describe('a multi-job scenario', () => {
     expect(r.stderr).toBe(`${bad}: jobs[0].queue: unknown queue \`nope\`; the queues are \`default\`\n${bad}: jobs[1].after[0]: unknown job \`ccc\`; known: \`a\`, \`b\`\n`);
   });
 
-  it('run and report refuse it for now, and compare the flags it does not sweep, exit 2', () => {
+  it('run prints the jobs and queues, and --json the result: submissions, workflow and schedule as written', () => {
+    // A job: its TaskManagers' 10 s start-up, then each subtask reads 512 MiB over a 1 Gbit/s
+    // network (one core per TaskManager): 536870912 B / 125e6 B/s = 4.295 s.
     const run = batchsim(['run', scenario]);
-    expect(run.code).toBe(2);
-    expect(run.stderr).toBe(`${scenario}: jobs: multi-job scenarios cannot be run yet (\`batchsim validate\` checks them)\n`);
-    const report = batchsim(['report', scenario, '-o', join(dir, 'r.html')]);
-    expect(report.code).toBe(2);
-    expect(report.stderr).toBe(`${scenario}: jobs: multi-job scenarios are not supported by report yet\n`);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^w \(seed 0, 9 jobs, 2 queues\)\nstatus +FINISHED\n/);
+    for (const name of ['a', 'b#0', 'b#2', 'q#4', 'etl', 'adhoc']) expect(run.stdout).toContain(name);
+    const json = batchsim(['run', scenario, '--json']);
+    const result = JSON.parse(json.stdout) as { status: string; jobs: { name: string; submitted: number; started: number; end: number; status: string }[] };
+    expect(result.jobs.map((j) => j.name)).toEqual(['a', 'b#0', 'b#1', 'b#2', 'q#0', 'q#1', 'q#2', 'q#3', 'q#4']);
+    const job = (name: string) => result.jobs.find((j) => j.name === name);
+    expect(job('a')).toMatchObject({ submitted: 0, started: 0, end: 14.295, status: 'FINISHED' });
+    // b#0 comes after a, so it is submitted when a ends; b#1 and b#2 keep their schedule (1 h apart).
+    expect(job('b#0')).toMatchObject({ submitted: 14.295, end: 28.59 });
+    expect(job('b#2')).toMatchObject({ submitted: 7200, end: 7214.295 });
+  });
+
+  it('report writes the jobs page; compare refuses the single-job sweep flags, exit 2', () => {
+    const page = join(dir, 'r.html');
+    const report = batchsim(['report', scenario, '-o', page]);
+    expect(report.code).toBe(0);
+    expect(report.stdout).toBe(`${page}: FINISHED in 7214.3 s, 9 jobs\n`);
+    expect(readFileSync(page, 'utf8')).toContain('b#2');
     const compare = batchsim(['compare', scenario, '--slots', '1,2']);
     expect(compare.code).toBe(2);
     expect(compare.stderr).toMatch(/^error: --slots is not swept for a multi-job scenario \(`jobs:`\); it takes --queue-capacity and --max-slots/);
@@ -87,13 +103,15 @@ describe('import of a trace table', () => {
     expect(batchsim(['validate', out]).stdout).toBe(`${out}: OK (1 job, 1 queue)\n`);
   });
 
-  it('a bad row is exit 2 naming the line; --check is refused until the multi-job run exists', () => {
+  it('a bad row is exit 2 naming the line; --check runs the scenario against the recorded spans', () => {
     const bad = batchsim(['import', '-'], { input: `${table}R3_2,x,j,1,Terminated,15,16,100,0.2\n` });
     expect(bad.code).toBe(2);
     expect(bad.stderr).toBe('<stdin>: line 3: instance_num `x` is not an integer >= 1\n');
+    // Job j: task 1 (10 -> 12 s), then task 2 (12 -> 15 s): a recorded span of 5 s, simulated 2 + 3 s.
     const check = batchsim(['import', '-', '--check'], { input: table });
-    expect(check.code).toBe(2);
-    expect(check.stdout).toBe('');
-    expect(check.stderr).toMatch(/`--check` of a trace table needs the multi-job run/);
+    expect(check.code).toBe(0);
+    expect(check.stdout).toMatch(/^# Imported by `batchsim import`/);
+    expect(check.stderr).toMatch(/check: 1 job, simulated makespan/);
+    expect(check.stderr).toMatch(/all tasks terminated +1 +0\.0% +0\.0% +0\.0% +0\.0% +1 +0 +0 +0/);
   });
 });

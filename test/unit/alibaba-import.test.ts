@@ -119,7 +119,7 @@ describe('a small table, worked by hand', () => {
     ]);
   });
 
-  it('through the command: the YAML written, --check and plan options refused', async () => {
+  it('through the command: the YAML written, --check run, plan options refused', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'batchsim-trace-'));
     const csv = path.join(dir, 'batch_task.csv');
     writeFileSync(csv, table);
@@ -127,7 +127,9 @@ describe('a small table, worked by hand', () => {
     const io = quietIo();
     await runImport(csv, { output: out }, io);
     expect(readFileSync(out, 'utf8')).toBe(importBatchTasks(table, csv).yaml);
-    await expect(runImport(csv, { check: true }, quietIo())).rejects.toThrow(/`--check` of a trace table needs the multi-job run/);
+    const checked = quietIo();
+    await runImport(csv, { output: out, check: true }, checked);
+    expect(checked.out.join('')).toMatch(/^check: \d+ jobs?, simulated makespan/);
     await expect(runImport(csv, { rate: 5 }, quietIo())).rejects.toThrow(/--rate shape the sizes of a Flink plan/);
   });
 });

@@ -50,6 +50,8 @@ describe('several jobs in one queue, hand-computed', () => {
     expect(byName(result, 'A')).toMatchObject({ submitted: 0, started: 0, end: 30, makespan: 30, waited: 20, status: 'FINISHED' });
     expect(byName(result, 'A').taskManagers.created).toBe(2);
     expect(byName(result, 'B')).toMatchObject({ submitted: 0, started: 30, end: 50, makespan: 50, waited: 30 });
+    // B's longest stretch without a finish is from its own start to its first finish.
+    expect(byName(result, 'B').longestStall).toEqual({ from: 30, to: 50, vertex: 'work' });
     expect(result.makespan).toBe(50);
     expect(result.queues).toEqual([{ name: 'q', capacity: 3, peakCu: 3, meanCu: 3 }]);
     // A: 2 TaskManagers and the JobManager for 30 s; B: 2 TaskManagers and the JobManager for 20 s.

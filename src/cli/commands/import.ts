@@ -94,7 +94,7 @@ export async function runImport(
   const inputs = files.map((file) => ({ file, text: readInput(file, 'plan') }));
   const csv = inputs.find((i) => detectInputKind(i.text) === 'batch-task-csv');
   if (csv !== undefined) {
-    importTrace(csv.file, csv.text, files, options, toFile, io);
+    await importTrace(csv.file, csv.text, files, options, toFile, io);
     return undefined;
   }
   const result = importRuns(inputs, {
@@ -121,10 +121,11 @@ export async function runImport(
 
 /**
  * Imports the Alibaba trace's batch_task table into a multi-job scenario. The options that
- * shape a Flink plan's sizes do not apply to it, nor does `--check`, which needs the multi-job run.
+ * shape a Flink plan's sizes do not apply to it. With `--check`, the scenario is also run and
+ * each job's simulated makespan compared with its recorded span.
  * @throws ScenarioError for another file beside it, an option that does not apply, or a bad row
  */
-function importTrace(file: string, text: string, files: readonly string[], options: ImportCommandOptions, toFile: string | undefined, io: ImportIo): void {
+async function importTrace(file: string, text: string, files: readonly string[], options: ImportCommandOptions, toFile: string | undefined, io: ImportIo): Promise<void> {
   if (files.length > 1) {
     throw new ScenarioError(inputLabel(file), [{ path: '', message: 'is a trace table (batch_task CSV): import it alone, not with other files' }]);
   }
@@ -139,13 +140,22 @@ function importTrace(file: string, text: string, files: readonly string[], optio
       { path: '', message: `${unusable.map(([o]) => o).join(', ')} shape the sizes of a Flink plan; a trace table gives each task's time, so they do not apply` },
     ]);
   }
-  if (options.check === true) {
-    throw new ScenarioError(inputLabel(file), [{ path: '', message: '`--check` of a trace table needs the multi-job run, which this version does not have yet' }]);
-  }
   const result = importBatchTasks(text, inputLabel(file));
   for (const w of result.warnings) io.stderr(`${inputLabel(file)}: warning: ${w}\n`);
   if (toFile !== undefined) writeOutput(toFile, result.yaml);
   else io.stdout(result.yaml);
+  if (options.check === true) {
+    const [{ loadScenario }, { simulateWorkload }, { checkTrace, formatTraceCheck }] = await Promise.all([
+      import('../../scenario/load.js'),
+      import('../../sim/simulate.js'),
+      import('../../import/trace-check.js'),
+    ]);
+    const scenario = loadScenario(result.yaml, toFile ?? inputLabel(file));
+    if (scenario.kind !== 'workload') throw new Error('the trace importer wrote a single-job scenario');
+    const rows = checkTrace(result, scenario.workload, (w) => simulateWorkload(w).result);
+    // The scenario may be on standard output: the check goes beside the warnings then.
+    (toFile !== undefined ? io.stdout : io.stderr)(formatTraceCheck(rows));
+  }
 }
 
 /** Loads scenario YAML through the scenario loader and simulates it once (seed 0). */

@@ -2,11 +2,10 @@
 
 import type { Command } from 'commander';
 import { performance } from 'node:perf_hooks';
-import { simulate } from '../../sim/simulate.js';
+import { simulate, simulateWorkload } from '../../sim/simulate.js';
 import { formatSummary } from '../../report/summary.js';
-import { needsTimeline, outputOptions, printWarnings, writeOutputs, type OutputFiles } from '../outputs.js';
-import { ScenarioError } from '../../scenario/issues.js';
-import { requireJob } from '../../scenario/load.js';
+import { formatWorkloadSummary } from '../../report/workload-summary.js';
+import { needsTimeline, outputOptions, printWarnings, writeOutputs, writeWorkloadOutputs, type OutputFiles } from '../outputs.js';
 import { workloadJobCount } from '../../scenario/expand-jobs.js';
 import { checkOutputPaths, parseSeed, readScenarioInput, STDIO, writeOutput } from '../io.js';
 
@@ -44,21 +43,23 @@ export function registerRunCommands(program: Command): void {
       const json = jsonTarget(flags.json);
       const outputs = { '--json': json, ...outputOptions(flags) };
       checkOutputPaths(outputs, file);
-      const { label, scenario: loaded } = readScenarioInput(file);
-      if (loaded.kind === 'workload') {
-        throw new ScenarioError(label, [{ path: 'jobs', message: 'multi-job scenarios cannot be run yet (`batchsim validate` checks them)' }]);
-      }
-      const scenario = loaded;
+      const { label, scenario } = readScenarioInput(file);
       const record = needsTimeline(flags);
+      const seed = flags.seed !== undefined ? { seed: flags.seed } : {};
       const t0 = performance.now();
-      const { result, timeline } = simulate(scenario.spec, { ...(flags.seed !== undefined && { seed: flags.seed }), recordTimeline: record });
+      const run =
+        scenario.kind === 'job'
+          ? { kind: 'job' as const, ...simulate(scenario.spec, { ...seed, recordTimeline: record }) }
+          : { kind: 'workload' as const, ...simulateWorkload(scenario.workload, { ...seed, recordTimeline: record }) };
       const wall = (performance.now() - t0) / 1000;
+      const { result } = run;
       printWarnings(label, result.warnings);
       // The summary is for a person: on stdout unless stdout carries an output.
       const summaryStream = Object.values(outputs).includes(STDIO) ? process.stderr : process.stdout;
-      if (json !== STDIO) summaryStream.write(`${formatSummary(result)}\n`);
+      if (json !== STDIO) summaryStream.write(`${run.kind === 'job' ? formatSummary(run.result) : formatWorkloadSummary(run.result)}\n`);
       if (json !== undefined) writeOutput(json, `${JSON.stringify(result, null, 2)}\n`);
-      writeOutputs(flags, result, timeline);
+      if (run.kind === 'job') writeOutputs(flags, run.result, run.timeline);
+      else writeWorkloadOutputs(flags, run.result, run.timeline);
       if (flags.stats === true) {
         const events = result.stats.events;
         const rss = process.memoryUsage().rss;
@@ -77,13 +78,24 @@ export function registerRunCommands(program: Command): void {
     .option('--seed <n>', "override the scenario's seed", parseSeed)
     .action((file: string, flags: { output: string; seed?: number }) => {
       checkOutputPaths({ '--output': flags.output }, file);
-      const { label, scenario: loaded } = readScenarioInput(file);
-      const scenario = requireJob(loaded, 'report');
-      const { result, timeline } = simulate(scenario.spec, { ...(flags.seed !== undefined && { seed: flags.seed }), recordTimeline: true });
-      printWarnings(label, result.warnings);
-      writeOutputs({ report: flags.output }, result, timeline);
+      const { label, scenario } = readScenarioInput(file);
+      const seed = flags.seed !== undefined ? { seed: flags.seed } : {};
+      let summary: { status: string; makespan: number; what: string };
+      if (scenario.kind === 'job') {
+        const { result, timeline } = simulate(scenario.spec, { ...seed, recordTimeline: true });
+        printWarnings(label, result.warnings);
+        writeOutputs({ report: flags.output }, result, timeline);
+        const n = result.taskManagers.created;
+        summary = { status: result.status, makespan: result.makespan, what: `${n} TaskManager${n === 1 ? '' : 's'}` };
+      } else {
+        const { result, timeline } = simulateWorkload(scenario.workload, { ...seed, recordTimeline: true });
+        printWarnings(label, result.warnings);
+        writeWorkloadOutputs({ report: flags.output }, result, timeline);
+        const n = result.jobs.length;
+        summary = { status: result.status, makespan: result.makespan, what: `${n} job${n === 1 ? '' : 's'}` };
+      }
       const where = flags.output === STDIO ? process.stderr : process.stdout;
-      where.write(`${flags.output === STDIO ? 'report' : flags.output}: ${result.status} in ${result.makespan.toFixed(1)} s, ${result.taskManagers.created} TaskManager${result.taskManagers.created === 1 ? '' : 's'}\n`);
+      where.write(`${flags.output === STDIO ? 'report' : flags.output}: ${summary.status} in ${summary.makespan.toFixed(1)} s, ${summary.what}\n`);
     });
 
   program
