@@ -70,6 +70,22 @@ describe('worker threads', () => {
   }, 120_000);
 });
 
+describe('the same numbers as run', () => {
+  it('a choice as in the scenario, one seed: every job and the cost as `run --json` gives them', () => {
+    const cmp = batchsim(['compare', nightly, '--seeds', '1', '--json', '-']);
+    const run = batchsim(['run', nightly, '--json']);
+    expect(cmp.status, cmp.stderr).toBe(0);
+    expect(run.status, run.stderr).toBe(0);
+    type Job = { name: string; status: string; makespan: number; waited: number };
+    const r = JSON.parse(run.stdout) as { seed: number; makespan: number; cost: { coreSeconds: number }; jobs: Job[] };
+    const c = (JSON.parse(cmp.stdout) as { choices: { runs: { seed: number; makespan: number; cost: { coreSeconds: number }; jobs: Job[] }[] }[] }).choices[0].runs[0];
+    expect(c.seed).toBe(r.seed);
+    expect(c.makespan).toBe(r.makespan);
+    expect(c.cost.coreSeconds).toBe(r.cost.coreSeconds);
+    expect(c.jobs).toEqual(r.jobs.map((j) => ({ name: j.name, status: j.status, makespan: j.makespan, waited: j.waited })));
+  });
+});
+
 describe('exit status of the command', () => {
   it.each([
     [['--queue-capacity', '0'], /option '--queue-capacity <list>' argument '0' is invalid\. expected a capacity in CU \(a number > 0\) or `unlimited`, got `0`/],
