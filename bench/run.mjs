@@ -9,6 +9,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { availableParallelism, cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { adviseLine, measureAdvise } from './advise.mjs';
 import { CASES, CLIFFS, COMPARE, compareScenario } from './scenarios.mjs';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
@@ -26,6 +27,7 @@ const names = Object.keys(CASES).filter((n) => only === undefined || only.includ
 const cliffNames = Object.keys(CLIFFS).filter((n) => only === undefined || only.includes(n));
 // `--only` with scale cliffs alone (or other cases) leaves the compare sweep out unless it names it.
 const withCompare = only === undefined || only.includes('compare-3x20');
+const withAdvise = only === undefined || only.includes('advise-tpch-q3');
 
 /** Runs one case in a child process; returns its JSON, or the error it died of. */
 function child(caseName, extra = []) {
@@ -202,8 +204,12 @@ function growthFit(results) {
   };
 }
 
-function targets(results, growth, compare, cliffSeries = []) {
+function targets(results, growth, compare, cliffSeries = [], advice = null) {
   const t = [];
+  if (advice?.wallMs !== undefined) {
+    t.push({ target: 'advise tpch-q3 with 20 seeds < 20 s', value: `${(advice.wallMs / 1000).toFixed(2)} s`, met: advice.wallMs < 20_000 });
+    t.push({ target: 'advise tpch-q3: at most a tenth of the full grid\'s runs', value: `${advice.runs} of ${advice.gridRuns}`, met: advice.runs * 10 <= advice.gridRuns });
+  }
   for (const g of cliffSeries) {
     t.push({
       target: `scale cliff ${g.series}: cost grows no faster than n log n from ${g.from} to ${g.to}`,
@@ -307,8 +313,13 @@ if (withCompare) {
   process.stderr.write('  compare sweep\n');
   compare = measureCompare();
 }
+let advice = null;
+if (withAdvise) {
+  process.stderr.write('  advise search\n');
+  advice = measureAdvise(root, 1);
+}
 const growth = growthFit(results);
-const tgs = targets(results, growth, compare, cliffSeries);
+const tgs = targets(results, growth, compare, cliffSeries, advice);
 
 const report = {
   date: started.toISOString(),
@@ -329,6 +340,7 @@ const report = {
   cliffs,
   cliffGrowth: cliffSeries,
   compare,
+  advise: advice,
   targets: tgs,
 };
 writeFileSync(join(here, 'results.json'), `${JSON.stringify(report, null, 2)}\n`);
@@ -337,6 +349,7 @@ const m = report.machine;
 console.log(`batchsim bench, ${report.date}, ${m.cpu}, ${m.nproc} cores, Node ${m.node}; best of ${reps} processes per case`);
 console.log(`empty node process peak RSS: ${(emptyRss / 2 ** 20).toFixed(1)} MiB\n`);
 if (results.length > 0 || compare !== null) console.log(table(results, compare));
+if (advice !== null) console.log(`\n${adviseLine(advice)}`);
 if (cliffs.length > 0) {
   console.log('\nscale cliffs (whole operation: cold = first in a fresh process, warm = best of 3 after):');
   for (const r of cliffs) {

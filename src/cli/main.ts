@@ -3,8 +3,10 @@
 
 import { Command, CommanderError } from 'commander';
 import { ScenarioError } from '../scenario/issues.js';
+import { registerAdviseCommand } from './commands/advise.js';
 import { registerCompareCommand } from './commands/compare.js';
 import { registerImportCommand } from './commands/import.js';
+import { registerMergeCommand } from './commands/merge.js';
 import { registerRunCommands } from './commands/run.js';
 import { registerSchemaCommand } from './commands/schema.js';
 import { exitQuietlyOnClosedStdout } from './io.js';
@@ -22,6 +24,8 @@ program
 registerRunCommands(program);
 registerImportCommand(program);
 registerCompareCommand(program);
+registerMergeCommand(program);
+registerAdviseCommand(program);
 registerSchemaCommand(program);
 
 try {

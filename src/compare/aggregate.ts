@@ -1,5 +1,6 @@
 //! Per-choice statistics of a comparison over seeds, and which choice is fastest and which cheapest.
 
+import type { RunDetail } from './run-detail.js';
 import type { RunResult } from '../model/run-result.js';
 import type { Choice, Dimension, ChoiceSettings } from './grid.js';
 
@@ -18,6 +19,8 @@ export interface RunSummary {
   /** Peak disk bytes of the fullest TaskManager (0 with remote shuffle: nothing is written locally). */
   peakDiskBytes: number;
   restarts: number;
+  /** Only when asked for (`batchsim advise`): the cost in CU-seconds and the memory margin. */
+  detail?: RunDetail;
 }
 
 /** Reduces a run's result to the numbers a comparison shows. */

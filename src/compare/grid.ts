@@ -46,6 +46,14 @@ export interface GridAxes {
   mode?: readonly RuntimeMode[];
 }
 
+/**
+ * What a run changes in the scenario: the grid's settings, and `parallelism.default`, which
+ * `batchsim advise` searches but `compare` does not sweep.
+ */
+export interface ChoiceOverrides extends Partial<ChoiceSettings> {
+  parallelismDefault?: number;
+}
+
 /** One point of the grid. */
 export interface Choice {
   /** Position in the grid, from 0. */
@@ -177,7 +185,7 @@ const isMap = (v: unknown): v is Doc => typeof v === 'object' && v !== null && !
  * choice's value is the one that applies.
  * @throws ScenarioError when the text (or the changed document) is not a valid scenario
  */
-export function scenarioForChoice(text: string, file: string, overrides: Partial<ChoiceSettings>): JobScenario {
+export function scenarioForChoice(text: string, file: string, overrides: ChoiceOverrides): JobScenario {
   if (Object.keys(overrides).length === 0) return loadJobScenario(text, file, 'compare');
   let raw: unknown;
   try {
@@ -213,6 +221,7 @@ export function scenarioForChoice(text: string, file: string, overrides: Partial
     delete config[LEGACY_AVG_VOLUME_KEY];
   }
   if (overrides.mode !== undefined) config['execution.runtime-mode'] = overrides.mode;
+  if (overrides.parallelismDefault !== undefined) config['parallelism.default'] = overrides.parallelismDefault;
   if (Object.keys(tm).length > 0) cluster.taskmanager = tm;
   doc.cluster = cluster;
   // A config map emptied by the deletions above must go too, or the file's own (with the
@@ -220,7 +229,11 @@ export function scenarioForChoice(text: string, file: string, overrides: Partial
   if (Object.keys(config).length > 0) doc.config = config;
   else delete doc.config;
   const scenario = loadJobScenario(stringifyYaml(doc), file, 'compare');
-  assertApplied(baseSettings(scenario.spec), overrides);
+  const { parallelismDefault, ...settings } = overrides;
+  assertApplied(baseSettings(scenario.spec), settings);
+  if (parallelismDefault !== undefined && scenario.spec.parallelism.globalDefault !== parallelismDefault) {
+    throw new Error(`the choice parallelism.default = ${parallelismDefault} did not take effect`);
+  }
   return scenario;
 }
 

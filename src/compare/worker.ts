@@ -4,7 +4,8 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { SimulationSpec } from '../model/spec.js';
 import { simulate } from '../sim/simulate.js';
 import { summarizeRun, type RunSummary } from './aggregate.js';
-import { scenarioForChoice, type ChoiceSettings } from './grid.js';
+import { runDetail } from './run-detail.js';
+import { scenarioForChoice, type ChoiceOverrides } from './grid.js';
 
 /** Marks `workerData` as ours, so that importing this module in some other thread does nothing. */
 export const WORKER_KIND = 'batchsim-compare-worker';
@@ -14,7 +15,9 @@ export interface WorkerInit {
   kind: typeof WORKER_KIND;
   text: string;
   file: string;
-  overrides: Partial<ChoiceSettings>[];
+  overrides: ChoiceOverrides[];
+  /** Add each run's {@link RunSummary}.detail (what `batchsim advise` weighs); compare leaves it out. */
+  detail?: boolean;
 }
 
 /** One run to simulate; `position` is the run's place in the grid's run list. */
@@ -22,6 +25,14 @@ export interface WorkerTask {
   position: number;
   choice: number;
   seed: number;
+}
+
+/**
+ * Choices added after the start, numbered on from those the worker already has: `batchsim
+ * advise` finds the settings it runs as its search goes.
+ */
+export interface WorkerAddChoices {
+  addChoices: ChoiceOverrides[];
 }
 
 /**
@@ -37,12 +48,21 @@ export type WorkerReply<S = RunSummary> = { positions: number[]; summaries: S[] 
  */
 export class ChoiceRunner {
   private readonly specs = new Map<number, SimulationSpec>();
+  private readonly overrides: ChoiceOverrides[];
 
   constructor(
     private readonly text: string,
     private readonly file: string,
-    private readonly overrides: readonly Partial<ChoiceSettings>[],
-  ) {}
+    overrides: readonly ChoiceOverrides[],
+    private readonly detail = false,
+  ) {
+    this.overrides = [...overrides];
+  }
+
+  /** Appends choices, numbered on from the last one. */
+  addChoices(more: readonly ChoiceOverrides[]): void {
+    this.overrides.push(...more);
+  }
 
   /** Simulates choice `choice` with `seed`. @throws ScenarioError when the choice's scenario is invalid */
   run(choice: number, seed: number): RunSummary {
@@ -53,7 +73,8 @@ export class ChoiceRunner {
       spec = scenarioForChoice(this.text, this.file, overrides).spec;
       this.specs.set(choice, spec);
     }
-    return summarizeRun(simulate(spec, { seed }).result);
+    const result = simulate(spec, { seed }).result;
+    return this.detail ? { ...summarizeRun(result), detail: runDetail(spec, result) } : summarizeRun(result);
   }
 }
 
@@ -63,9 +84,13 @@ function isInit(data: unknown): data is WorkerInit {
 
 if (parentPort !== null && isInit(workerData)) {
   const port = parentPort;
-  const runner = new ChoiceRunner(workerData.text, workerData.file, workerData.overrides);
+  const runner = new ChoiceRunner(workerData.text, workerData.file, workerData.overrides, workerData.detail === true);
   // Tasks come in batches: one message per run would cost more than a short simulation.
-  port.on('message', (tasks: WorkerTask[]) => {
+  port.on('message', (tasks: WorkerTask[] | WorkerAddChoices) => {
+    if (!Array.isArray(tasks)) {
+      runner.addChoices(tasks.addChoices);
+      return;
+    }
     const summaries: RunSummary[] = [];
     for (const task of tasks) {
       try {

@@ -79,7 +79,7 @@ describe('a multi-job scenario', () => {
     expect(readFileSync(page, 'utf8')).toContain('b#2');
     const compare = batchsim(['compare', scenario, '--slots', '1,2']);
     expect(compare.code).toBe(2);
-    expect(compare.stderr).toMatch(/^error: --slots is not swept for a multi-job scenario \(`jobs:`\); it takes --queue-capacity and --max-slots/);
+    expect(compare.stderr).toMatch(/^error: --slots does not apply to a multi-job scenario \(`jobs:`\); it sweeps --queue-capacity and --max-slots/);
   });
 
   it('the examples validate', () => {

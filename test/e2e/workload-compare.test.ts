@@ -93,7 +93,7 @@ describe('exit status of the command', () => {
     [['--queue-capacity', 'etl=-5'], /got `-5`/],
     [['--queue-capacity', 'batch=32'], /the scenario has no queue `batch`; its queues are `etl`, `adhoc`/],
     [['--queue-capacity', 'adhoc=4'], /job `adhoc \(template `lookup`\)` needs 5 CU to start/],
-    [['--slots', '2'], /--slots is not swept for a multi-job scenario/],
+    [['--slots', '2'], /--slots does not apply to a multi-job scenario/],
   ])('%j exits 2 with the reason and no stack trace', (flags, message) => {
     const r = batchsim(['compare', nightly, ...flags, '--seeds', '1']);
     expect(r.status).toBe(2);

@@ -17,7 +17,8 @@ const plan = join(root, 'test/fixtures/import/union-three-inputs.json');
 // special files, huge seeds and sweep sizes are the subject of other hardening items
 // ("Hardening" 9-10, "Hardening, part two" 2-3) and are left out until those are fixed.
 const words = fc.constantFrom(
-  'run', 'validate', 'report', 'compare', 'import', 'help', 'bogus', '--help', '--version', '-h',
+  'run', 'validate', 'report', 'compare', 'import', 'advise', 'help', 'bogus', '--help', '--version', '-h',
+  '--deadline', '--fix', '--vary', '--safety', 'slots=2', 'shuffle=remote,local', '40min',
   '--json', '--seed', '--trace', '--metrics', '--vertices', '--report', '-o', '--output', '--stats',
   '--slots', '--seeds', '--check', '--source-bytes', '--rate', '--unknown', '--',
   scenario, scenario, plan, 'missing.yaml', '',

@@ -8,7 +8,7 @@ import { simulate } from '../../src/sim/simulate.js';
 import { checkBlockingEdges, clusterArb, jobArb, type GenVertex } from '../support/arbitraries.js';
 import { scenario } from '../support/run.js';
 
-const runs = (n: number) => ({ numRuns: Number(process.env.PROP_RUNS ?? n) });
+const runs = (n: number) => ({ numRuns: Number(process.env.PROP_RUNS ?? n), ...(process.env.PROP_SEED !== undefined && { seed: Number(process.env.PROP_SEED) }) });
 
 const TM_LOST = 'TaskManager lost';
 const NO_SPACE = 'No space left on device';

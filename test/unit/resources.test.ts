@@ -214,3 +214,34 @@ describe('progressive filling', () => {
     expect([...d.diskMs]).toEqual([15, 15]);
   });
 });
+
+describe('a write that exactly fills the disk', () => {
+  it('succeeds, though its end is rounded to a whole ms; the disk never reads above its size', () => {
+    // 3 slots of half a core on one TaskManager with a 512 MiB disk; each of 3 subtasks
+    // reads 256 MiB at 40 MiB/s per core and writes it all. After 2 s of fixed time all three
+    // move 20 MiB/s (half a core each): 3 x 20 MiB/s fills 512 MiB 8.533 s later, and the
+    // third fails at 10.533 s. The other two then share 1.5 cores (0.75 each, 30 MiB/s): their
+    // last 85.33 MiB take 2.845 s, so they end at 13.378 s, filling the disk exactly.
+    const doc = {
+      cluster: {
+        taskmanager: { slots: 3, startup: 0, idleTimeout: 0, cpuPerSlot: 0.5, memoryPerSlot: '1GiB', disk: '512MiB' },
+        shuffle: 'local',
+      },
+      config: { 'restart-strategy.type': 'fixed-delay', 'restart-strategy.fixed-delay.attempts': 10, 'restart-strategy.fixed-delay.delay': '1 s' },
+      job: {
+        vertices: [
+          { id: 'v0', fixed: 2, rate: 41943040, selectivity: 1, source: { bytes: 805306368 }, parallelism: 3 },
+          { id: 'v1', rate: 1048576, selectivity: 0.1, inputs: [{ from: 'v0', pattern: 'all-to-all' }] },
+        ],
+      },
+    };
+    const { result, timeline } = run(doc);
+    const first = timeline.attempts.filter((a) => a.vertex === 'v0' && a.subtask < 2 && a.attempt === 0) ?? [];
+    expect(first.map((a) => [a.subtask, a.outcome, a.end])).toEqual([
+      [1, 'finished', 13.378],
+      [0, 'finished', 13.378],
+    ]);
+    for (const d of timeline.disk) expect(d.bytes).toBeLessThanOrEqual(512 * 2 ** 20);
+    expect(result.disk.peakBytesOneTaskManager).toBe(512 * 2 ** 20);
+  });
+});

@@ -342,8 +342,9 @@ describe('refused flags (exit 2)', () => {
     [['--queue-capacity', '4', '--queue-capacity', '8'], /only one list without a queue name/],
     [['--queue-capacity', 'q=4', '--queue-capacity', '8'], /every queue is named/],
     [['--queue-capacity', '1.5'], /--queue-capacity 1\.5 for queue `q`: job `A` needs 2 CU to start \(its JobManager 1 CU and one TaskManager 1 CU\), so it could never run/],
-    [['--slots', '2'], /--slots is not swept for a multi-job scenario \(`jobs:`\); it takes --queue-capacity and --max-slots/],
-    [['--shuffle', 'remote', '--mode', 'batch'], /--shuffle, --mode are not swept/],
+    [['--slots', '2'], /--slots does not apply to a multi-job scenario \(`jobs:`\); it sweeps --queue-capacity and --max-slots/],
+    [['--shuffle', 'remote', '--mode', 'batch'], /--shuffle, --mode do not apply/],
+    [['--shard', '0/2', '--out', join(dir, 'part.json')], /--shard, --out do not apply to a multi-job scenario/],
   ])('%j', async (flags, message) => {
     const r = await refused([TWO_JOBS, ...flags]);
     expect(r.exitCode === 2 || r.code === 'commander.invalidArgument').toBe(true);

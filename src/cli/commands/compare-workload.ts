@@ -116,8 +116,8 @@ export async function compareWorkload(args: WorkloadCompareArgs): Promise<void> 
   const foreign = Object.keys(flags).filter((k) => flags[k] !== undefined && !WORKLOAD_FLAGS.has(k));
   if (foreign.length > 0) {
     return fail(
-      `${foreign.map(optionName).join(', ')} ${foreign.length === 1 ? 'is' : 'are'} not swept for a multi-job scenario (\`jobs:\`); ` +
-        'it takes --queue-capacity and --max-slots (set the rest in the scenario, per job under `config`)',
+      `${foreign.map(optionName).join(', ')} ${foreign.length === 1 ? 'does' : 'do'} not apply to a multi-job scenario (\`jobs:\`); ` +
+        'it sweeps --queue-capacity and --max-slots (set the rest in the scenario, per job under `config`)',
     );
   }
   const firstSeed = flags.seed ?? workload.seed;

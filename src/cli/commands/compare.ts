@@ -2,18 +2,23 @@
 
 import { InvalidArgumentError, type Command } from 'commander';
 import { Presets, SingleBar } from 'cli-progress';
-import { buildComparison } from '../../compare/aggregate.js';
-import { baseSettings, buildGrid, buildRuns, gridSize, scenarioForChoice, seedList, sweptDimensions, type GridAxes, type RuntimeMode, type Shuffle } from '../../compare/grid.js';
+import type { Comparison } from '../../compare/aggregate.js';
+import { gridSize, seedList, type GridAxes, type RuntimeMode, type Shuffle } from '../../compare/grid.js';
+import { estimatedSubtasks, planComparison } from '../../compare/plan.js';
 import { defaultWorkers, runGrid } from '../../compare/run-grid.js';
+import { compareArgs, comparePart, compareSweep, comparisonOf, runsOfShard } from '../../compare/shards.js';
 import { compareCsv, compareJson, formatCompareTable, renderCompareHtml } from '../../report/compare-report.js';
 import { MAX_SEED } from '../../scenario/limits.js';
 import { parseBandwidth, parseSize } from '../../scenario/units.js';
 import { requireJob } from '../../scenario/load.js';
+import { shellQuote } from '../../sweep/merge.js';
+import { partText } from '../../sweep/part.js';
+import { formatShard, MAX_SHARDS, parseShard, parseShardCount, resolveShard, type Shard } from '../../sweep/shard.js';
+import { batchsimVersion } from '../../sweep/version.js';
 import { checkOutputPaths, parseSeed, readScenarioInput, STDIO, writeOutput } from '../io.js';
 import { printWarnings } from '../outputs.js';
 import { compareWorkload, parseQueueCapacity } from './compare-workload.js';
 import { jsonTarget } from './run.js';
-import type { SimulationSpec } from '../../model/spec.js';
 import type { CapacityAxis } from '../../compare/workload-grid.js';
 
 /** Seeds per choice when `--seeds` is not given: enough for a median and a p95 worth reading. */
@@ -64,6 +69,9 @@ interface CompareFlags {
   json?: boolean | string;
   csv?: string;
   report?: string;
+  shard?: Shard;
+  shards?: number;
+  out?: string;
 }
 
 /**
@@ -153,7 +161,7 @@ export function parseWorkers(value: string): number {
 }
 
 /** NO_COLOR, when set to anything but the empty string, turns colour off (https://no-color.org). */
-function colorAllowed(env: Record<string, string | undefined>): boolean {
+export function colorAllowed(env: Record<string, string | undefined>): boolean {
   return env.NO_COLOR === undefined || env.NO_COLOR === '';
 }
 
@@ -184,19 +192,35 @@ export function registerCompareCommand(program: Command, io: CompareIo = {}): vo
     .option('--json [file]', 'write every choice, statistic and run as JSON (to standard output when no file is given)')
     .option('--csv <file>', 'write one row per choice as CSV')
     .option('--report <file>', 'write a self-contained HTML page with the table and charts')
+    .option('--shard <I/N>', 'run only shard I of N (I from 0) of the runs and write them with --out, for `batchsim merge`', parseShard)
+    .option('--shards <n>', `like --shard, the index I taken from JOB_COMPLETION_INDEX (Kubernetes) or SLURM_ARRAY_TASK_ID (Slurm); at most ${MAX_SHARDS}`, parseShardCount)
+    .option('--out <file>', "with --shard or --shards: the part file to write (`-` for standard output)")
     .addHelpText(
       'after',
       '\nA setting not listed keeps the scenario\'s value. Fastest and cheapest are the lowest median makespan and\n' +
         'core-seconds among choices where no run failed. Every output option takes `-` for standard output (one at a\n' +
-        'time); the table then goes to stderr. Example:\n  batchsim compare sim-scenarios/compare-slots-per-tm.yaml --slots 1,2,4 --shuffle remote,local',
+        'time); the table then goes to stderr. Example:\n  batchsim compare sim-scenarios/compare-slots-per-tm.yaml --slots 1,2,4 --shuffle remote,local\n' +
+        'Sharded: run `... --shard I/N --out part-I.json` for every I from 0 to N-1 (anywhere), then\n  batchsim merge part-*.json\n' +
+        'prints what the whole comparison prints.',
     )
     .action(async (file: string, flags: CompareFlags, command: Command) => {
       const stdout = io.stdout ?? process.stdout;
       const stderr = io.stderr ?? process.stderr;
       const env = io.env ?? process.env;
       const json = jsonTarget(flags.json);
+      const shard = resolveShard(flags, env);
+      if (shard !== undefined && 'error' in shard) command.error(`error: ${shard.error}`, { exitCode: 2, code: 'batchsim.shard' });
       const outputs = { '--json': json, '--csv': flags.csv, '--report': flags.report };
-      checkOutputPaths(outputs, file);
+      if (shard !== undefined) {
+        if (flags.out === undefined) command.error('error: a shard writes its runs to --out FILE (`-` for standard output); `batchsim merge` then reads the parts', { exitCode: 2, code: 'batchsim.shard' });
+        const asked = Object.entries(outputs).filter(([, v]) => v !== undefined).map(([k]) => k);
+        if (asked.length > 0) {
+          command.error(`error: ${asked.join(', ')} ${asked.length === 1 ? 'is' : 'are'} written by \`batchsim merge\` from the parts; a shard writes only --out`, { exitCode: 2, code: 'batchsim.shard' });
+        }
+      } else if (flags.out !== undefined) {
+        command.error('error: --out writes the part of one shard: give --shard I/N or --shards N with it', { exitCode: 2, code: 'batchsim.shard' });
+      }
+      checkOutputPaths(shard !== undefined ? { '--out': flags.out } : outputs, file);
       const { label, text, scenario: loaded } = readScenarioInput(file);
       // Several jobs sweep their queues and slot caps instead (compare-workload.ts).
       if (loaded.kind === 'workload' || flags.queueCapacity !== undefined) {
@@ -231,25 +255,26 @@ export function registerCompareCommand(program: Command, io: CompareIo = {}): vo
           { exitCode: 2, code: 'batchsim.sweepSize' },
         );
       }
-      if (runCount >= ANNOUNCED_RUNS) stderr.write(`compare: ${choiceCount} choice${choiceCount === 1 ? '' : 's'} x ${seedCount} seeds = ${runCount} runs\n`);
-      const base = baseSettings(scenario.spec);
-      const choices = buildGrid(base, axes);
-      // Load every choice once here, so a choice the loader rejects is reported as a
-      // scenario error before any thread starts.
-      // Warnings a choice adds to the scenario's own are said once each, naming the choice.
-      printWarnings(label, scenario.spec.warnings, stderr);
-      const said = new Set(scenario.spec.warnings);
-      for (const ch of choices) {
-        const fresh = scenarioForChoice(text, label, ch.overrides).spec.warnings.filter((w) => !said.has(w));
-        fresh.forEach((w) => said.add(w));
-        printWarnings(`${label} (${ch.label})`, fresh, stderr);
+      if (runCount >= ANNOUNCED_RUNS && shard === undefined) stderr.write(`compare: ${choiceCount} choice${choiceCount === 1 ? '' : 's'} x ${seedCount} seeds = ${runCount} runs\n`);
+      const plan = planComparison({
+        text,
+        label,
+        scenario,
+        axes,
+        seeds: seedList(firstSeed, seedCount),
+        onWarnings: (where, warnings) => printWarnings(where, warnings, stderr),
+      });
+      // A shard makes only its own runs; positions keep each run's place in the whole grid.
+      const positions = shard === undefined ? plan.runs.map((r) => r.index) : runsOfShard(plan, shard);
+      const runs = positions.map((p) => plan.runs[p]);
+      const sweep = compareSweep({ file: label, text, axes, firstSeed, seedCount });
+      if (shard !== undefined) {
+        stderr.write(`compare: shard ${formatShard(shard)}: ${runs.length} of the ${runCount} runs of \`${['batchsim', ...compareArgs(sweep)].map(shellQuote).join(' ')}\`\n`);
       }
-      const seeds = seedList(firstSeed, seedCount);
-      const runs = buildRuns(choices, seeds);
 
       const color = colorAllowed(env);
       // A bar only on a terminal: redirected stderr gets nothing extra.
-      const bar = isTty(stderr)
+      const bar = isTty(stderr) && runs.length > 0
         ? new SingleBar(
             {
               stream: stderr,
@@ -265,33 +290,43 @@ export function registerCompareCommand(program: Command, io: CompareIo = {}): vo
       let summaries;
       try {
         ({ summaries } = await runGrid(
-          { text, file: label, overrides: choices.map((c) => c.overrides), runs },
+          { text, file: label, overrides: plan.choices.map((c) => c.overrides), runs },
           { workers: flags.workers ?? defaultWorkers(runs.length * estimatedSubtasks(scenario.spec)), onProgress: (done) => bar?.update(done) },
         ));
       } finally {
         bar?.stop();
       }
 
-      const comparison = buildComparison({
-        scenario: scenario.spec.name,
-        file: label,
-        seeds,
-        swept: sweptDimensions(axes),
-        base,
-        choices,
-        summaries,
-      });
-      // The table is for a person: on stdout unless stdout carries an output.
-      const tableStream = Object.values(outputs).includes(STDIO) ? stderr : stdout;
-      tableStream.write(formatCompareTable(comparison, { color: color && isTty(tableStream) }));
-      if (json !== undefined) writeOutput(json, `${JSON.stringify(compareJson(comparison), null, 2)}\n`, stdout);
-      if (flags.csv !== undefined) writeOutput(flags.csv, compareCsv(comparison), stdout);
-      if (flags.report !== undefined) writeOutput(flags.report, renderCompareHtml(comparison), stdout);
+      if (shard !== undefined) {
+        const part = comparePart({ sweep, version: batchsimVersion(), shard, total: plan.runs.length, positions, summaries });
+        writeOutput(flags.out as string, partText(part), stdout);
+        return;
+      }
+      writeComparison(comparisonOf(plan, label, summaries), outputs, { stdout, stderr, color });
     });
 }
 
-/** Subtasks of one run, counting an inferred vertex at its largest possible parallelism. */
-function estimatedSubtasks(spec: SimulationSpec): number {
-  const max = spec.parallelism.maxParallelism;
-  return spec.vertices.reduce((n, v) => n + (v.parallelism ?? (v.sourceBytes !== undefined ? spec.parallelism.defaultSourceParallelism : max)), 0);
+/** Where a comparison goes: the outputs asked for (`-`: standard output) and the streams. */
+export interface ComparisonOutputs {
+  '--json': string | undefined;
+  '--csv': string | undefined;
+  '--report': string | undefined;
+}
+
+/**
+ * Prints the table and writes the outputs of a comparison, the same for `compare` and for
+ * `merge`, which must print exactly what the unsharded comparison prints.
+ * @throws ScenarioError when an output cannot be written
+ */
+export function writeComparison(
+  comparison: Comparison,
+  outputs: ComparisonOutputs,
+  io: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream; color: boolean },
+): void {
+  // The table is for a person: on stdout unless stdout carries an output.
+  const tableStream = Object.values(outputs).includes(STDIO) ? io.stderr : io.stdout;
+  tableStream.write(formatCompareTable(comparison, { color: io.color && isTty(tableStream) }));
+  if (outputs['--json'] !== undefined) writeOutput(outputs['--json'], `${JSON.stringify(compareJson(comparison), null, 2)}\n`, io.stdout);
+  if (outputs['--csv'] !== undefined) writeOutput(outputs['--csv'], compareCsv(comparison), io.stdout);
+  if (outputs['--report'] !== undefined) writeOutput(outputs['--report'], renderCompareHtml(comparison), io.stdout);
 }

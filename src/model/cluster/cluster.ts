@@ -793,7 +793,27 @@ export class Cluster {
 
   /** Bytes on `tm`'s disk now, partial outputs included. */
   diskUsed(tm: number): number {
-    return this.diskStatic[tm] + this.diskRate[tm] * this.sim.now - this.diskOffset[tm];
+    const used = this.diskStatic[tm] + this.diskRate[tm] * this.sim.now - this.diskOffset[tm];
+    return this.diskRate[tm] > 0 ? used - this.writesOverrun(tm) : used;
+  }
+
+  /**
+   * Bytes the straight lines of `tm`'s writes run past their totals now. A write's end is
+   * rounded to a whole ms, so its line can overrun by a fraction of a ms: the disk never holds
+   * those bytes, and a write that exactly fills the disk must not be failed for them.
+   */
+  private writesOverrun(tm: number): number {
+    const w = this.work;
+    const now = this.sim.now;
+    let over = 0;
+    for (let s = this.movingHead[tm]; s >= 0; s = w[this.workAt(s) + W_NEXT]) {
+      const at = this.workAt(s);
+      const rate = w[at + W_WRATE];
+      if (rate === 0) continue;
+      const past = w[at + W_WBASE] + rate * (now - w[at + W_WTIME]) - w[at + W_WBYTES];
+      if (past > 0) over += past;
+    }
+    return over;
   }
 
   /** Bytes on all disks now. */
