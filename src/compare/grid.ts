@@ -123,7 +123,7 @@ export function seedList(first: number, count: number): number[] {
 }
 
 /** Every (choice, seed) pair, choice-major, so a choice's runs are contiguous and in seed order. */
-export function buildRuns(choices: readonly Choice[], seeds: readonly number[]): GridRun[] {
+export function buildRuns(choices: readonly Pick<Choice, 'index'>[], seeds: readonly number[]): GridRun[] {
   const runs: GridRun[] = [];
   for (const c of choices) for (const seed of seeds) runs.push({ index: runs.length, choice: c.index, seed });
   return runs;

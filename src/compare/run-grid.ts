@@ -48,12 +48,12 @@ export function defaultWorkers(subtaskRuns = Infinity): number {
 }
 
 /**
- * The compiled worker beside this module, or null when this module is a TypeScript source
- * (run through a test runner's loader): plain Node cannot start a worker on a `.ts` file,
- * so the grid then runs inline, which gives the same results.
+ * The compiled worker `module` beside this module (default: compare's), or null when this
+ * module is a TypeScript source (run through a test runner's loader): plain Node cannot
+ * start a worker on a `.ts` file, so the grid then runs inline, which gives the same results.
  */
-export function workerModuleUrl(): URL | null {
-  return import.meta.url.endsWith('.ts') ? null : new URL('./worker.js', import.meta.url);
+export function workerModuleUrl(module = './worker.js'): URL | null {
+  return import.meta.url.endsWith('.ts') ? null : new URL(module, import.meta.url);
 }
 
 /**
@@ -63,21 +63,44 @@ export function workerModuleUrl(): URL | null {
  * @throws the first error of any run (other workers are stopped)
  */
 export async function runGrid(job: GridJob, options: RunGridOptions = {}): Promise<GridResult> {
-  const total = job.runs.length;
-  const url = options.workerUrl ?? workerModuleUrl();
-  const wanted = Math.max(1, Math.floor(options.workers ?? defaultWorkers()));
-  const threads = url === null ? 0 : Math.min(wanted, total);
-  if (threads <= 1) return { summaries: await runInline(job, options.onProgress), threads: 0 };
-  return { summaries: await runThreads(job, url as URL, threads, options.onProgress), threads };
+  const init: WorkerInit = { kind: WORKER_KIND, text: job.text, file: job.file, overrides: [...job.overrides] };
+  const runners = { inline: () => new ChoiceRunner(job.text, job.file, job.overrides), workerUrl: options.workerUrl ?? workerModuleUrl(), init };
+  return runGridWith(job.runs, runners, options);
 }
 
-async function runInline(job: GridJob, onProgress?: (done: number, total: number) => void): Promise<RunSummary[]> {
-  const runner = new ChoiceRunner(job.text, job.file, job.overrides);
-  const out: RunSummary[] = [];
-  for (const r of job.runs) {
+/**
+ * How the runs of a grid are simulated, whatever a run's summary holds: a runner for the
+ * inline path, and a worker module (with the data it starts with) that answers batches of
+ * {@link WorkerTask} with {@link WorkerReply}, computing what the inline runner computes.
+ */
+export interface GridRunners<S> {
+  inline: () => { run(choice: number, seed: number): S };
+  /** null: always inline (see {@link workerModuleUrl}). */
+  workerUrl: URL | null;
+  /** The worker's `workerData`. */
+  init: unknown;
+}
+
+/** {@link runGrid} for any kind of run (a single job, several jobs). @throws the first error of any run */
+export async function runGridWith<S>(
+  runs: readonly GridRun[],
+  runners: GridRunners<S>,
+  options: Omit<RunGridOptions, 'workerUrl'> = {},
+): Promise<{ summaries: S[]; threads: number }> {
+  const total = runs.length;
+  const url = runners.workerUrl;
+  const wanted = Math.max(1, Math.floor(options.workers ?? defaultWorkers()));
+  const threads = url === null ? 0 : Math.min(wanted, total);
+  if (threads <= 1) return { summaries: await runInline(runs, runners.inline(), options.onProgress), threads: 0 };
+  return { summaries: await runThreads<S>(runs, url as URL, runners.init, threads, options.onProgress), threads };
+}
+
+async function runInline<S>(runs: readonly GridRun[], runner: { run(choice: number, seed: number): S }, onProgress?: (done: number, total: number) => void): Promise<S[]> {
+  const out: S[] = [];
+  for (const r of runs) {
     out.push(runner.run(r.choice, r.seed));
     if (onProgress !== undefined) {
-      onProgress(out.length, job.runs.length);
+      onProgress(out.length, runs.length);
       // Let a progress bar's timer draw between runs.
       await new Promise((resolve) => setImmediate(resolve));
     }
@@ -85,10 +108,9 @@ async function runInline(job: GridJob, onProgress?: (done: number, total: number
   return out;
 }
 
-function runThreads(job: GridJob, url: URL, threads: number, onProgress?: (done: number, total: number) => void): Promise<RunSummary[]> {
-  const total = job.runs.length;
-  const init: WorkerInit = { kind: WORKER_KIND, text: job.text, file: job.file, overrides: [...job.overrides] };
-  const summaries: RunSummary[] = new Array<RunSummary>(total);
+function runThreads<S>(runs: readonly GridRun[], url: URL, init: unknown, threads: number, onProgress?: (done: number, total: number) => void): Promise<S[]> {
+  const total = runs.length;
+  const summaries: S[] = new Array<S>(total);
   return new Promise((resolve, reject) => {
     const pool: Worker[] = [];
     let next = 0;
@@ -106,7 +128,7 @@ function runThreads(job: GridJob, url: URL, threads: number, onProgress?: (done:
     const feed = (w: Worker) => {
       const tasks: WorkerTask[] = [];
       while (next < total && tasks.length < batch) {
-        const r = job.runs[next];
+        const r = runs[next];
         tasks.push({ position: next++, choice: r.choice, seed: r.seed });
       }
       if (tasks.length > 0) w.postMessage(tasks);
@@ -114,10 +136,10 @@ function runThreads(job: GridJob, url: URL, threads: number, onProgress?: (done:
     for (let i = 0; i < threads; i++) {
       const w = new Worker(url, { workerData: init });
       pool.push(w);
-      w.on('message', (m: WorkerReply) => {
+      w.on('message', (m: WorkerReply<S>) => {
         if (settled) return;
         if ('error' in m) {
-          fail(new Error(`run ${m.position} (choice ${job.runs[m.position].choice}, seed ${job.runs[m.position].seed}): ${m.error}`));
+          fail(new Error(`run ${m.position} (choice ${runs[m.position].choice}, seed ${runs[m.position].seed}): ${m.error}`));
           return;
         }
         m.positions.forEach((pos, i) => {

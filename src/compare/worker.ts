@@ -39,7 +39,7 @@ export interface WorkerAddChoices {
  * A worker's answer to a batch of tasks: the summaries in task order, or the first error
  * with the position of the run that raised it.
  */
-export type WorkerReply = { positions: number[]; summaries: RunSummary[] } | { position: number; error: string };
+export type WorkerReply<S = RunSummary> = { positions: number[]; summaries: S[] } | { position: number; error: string };
 
 /**
  * Simulates runs of the grid's choices. Each choice's scenario is loaded once and kept,

@@ -53,8 +53,15 @@ function settingColumns(c: Comparison): Dimension[] {
   return c.swept.length === 0 ? ['slots'] : c.swept;
 }
 
+/** What a bar chart and the marks need of a row: a single job's choice, or a multi-job one. */
+export interface ChartChoice {
+  index: number;
+  label: string;
+  stats: { failed: number; fastest: boolean; cheapest: boolean };
+}
+
 /** The words that mark a choice: `fastest`, `cheapest`, both, or none. */
-export function marks(choice: ComparedChoice): string[] {
+export function marks(choice: ChartChoice): string[] {
   const out: string[] = [];
   if (choice.stats.fastest) out.push('fastest');
   if (choice.stats.cheapest) out.push('cheapest');
@@ -154,7 +161,7 @@ export function formatCompareTable(c: Comparison, opts: TableOptions = {}): stri
 }
 
 /** Breaks a paragraph into lines of at most `width` characters at spaces. */
-function wrap(text: string, width: number): string[] {
+export function wrap(text: string, width: number): string[] {
   const lines: string[] = [];
   let line = '';
   for (const word of text.split(' ')) {
@@ -323,25 +330,27 @@ function niceStep(max: number, count: number): number {
 const TIME_STEPS = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400];
 
 /** The smallest time-friendly step that gives at most about `count` ticks up to `max` seconds. */
-function timeStep(max: number, count: number): number {
+export function timeStep(max: number, count: number): number {
   return TIME_STEPS.find((st) => st >= max / count) ?? niceStep(max, count);
 }
 
 /** A tick label on a time axis: `30 s`, `5 min`, `2 h`. */
-function timeTick(t: number): string {
+export function timeTick(t: number): string {
   if (t === 0) return '0';
   if (t % 3600 === 0) return `${t / 3600} h`;
   if (t % 60 === 0) return `${t / 60} min`;
   return `${t} s`;
 }
 
-interface BarSpec {
+export interface BarSpec<C extends ChartChoice = ComparedChoice> {
   id: string;
   title: string;
   unit: string;
   /** Bar length per choice, and an optional whisker end (p95). */
-  value: (ch: ComparedChoice) => number;
-  whisker?: (ch: ComparedChoice) => number;
+  value: (ch: C) => number;
+  whisker?: (ch: C) => number;
+  /** The row's label: the swept values alone. */
+  short: (ch: C) => string;
   format: (n: number) => string;
   /** Tick spacing for an axis up to `max` (default: 1, 2 or 5 times a power of ten). */
   step?: (max: number) => number;
@@ -362,7 +371,7 @@ function shortLabel(c: Comparison, ch: ComparedChoice): string {
  * failed late (or ran until a guard stopped it) would otherwise squash every other bar. A
  * bar beyond the scale is cut at the edge with a break mark, its value written in red.
  */
-function barChart(c: Comparison, spec: BarSpec): string {
+export function barChart<C extends ChartChoice>(c: { choices: readonly C[] }, spec: BarSpec<C>): string {
   const labelW = 280;
   const valueW = 230;
   const plotW = 500;
@@ -391,7 +400,7 @@ function barChart(c: Comparison, spec: BarSpec): string {
     const y = top + i * rowH;
     const v = spec.value(ch);
     const failed = ch.stats.failed > 0;
-    const short = shortLabel(c, ch);
+    const short = spec.short(ch);
     const label = short.length > 44 ? `${short.slice(0, 43)}…` : short;
     const whiskerEnd = spec.whisker?.(ch);
     const unit = spec.unit === '' ? '' : ` ${spec.unit}`;
@@ -486,6 +495,7 @@ export function renderCompareHtml(c: Comparison): string {
     unit: '',
     value: (ch) => ch.stats.makespanMedian,
     whisker: (ch) => ch.stats.makespanP95,
+    short: (ch) => shortLabel(c, ch),
     format: (v) => formatDuration(v),
     step: (m) => timeStep(m, 4),
     tick: timeTick,
@@ -495,6 +505,7 @@ export function renderCompareHtml(c: Comparison): string {
     title: 'Median core-seconds per choice',
     unit: 'core-s',
     value: (ch) => ch.stats.coreSecondsMedian,
+    short: (ch) => shortLabel(c, ch),
     format: (v) => (v >= 100 ? v.toFixed(0) : String(Math.round(v * 10) / 10)),
   });
   return `${pageHead(title, pageAsset('compare-report.css'))}

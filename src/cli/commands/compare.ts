@@ -17,7 +17,9 @@ import { formatShard, MAX_SHARDS, parseShard, parseShardCount, resolveShard, typ
 import { batchsimVersion } from '../../sweep/version.js';
 import { checkOutputPaths, parseSeed, readScenarioInput, STDIO, writeOutput } from '../io.js';
 import { printWarnings } from '../outputs.js';
+import { compareWorkload, parseQueueCapacity } from './compare-workload.js';
 import { jsonTarget } from './run.js';
+import type { CapacityAxis } from '../../compare/workload-grid.js';
 
 /** Seeds per choice when `--seeds` is not given: enough for a median and a p95 worth reading. */
 export const DEFAULT_SEEDS = 10;
@@ -58,6 +60,8 @@ interface CompareFlags {
   shuffle?: Shuffle[];
   avgVolume?: number[];
   mode?: RuntimeMode[];
+  /** Multi-job scenarios only. */
+  queueCapacity?: CapacityAxis[];
   seeds?: number;
   seed?: number;
   workers?: number;
@@ -181,6 +185,7 @@ export function registerCompareCommand(program: Command, io: CompareIo = {}): vo
     .option('--shuffle <list>', 'shuffle modes to try: local, remote or both', parseShuffleList)
     .option('--avg-volume <list>', 'adaptive avg-data-volume-per-task values to try, e.g. 8MiB,16MiB', parseAvgVolumeList)
     .option('--mode <list>', 'runtime modes to try: batch, streaming or both (streaming: all slots up front, full restarts)', parseModeList)
+    .option('--queue-capacity <list>', 'multi-job scenarios: queue capacities in CU to try, for every queue (32,64,unlimited) or one (NAME=32,64; repeat the flag per queue)', parseQueueCapacity)
     .option('--seeds <n>', `seeds per choice: the scenario's seed and the next ones (default ${DEFAULT_SEEDS}, at most ${SWEEP_LIMITS.seeds})`, parseSeedCount)
     .option('--seed <n>', "first seed, instead of the scenario's", parseSeed)
     .option('--workers <n>', `worker threads (default: one per core for big grids, else 1; 1 runs without threads; at most ${SWEEP_LIMITS.workers})`, parseWorkers)
@@ -217,6 +222,11 @@ export function registerCompareCommand(program: Command, io: CompareIo = {}): vo
       }
       checkOutputPaths(shard !== undefined ? { '--out': flags.out } : outputs, file);
       const { label, text, scenario: loaded } = readScenarioInput(file);
+      // Several jobs sweep their queues and slot caps instead (compare-workload.ts).
+      if (loaded.kind === 'workload' || flags.queueCapacity !== undefined) {
+        const limits = { defaultSeeds: DEFAULT_SEEDS, maxRuns: SWEEP_LIMITS.runs, announcedRuns: ANNOUNCED_RUNS };
+        return compareWorkload({ label, text, scenario: loaded, flags: { ...flags }, command, stdout, stderr, color: colorAllowed(env), limits });
+      }
       const scenario = requireJob(loaded, 'compare');
       const axes: GridAxes = {
         ...(flags.slots !== undefined && { slots: flags.slots }),
