@@ -120,7 +120,7 @@ export function partFiles(inputs: readonly string[]): string[] {
 export function registerMergeCommand(program: Command, io: CompareIo = {}): void {
   program
     .command('merge')
-    .description('merge the parts of a sharded sweep (`compare --shard I/N --out FILE`) and print what the whole sweep prints')
+    .description('merge the parts of a sharded sweep (`compare --shard I/N --out FILE`, or a round of `advise --plan`) and print what the whole sweep prints')
     .argument('<parts...>', 'part files, or directories of them (every *.json inside); `-` for one part on standard input')
     .option('--json [file]', 'write the JSON the unsharded command writes (to standard output when no file is given)')
     .option('--csv <file>', 'write the CSV the unsharded command writes')
