@@ -206,7 +206,15 @@ const sweepSchema = z.strictObject({
 export function readAdviseSweep(file: string, raw: unknown, path = 'sweep'): AdviseSweep {
   const r = sweepSchema.safeParse(raw);
   if (!r.success) throw new ScenarioError(file, zodIssues(r.error, path));
-  return r.data as AdviseSweep;
+  const sweep = r.data as AdviseSweep;
+  // A candidate is an index into each setting's values: one per setting, each in range.
+  const space = buildSpace(loadJobScenario(sweep.scenario, sweep.file, 'advise').spec, spaceOf(sweep));
+  const bad = (c: readonly number[]) => c.length !== space.settings.length || c.some((v, i) => v >= space.values[space.settings[i]].length);
+  const at = [...sweep.known.map((k, i) => ({ c: k.candidate, where: `${path}.known[${i}].candidate` })), ...sweep.runs.map((n, i) => ({ c: n.candidate, where: `${path}.runs[${i}].candidate` }))].find((x) => bad(x.c));
+  if (at !== undefined) {
+    throw new ScenarioError(file, [{ path: at.where, message: `is not a setting of this search: expected ${space.settings.length} value indexes (${space.settings.join(', ')}) within their lists` }]);
+  }
+  return sweep;
 }
 
 /** A run summary of a part, checked against the seed of its run. @throws ScenarioError */

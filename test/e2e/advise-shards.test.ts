@@ -206,3 +206,17 @@ describe('refusals', () => {
     expect(await failure(['advise', '--plan', job, '--shard', '0/3', '--out', join(d, 'y.json')])).toMatch(/job\.yaml: not an advise plan/);
   });
 });
+
+describe('a plan whose fingerprint was made again over an impossible candidate', () => {
+  it('is refused with the field path', async () => {
+    const d = tmp();
+    await batchsim(['advise', ...search, '--plan', '--out', join(d, 'plan.json')]);
+    const plan = JSON.parse(readFileSync(join(d, 'plan.json'), 'utf8'));
+    plan.sweep.runs[1].candidate = [...plan.sweep.runs[1].candidate, 0];
+    plan.fingerprint = sweepFingerprint('advise', plan.version, plan.sweep);
+    writeFileSync(join(d, 'bad.json'), JSON.stringify(plan));
+    expect(await failure(['advise', '--plan', join(d, 'bad.json'), '--shard', '0/1', '--out', join(d, 'x.json')])).toMatch(
+      /bad\.json: sweep\.runs\[1\]\.candidate: is not a setting of this search: expected \d+ value indexes/,
+    );
+  });
+});
