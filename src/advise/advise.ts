@@ -1,6 +1,6 @@
 //! `batchsim advise` as a library call: search the space, then gather the answer (recommendation, scenario as written, Pareto front, reasons).
 
-import { Evaluator, type CandidateStats, type Evaluated } from './evaluate.js';
+import { Evaluator, type CandidateStats, type Evaluated, type KnownRuns } from './evaluate.js';
 import { compareCandidates, score, type Goal, type Score } from './goal.js';
 import { EvaluationPool } from './pool.js';
 import { criticalPath, diagnosesOf, diskHeldShare, percentileRun, reasons, runDetailed, type Reason, type SlotsComparison } from './reasons.js';
@@ -25,6 +25,8 @@ export interface AdviseRequest {
   threads: number;
   /** Called after each run with the runs and settings so far. */
   onRun?: (runs: number, settings: number) => void;
+  /** Runs made elsewhere (a sharded search); in `stop` mode a batch with others throws `RunsNeeded`. */
+  known?: KnownRuns;
 }
 
 /** A setting the answer shows, with its statistics over every seed. */
@@ -94,8 +96,8 @@ export function paretoFront(items: readonly AdvisedSetting[]): AdvisedSetting[] 
 export async function advise(req: AdviseRequest): Promise<Advice> {
   const { text, file, goal, seeds } = req;
   const space = buildSpace(req.scenario.spec, req.space);
-  const pool = new EvaluationPool(text, file, req.threads);
-  const ev = new Evaluator(space, text, file, seeds, goal.percentile, pool, req.onRun);
+  const pool = new EvaluationPool(text, file, req.known?.stop === true ? 1 : req.threads);
+  const ev = new Evaluator(space, text, file, seeds, goal.percentile, pool, req.onRun, req.known);
   try {
     const found = await search(space, ev, goal);
     const complete = found.complete.filter((e) => ev.stats(e) !== null);
@@ -135,24 +137,28 @@ export async function advise(req: AdviseRequest): Promise<Advice> {
     let advisedDiagnosis: Diagnosis[] = [];
     if (chosen !== null) {
       const chosenScore = score(ev.stats(chosen), judge);
-      const detailed = runDetailed(text, file, chosen.overrides, seeds);
-      const run = percentileRun(detailed.results, goal.percentile);
-      advisedDiagnosis = diagnosesOf(detailed.results);
       const slotsAt = space.settings.indexOf('slots');
-      const neighbours: SlotsComparison[] = [];
+      // Its neighbours' runs first, in one batch: a sharded search asks for them before the detailed runs below.
+      const neighbourEntries: Evaluated[] = [];
       if (slotsAt >= 0) {
         for (const d of [-1, 1]) {
           const v = chosen.candidate[slotsAt] + d;
           if (v < 0 || v >= space.values.slots.length) continue;
           const e = ev.entry(chosen.candidate.map((x, i) => (i === slotsAt ? v : x)));
-          if (e.invalid !== null) continue;
-          await ev.ensure([e], seeds.length);
-          const stats = ev.stats(e) as CandidateStats;
-          const seed = percentileRun(e.runs, goal.percentile).seed;
-          const one = simulate(scenarioForChoice(text, file, e.overrides).spec, { seed }).result;
-          const sc = score(stats, judge);
-          neighbours.push({ slots: e.settings.slots as number, stats, standing: sc.standing, objective: sc.objective, diskHeld: diskHeldShare(one) });
+          if (e.invalid === null) neighbourEntries.push(e);
         }
+      }
+      await ev.ensure(neighbourEntries, seeds.length);
+      const detailed = runDetailed(text, file, chosen.overrides, seeds);
+      const run = percentileRun(detailed.results, goal.percentile);
+      advisedDiagnosis = diagnosesOf(detailed.results);
+      const neighbours: SlotsComparison[] = [];
+      for (const e of neighbourEntries) {
+        const stats = ev.stats(e) as CandidateStats;
+        const seed = percentileRun(e.runs, goal.percentile).seed;
+        const one = simulate(scenarioForChoice(text, file, e.overrides).spec, { seed }).result;
+        const sc = score(stats, judge);
+        neighbours.push({ slots: e.settings.slots as number, stats, standing: sc.standing, objective: sc.objective, diskHeld: diskHeldShare(one) });
       }
       why = reasons({
         recommended: {

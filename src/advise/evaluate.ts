@@ -73,6 +73,32 @@ export function candidateStats(e: Evaluated, pct: number): CandidateStats | null
   };
 }
 
+/** The key of one run of a candidate among {@link KnownRuns}. */
+export const runKey = (candidateKey: string, seed: number): string => `${candidateKey}@${seed}`;
+
+/**
+ * Runs already made elsewhere (a sharded search's earlier rounds), by {@link runKey}. With
+ * `stop`, a batch that needs a run not among them is not run: {@link RunsNeeded} is thrown
+ * with the batch's missing runs, which is where a sharded search hands out its next round.
+ */
+export interface KnownRuns {
+  runs: ReadonlyMap<string, RunSummary>;
+  stop: boolean;
+}
+
+/** One run a search needs: a candidate with a seed. */
+export interface NeededRun {
+  candidate: Candidate;
+  seed: number;
+}
+
+/** Thrown by {@link Evaluator.ensure} in `stop` mode: the runs of the batch that are not known, in batch order. */
+export class RunsNeeded extends Error {
+  constructor(readonly runs: NeededRun[]) {
+    super(`${runs.length} runs are needed`);
+  }
+}
+
 /**
  * Every candidate looked at, with its runs. Runs are asked for by how many seeds a
  * candidate should have; the missing ones of all the candidates asked for go to the pool as
@@ -90,6 +116,7 @@ export class Evaluator {
     readonly pct: number,
     private readonly pool: EvaluationPool,
     private readonly onRun?: (runs: number, candidates: number) => void,
+    private readonly known?: KnownRuns,
   ) {}
 
   /** Runs simulated so far. */
@@ -146,11 +173,25 @@ export class Evaluator {
         owners.push(e);
       }
     }
-    const summaries = await this.pool.run(tasks, () => {
+    const counted = () => {
       this.runCount++;
       this.onRun?.(this.runCount, this.entries.size);
-    });
+    };
+    const summaries = await this.runOrRecall(tasks, owners, counted);
     // Tasks were listed per candidate in seed order, so appending keeps each one's runs in seed order.
     summaries.forEach((s, i) => owners[i].runs.push(s));
+  }
+
+  /** The summaries of the tasks: the known ones recalled, the others simulated (or, in `stop` mode, asked for). */
+  private async runOrRecall(tasks: readonly PoolTask[], owners: readonly Evaluated[], counted: () => void): Promise<RunSummary[]> {
+    if (this.known === undefined) return this.pool.run(tasks, counted);
+    const known = this.known.runs;
+    const out = tasks.map((t, i) => known.get(runKey(owners[i].key, t.seed)));
+    const missing = tasks.map((t, i) => ({ t, i })).filter(({ i }) => out[i] === undefined);
+    if (missing.length > 0 && this.known.stop) throw new RunsNeeded(missing.map(({ t, i }) => ({ candidate: owners[i].candidate, seed: t.seed })));
+    const made = await this.pool.run(missing.map(({ t }) => t));
+    missing.forEach(({ i }, k) => (out[i] = made[k]));
+    out.forEach(counted);
+    return out as RunSummary[];
   }
 }
