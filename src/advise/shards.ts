@@ -1,6 +1,7 @@
 //! `advise` as a sharded sweep, in rounds: a plan (the search replayed over the runs known so far, up to the first batch it lacks), shards that make that batch's runs, and the merge that adds them and plans the next round.
 
 import { z } from 'zod';
+import { runSummarySchema } from '../compare/shards.js';
 import type { RunSummary } from '../compare/aggregate.js';
 import { scenarioForChoice, seedList } from '../compare/grid.js';
 import { estimatedSubtasks } from '../compare/plan.js';
@@ -166,19 +167,7 @@ export function planText(sweep: AdviseSweep, version: string): string {
 }
 
 const finite = z.number().finite().min(0);
-const summarySchema = z.strictObject({
-  seed: z.number().int(),
-  status: z.enum(['FINISHED', 'FAILED']),
-  failureCause: z.string().nullable(),
-  makespan: finite,
-  tmsCreated: finite,
-  tmsPeak: finite,
-  coreSeconds: finite,
-  gibSeconds: finite,
-  peakDiskBytes: finite,
-  restarts: finite,
-  detail: z.strictObject({ cuSeconds: finite, heapOccupancy: finite }),
-});
+const summarySchema = runSummarySchema.extend({ detail: z.strictObject({ cuSeconds: finite, heapOccupancy: finite }) });
 const candidate = z.array(z.number().int().min(0));
 const seed = z.number().int().min(-Number.MAX_SAFE_INTEGER).max(Number.MAX_SAFE_INTEGER);
 const value = z.union([z.number().finite(), z.string()]);

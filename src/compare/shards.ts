@@ -134,7 +134,8 @@ export function comparePart(args: { sweep: CompareSweep; version: string; shard:
 }
 
 const finite = z.number().finite().min(0);
-const summarySchema = z.strictObject({
+/** A run summary as a part holds it (compare's; advise's adds its detail). */
+export const runSummarySchema = z.strictObject({
   seed: z.number().int(),
   status: z.enum(['FINISHED', 'FAILED']),
   failureCause: z.string().nullable(),
@@ -149,7 +150,7 @@ const summarySchema = z.strictObject({
 
 /** A run summary of a part, checked, and of the seed its position runs. @throws ScenarioError */
 export function readRunSummary(file: string, path: string, raw: unknown, seed: number): RunSummary {
-  const r = summarySchema.safeParse(raw);
+  const r = runSummarySchema.safeParse(raw);
   if (!r.success) throw new ScenarioError(file, zodIssues(r.error, path));
   if (r.data.seed !== seed) throw new ScenarioError(file, [{ path: `${path}.seed`, message: `is ${r.data.seed}, but this run's seed is ${seed}` }]);
   return r.data as RunSummary;
