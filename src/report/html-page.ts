@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 /** The files in assets/ that the pages inline. */
-export type PageAsset = 'run-report.css' | 'gantt-legend.js' | 'compare-report.css';
+export type PageAsset = 'run-report.css' | 'gantt-legend.js' | 'compare-report.css' | 'workload-report.css' | 'workload-highlight.js';
 
 const loaded = new Map<PageAsset, string>();
 

@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import type { QueueResult, Timeline, WorkloadJobResult, WorkloadResult } from '../model/run-result.js';
 import type { WorkloadTimeline } from '../dispatcher/workload-run.js';
 import { countAxis, gantt, groupThousands, lineChart, linear, timeAxis, timeAxisSvg, CHART_WIDTH, type Series } from './html-report.js';
-import { escapeHtml, FAILED_COLOR, jsonForScript, pageHead, svgNumber, vertexColor } from './html-page.js';
+import { escapeHtml, FAILED_COLOR, jsonForScript, pageAsset, pageHead, svgNumber, vertexColor } from './html-page.js';
 import { lastPerTime } from './time-series.js';
 import { formatDuration } from '../util/format.js';
 
@@ -364,106 +364,9 @@ function jobsTable(result: WorkloadResult): string {
 // ---------------------------------------------------------------------------
 // The page
 
-const STYLE = `
-:root{--fg:#1d2433;--muted:#5b6577;--line:#e3e7ee;--bg:#f5f6f8;--card:#fff;--bad:${FAILED_COLOR};--ok:#1f8a5b}
-*{box-sizing:border-box}
-body{margin:0;background:var(--bg);color:var(--fg);font:14px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,"Liberation Sans","DejaVu Sans",sans-serif}
-main{max-width:1180px;margin:0 auto;padding:28px 24px 48px}
-header h1{font-size:24px;font-weight:650;margin:0 0 2px;overflow-wrap:anywhere}
-header .meta{color:var(--muted);margin:0 0 20px;overflow-wrap:anywhere}
-section{background:var(--card);border:1px solid var(--line);border-radius:10px;padding:18px 20px;margin:0 0 18px}
-section#summary{background:none;border:0;padding:0}
-h2{font-size:16px;font-weight:620;margin:0 0 4px}
-h3{font-size:14px;margin:14px 0 2px}
-.sub{color:var(--muted);margin:0 0 10px;font-size:13px}
-.cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(170px,1fr));gap:12px}
-.card{background:var(--card);border:1px solid var(--line);border-radius:10px;padding:12px 14px}
-.card-label{color:var(--muted);font-size:12px;text-transform:uppercase;letter-spacing:.05em}
-.card-value{font-size:20px;font-weight:620;margin-top:2px;font-variant-numeric:tabular-nums}
-.card-value .unit{font-size:13px;font-weight:500;color:var(--muted)}
-.card-sub{color:var(--muted);font-size:12.5px;overflow-wrap:anywhere}
-.status{display:inline-block;padding:1px 10px;border-radius:999px;font-size:15px}
-.status.ok{background:#e3f4ec;color:var(--ok)}.status.bad{background:#fbe5e5;color:var(--bad)}
-.cause{background:#fdf1f1;border:1px solid #f3c9c9;border-radius:8px;padding:8px 12px;margin:12px 0 0;overflow-wrap:anywhere}
-.cause ul,.warnings ul{margin:4px 0 4px;padding-left:18px}
-.warnings{background:#fff8e6;border:1px solid #f1dfae;border-radius:8px;padding:2px 14px;margin:12px 0 0}
-svg.chart{display:block;width:100%;height:auto;font-size:11px}
-svg.chart text{fill:#5b6577}
-.axis line,.axis .baseline{stroke:#9aa3b2;stroke-width:1}
-.axis .tick-grid,.grid line{stroke:#eef0f4;stroke-width:1}
-path.series{fill:none;stroke-width:2;stroke-linejoin:round}
-.capacity{stroke:var(--bad);stroke-width:1.5;stroke-dasharray:6 4}
-text.capacity-label{fill:var(--bad)!important;font-weight:600}
-.zebra{fill:#f7f8fb}
-.queue-band{fill:#eef2f8}
-text.queue-label{fill:var(--fg)!important;font-weight:650;font-size:12px}
-tspan.queue-meta{font-weight:400;fill:var(--muted)}
-text.job-label{fill:var(--fg)!important;font-size:11.5px}
-rect.wait{fill:url(#hatch-wait);stroke:#d9a441;stroke-width:.6}
-rect.run{stroke:#fff;stroke-width:.5}
-path.mark{stroke:#fff;stroke-width:.5}
-g.job{transition:opacity .12s}
-.tm-alive{fill:#eef2f8}
-.tm-starting{fill:url(#hatch-starting)}
-.tm-sep{stroke:#dfe3ea;stroke-width:1}
-.tm-lost{stroke:var(--bad);stroke-width:3.5}
-text.tm-lost-label{fill:var(--bad)!important;font-weight:700;paint-order:stroke;stroke:#fff;stroke-width:3px}
-text.tm-label{fill:var(--fg)!important;font-weight:600}
-text.tm-label.small{font-size:10px}
-text.slot-label{font-size:9.5px}
-rect.attempt{stroke:#fff;stroke-width:.5;transition:opacity .12s}
-rect.attempt.failed{stroke:var(--bad);stroke-width:1.6}
-rect.attempt.canceled{fill-opacity:.4;stroke:#6b7280;stroke-dasharray:2 2}
-.failed-hatch{pointer-events:none}
-svg.focus rect.attempt,svg.focus g.job{opacity:.18}
-svg.focus .hl{opacity:1!important}
-.legend,.line-legend{list-style:none;margin:10px 0 0;padding:0;display:flex;flex-wrap:wrap;gap:6px 14px;font-size:12.5px}
-.legend li{display:flex;align-items:center;gap:6px;padding:1px 6px;border-radius:6px;overflow-wrap:anywhere}
-.legend li[data-v]{cursor:pointer}
-.legend li[data-v]:hover,.legend li.active{background:#eef2f8}
-.legend .tms{color:var(--muted);font-size:11.5px}
-.line-legend li{display:flex;align-items:center;gap:6px;color:var(--muted)}
-.swatch{display:inline-block;width:12px;height:12px;border-radius:3px;flex:none}
-.swatch.wait{background:repeating-linear-gradient(45deg,#e8b04a 0 2px,#fdf3dc 2px 6px);outline:1px solid #d9a441;outline-offset:-1px}
-.swatch.failed{background:repeating-linear-gradient(45deg,#9aa3b2 0 3px,#fff 3px 5px);outline:1.6px solid var(--bad);outline-offset:-1.6px}
-.swatch.canceled{background:#d5d9e0;outline:1px dashed #6b7280;outline-offset:-1px}
-.swatch.lost{background:linear-gradient(90deg,#fff 0 4px,var(--bad) 4px 8px,#fff 8px)}
-.swatch.starting{background:repeating-linear-gradient(45deg,#f3d9a6 0 2px,#fff 2px 5px)}
-.swatch.alive{background:#eef2f8;outline:1px solid #dfe3ea}
-.swatch.mark{transform:rotate(45deg) scale(.8)}
-.note{color:var(--muted);font-size:12.5px;margin:8px 0 0}
-.note.sampled{color:#8a5a00;background:#fff8e6;border-radius:6px;padding:4px 8px;display:inline-block}
-.empty{color:var(--muted);font-style:italic}
-.table-wrap{overflow-x:auto;margin-top:12px}
-table{border-collapse:collapse;width:100%;font-size:13px}
-th,td{padding:6px 8px;border-bottom:1px solid var(--line);text-align:left;vertical-align:top}
-th{font-weight:600;color:var(--muted);font-size:12px;white-space:nowrap;background:#fafbfc}
-td.num,th.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
-td.name{font-weight:560;white-space:nowrap}
-td.name .swatch{margin-right:7px;vertical-align:-1px}
-td.cause-cell{overflow-wrap:anywhere;color:var(--bad);font-size:12.5px;padding-top:0}
-tr:has(+ tr.cause-row) td{border-bottom:0}
-.pill{font-size:12px;border-radius:5px;padding:0 6px}
-.pill.finished{background:#e3f4ec;color:var(--ok)}.pill.failed{background:#fbe5e5;color:var(--bad)}.pill.skipped{background:#eceef2;color:var(--muted)}
-tbody tr:hover td,tbody tr.hl td{background:#f3f6fb}
-footer{color:var(--muted);font-size:12px;text-align:center}
-`;
-
-// Hovering or clicking a job (legend entry, Gantt row, table row) highlights it in both Gantt
-// charts. It reads only numeric data attributes, never scenario text.
-const SCRIPT = `(function(){
-var roots=['gantt','jobs-gantt'].map(function(id){return document.getElementById(id);}).filter(function(r){return r;});
-var marks=[];roots.forEach(function(r){var m=r.querySelectorAll('[data-v]');for(var i=0;i<m.length;i++)marks.push(m[i]);});
-var rows=document.querySelectorAll('#jobs-table tr[data-v]');for(var i=0;i<rows.length;i++)marks.push(rows[i]);
-var pinned=null;
-function show(v){roots.forEach(function(r){r.classList.toggle('focus',v!==null);});for(var i=0;i<marks.length;i++)marks[i].classList.toggle('hl',marks[i].getAttribute('data-v')===v);}
-var items=document.querySelectorAll('#tm-legend li[data-v],#jobs-gantt g.job,#jobs-table tr[data-v]');
-for(var i=0;i<items.length;i++){(function(el){var v=el.getAttribute('data-v');
-el.addEventListener('mouseenter',function(){if(pinned===null)show(v);});
-el.addEventListener('mouseleave',function(){if(pinned===null)show(null);});
-el.addEventListener('click',function(){pinned=pinned===v?null:v;var l=document.querySelectorAll('#tm-legend li[data-v]');for(var j=0;j<l.length;j++)l[j].classList.toggle('active',l[j].getAttribute('data-v')===pinned);show(pinned===null?v:pinned);});
-})(items[i]);}
-})();`;
+/** The page's stylesheet and its job-highlight script: files in assets/. */
+const style = (): string => `\n${pageAsset('workload-report.css')}\n`;
+const script = (): string => pageAsset('workload-highlight.js');
 
 /**
  * Renders a multi-job run as one self-contained HTML page (inline CSS, inline SVG, a small
@@ -495,8 +398,8 @@ export function renderWorkloadHtmlReport(result: WorkloadResult, timeline: Workl
     ...(jobs.some((j) => j.status === 'FAILED' && j.started === null) ? [`<li class="key"><span class="swatch mark" style="background:${STATUS_COLOR.FAILED}"></span>never admitted</li>`] : []),
     ...(jobs.some((j) => j.status === 'SKIPPED') ? [`<li class="key"><span class="swatch mark" style="background:${STATUS_COLOR.SKIPPED}"></span>skipped (a job it comes after failed)</li>`] : []),
   ].join('');
-  const scriptHash = createHash('sha256').update(SCRIPT, 'utf8').digest('base64');
-  return `${pageHead(title, STYLE, `'sha256-${scriptHash}'`)}
+  const scriptHash = createHash('sha256').update(script(), 'utf8').digest('base64');
+  return `${pageHead(title, style(), `'sha256-${scriptHash}'`)}
 <body>
 <main>
 <header><h1 id="title">${escapeHtml(title)}</h1>
@@ -516,7 +419,7 @@ ${jobsTable(result)}
 <footer>Generated by batchsim. Times are seconds from the start of the run; CU = max(cores, memory GiB / 4) per process.</footer>
 </main>
 <script type="application/json" id="batchsim-result">${jsonForScript(result)}</script>
-<script>${SCRIPT}</script>
+<script>${script()}</script>
 </body>
 </html>
 `;

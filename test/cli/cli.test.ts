@@ -33,7 +33,7 @@ job:
 describe('the package', () => {
   it('the build puts the report pages\' .css and .js next to the compiled modules, and the package ships them', () => {
     const names = readdirSync(join(root, 'src/report/assets')).sort();
-    expect(names).toEqual(['compare-report.css', 'gantt-legend.js', 'run-report.css']);
+    expect(names).toEqual(['compare-report.css', 'gantt-legend.js', 'run-report.css', 'workload-highlight.js', 'workload-report.css']);
     for (const name of names) {
       expect(readFileSync(join(root, 'dist/report/assets', name), 'utf8')).toBe(readFileSync(join(root, 'src/report/assets', name), 'utf8'));
     }
