@@ -358,6 +358,21 @@ export interface BarSpec<C extends ChartChoice = ComparedChoice> {
   tick?: (n: number) => string;
 }
 
+/** Times on a bar chart's axis: durations, ticks at round minutes and hours. */
+export const TIME_AXIS = { format: (v: number) => formatDuration(v), step: (m: number) => timeStep(m, 4), tick: timeTick };
+
+/** The chart of each choice's median core-seconds (both comparison pages have it). */
+export function costChart<C extends ChartChoice & { stats: { coreSecondsMedian: number } }>(c: { choices: readonly C[] }, short: (ch: C) => string): string {
+  return barChart(c, {
+    id: 'chart-cost',
+    title: 'Median core-seconds per choice',
+    unit: 'core-s',
+    value: (ch) => ch.stats.coreSecondsMedian,
+    short,
+    format: (v) => (v >= 100 ? v.toFixed(0) : String(Math.round(v * 10) / 10)),
+  });
+}
+
 /** A choice's label for a chart row: the swept values alone, `1 slot · local · 8.00 MiB · batch`. */
 function shortLabel(c: Comparison, ch: ComparedChoice): string {
   const dims = settingColumns(c);
@@ -496,18 +511,9 @@ export function renderCompareHtml(c: Comparison): string {
     value: (ch) => ch.stats.makespanMedian,
     whisker: (ch) => ch.stats.makespanP95,
     short: (ch) => shortLabel(c, ch),
-    format: (v) => formatDuration(v),
-    step: (m) => timeStep(m, 4),
-    tick: timeTick,
+    ...TIME_AXIS,
   });
-  const cost = barChart(c, {
-    id: 'chart-cost',
-    title: 'Median core-seconds per choice',
-    unit: 'core-s',
-    value: (ch) => ch.stats.coreSecondsMedian,
-    short: (ch) => shortLabel(c, ch),
-    format: (v) => (v >= 100 ? v.toFixed(0) : String(Math.round(v * 10) / 10)),
-  });
+  const cost = costChart(c, (ch) => shortLabel(c, ch));
   return `${pageHead(title, pageAsset('compare-report.css'))}
 <body>
 <main>

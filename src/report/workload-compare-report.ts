@@ -4,7 +4,7 @@ import type { ComparedWorkloadChoice, JobStats, WorkloadComparison } from '../co
 import { formatMaxSlots } from '../compare/grid.js';
 import { formatCapacity, type SweptAxis } from '../compare/workload-grid.js';
 import { formatDuration } from '../util/format.js';
-import { barChart, marks, timeStep, timeTick, wrap } from './compare-report.js';
+import { barChart, costChart, marks, TIME_AXIS, wrap } from './compare-report.js';
 import { escapeHtml, jsonForScript, pageAsset, pageHead, vertexColor } from './html-page.js';
 import { table } from './summary.js';
 
@@ -372,7 +372,6 @@ export function renderWorkloadCompareHtml(c: WorkloadComparison): string {
   const title = `batchsim compare · ${c.scenario}`;
   const n = c.seeds.length;
   const short = (ch: ComparedWorkloadChoice) => shortLabel(c, ch);
-  const secondsFormat = (v: number) => formatDuration(v);
   const makespan = barChart(c, {
     id: 'chart-makespan',
     title: "Jobs' makespan per choice: median with a whisker to the 95th percentile",
@@ -380,9 +379,7 @@ export function renderWorkloadCompareHtml(c: WorkloadComparison): string {
     value: (ch) => ch.stats.jobs.makespanP50 ?? 0,
     whisker: (ch) => ch.stats.jobs.makespanP95 ?? 0,
     short,
-    format: secondsFormat,
-    step: (m) => timeStep(m, 4),
-    tick: timeTick,
+    ...TIME_AXIS,
   });
   const wait = barChart(c, {
     id: 'chart-wait',
@@ -390,18 +387,9 @@ export function renderWorkloadCompareHtml(c: WorkloadComparison): string {
     unit: '',
     value: (ch) => ch.stats.jobs.meanWait ?? 0,
     short,
-    format: secondsFormat,
-    step: (m) => timeStep(m, 4),
-    tick: timeTick,
+    ...TIME_AXIS,
   });
-  const cost = barChart(c, {
-    id: 'chart-cost',
-    title: 'Median core-seconds per choice',
-    unit: 'core-s',
-    value: (ch) => ch.stats.coreSecondsMedian,
-    short,
-    format: (v) => (v >= 100 ? v.toFixed(0) : String(Math.round(v * 10) / 10)),
-  });
+  const cost = costChart(c, short);
   const failures = failureLines(c).map((l) => `<li>${escapeHtml(l)}</li>`);
   const fixed = fixedText(c);
   const perJob = c.entries.length > 1 && c.entries.length <= PER_JOB_MAX_ENTRIES;
