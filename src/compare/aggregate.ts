@@ -94,6 +94,15 @@ function sorted(xs: readonly number[]): number[] {
   return [...xs].sort((a, b) => a - b);
 }
 
+/**
+ * Run summaries in run order (choice-major, seeds in order: see `buildRuns`), one list per choice.
+ * @throws RangeError when there are not exactly `choices x seeds` of them
+ */
+export function runsByChoice<T>(choices: number, seeds: number, summaries: readonly T[]): T[][] {
+  if (summaries.length !== choices * seeds) throw new RangeError(`expected ${choices * seeds} run summaries, got ${summaries.length}`);
+  return Array.from({ length: choices }, (_, i) => summaries.slice(i * seeds, i * seeds + seeds));
+}
+
 /** The median: the middle value, or the mean of the two middle values of an even count. @throws RangeError on an empty list */
 export function median(xs: readonly number[]): number {
   const s = sorted(xs);
@@ -165,11 +174,7 @@ export function buildComparison(args: {
   choices: readonly Choice[];
   summaries: readonly RunSummary[];
 }): Comparison {
-  const n = args.seeds.length;
-  if (args.summaries.length !== args.choices.length * n) {
-    throw new RangeError(`expected ${args.choices.length * n} run summaries, got ${args.summaries.length}`);
-  }
-  const perChoice = args.choices.map((_, i) => args.summaries.slice(i * n, i * n + n));
+  const perChoice = runsByChoice(args.choices.length, args.seeds.length, args.summaries);
   const marked = markChoices(perChoice.map(choiceStats));
   return {
     scenario: args.scenario,

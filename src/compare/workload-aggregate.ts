@@ -1,7 +1,7 @@
 //! Per-choice statistics of a multi-job comparison over seeds (jobs' makespans and waits, statuses, cost, queue use), and which choice is fastest and which cheapest.
 
 import type { JobStatus, WorkloadResult } from '../model/run-result.js';
-import { median, percentile } from './aggregate.js';
+import { median, percentile, runsByChoice } from './aggregate.js';
 import type { SweptAxis, WorkloadChoice } from './workload-grid.js';
 
 /** One job of one run: what a comparison keeps of it. */
@@ -213,12 +213,8 @@ export function buildWorkloadComparison(args: {
   choices: readonly WorkloadChoice[];
   summaries: readonly WorkloadRunSummary[];
 }): WorkloadComparison {
-  const n = args.seeds.length;
-  if (args.summaries.length !== args.choices.length * n) {
-    throw new RangeError(`expected ${args.choices.length * n} run summaries, got ${args.summaries.length}`);
-  }
+  const perChoice = runsByChoice(args.choices.length, args.seeds.length, args.summaries);
   const names = args.entries.map((e) => e.name);
-  const perChoice = args.choices.map((_, i) => args.summaries.slice(i * n, i * n + n));
   const marked = markWorkloadChoices(perChoice.map((runs, i) => workloadChoiceStats(runs, names, args.choices[i].queues)));
   return {
     scenario: args.scenario,
